@@ -1,0 +1,23 @@
+//! The quickwin engine: the blueprint model, its loading and validation, and the
+//! expression language. Later the runtime that serves a blueprint joins it here.
+//!
+//! The flow is one way: bytes → [`yaml`] tree → [`model::Blueprint`] (via [`de`]) →
+//! [`validate`] — all behind [`check_bytes`] and [`check_file`].
+
+pub mod check;
+pub mod de;
+pub mod diagnostic;
+pub mod expr;
+pub mod hours;
+pub mod lists;
+pub mod model;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod validate;
+pub mod yaml;
+
+pub use check::{Checked, LoadError, MAX_FILE_BYTES, check_bytes, check_file};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use model::Blueprint;
+pub use source::{Position, Source, Span};

@@ -1,0 +1,143 @@
+//! The blueprint model: what a quick-win e-service is, as read from its YAML file.
+//!
+//! The types mirror the YAML one to one; `docs/blueprint-reference.md` explains each
+//! construct with an example, and `quickwin schema` derives the JSON Schema from them.
+
+mod common;
+mod data;
+mod interop;
+mod journey;
+mod services;
+mod workflow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use common::{ANY_LANGUAGE, Duration, Expr, Localized, Name, OneOrMany, Spanned};
+pub use data::{ChoiceOption, Computed, Field, FieldType, Record, RefList, ValueType};
+pub use interop::{Channel, Failure, Integration, Method, Notification, Operation};
+pub use journey::{Branch, ExitPage, Form, Page};
+pub use services::{Appointments, Band, Document, Fee, Resource, Tariff};
+pub use workflow::{BUILTIN_ACTIONS, State, Transition, Workflow};
+
+/// The version of the blueprint language this release reads.
+pub const LANGUAGE_VERSION: u32 = 1;
+
+/// A quick-win e-service, described in one file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Blueprint {
+    /// The version of the blueprint language: `1`.
+    pub quickwin: Spanned<u32>,
+    /// The service id: lowercase letters, digits and dashes, e.g. `birth-certificate`.
+    pub id: Name,
+    /// The version of this blueprint, e.g. `1.0.0`.
+    pub version: Spanned<String>,
+    /// The agency that owns and runs the service.
+    pub agency: Agency,
+    /// The interoperability identifier `IQ/GOV/<MEMBER>/<SUBSYSTEM>/<SERVICE>` under which
+    /// other agencies reach this service through the information mediator.
+    pub interop: Name,
+    /// The languages of the service's texts, the first being the default, e.g. `[ar, en]`.
+    pub languages: Vec<Name>,
+    /// The service's name, per language.
+    pub title: Localized,
+    /// One or two sentences saying what the service does, per language.
+    pub summary: Localized,
+    /// Who can use the service, shown on the start page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<Localized>,
+    /// What the applicant needs to have at hand, shown on the start page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub you_need: Vec<Localized>,
+    /// The processing-time target from submission to a final decision, e.g. `5d`.
+    pub sla: Spanned<Duration>,
+    /// Who takes part: the applicant, office staff, and automatic steps.
+    pub roles: Vec<Role>,
+    /// Named lists of choices that fields can use (the governorates of Iraq are built in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<RefList>,
+    /// The records the service keeps; the workflow's `record` is the application itself.
+    pub records: Vec<Record>,
+    /// Values computed from the answers with expressions (fees, scores, ages).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub computed: Vec<Computed>,
+    /// The citizen's journey through the application form.
+    pub form: Form,
+    /// The states an application goes through and who moves it.
+    pub workflow: Workflow,
+    /// Fees the applicant pays.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fees: Vec<Fee>,
+    /// Bookable appointments, when the service has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointments: Option<Appointments>,
+    /// Documents the service issues, such as certificates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+    /// Calls this service makes to other agencies' services through the mediator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrations: Vec<Integration>,
+    /// Operations this service offers to other agencies through the mediator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provides: Vec<Operation>,
+    /// Messages sent to the applicant when the application moves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<Notification>,
+}
+
+/// The agency that owns a service.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    /// The agency's member code in the interoperability identifiers, e.g. `MOH`.
+    pub member: Name,
+    /// The agency's name, per language.
+    pub name: Localized,
+}
+
+/// Someone, or something, that takes part in the service.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// The role's id, e.g. `clerk`.
+    pub id: Name,
+    /// Who plays it.
+    pub kind: Spanned<RoleKind>,
+    /// The role's name, per language.
+    pub label: Localized,
+}
+
+/// Who plays a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleKind {
+    /// A member of the public who applies and follows their own application.
+    Citizen,
+    /// A person in the agency's back office.
+    Staff,
+    /// The service itself, acting when a condition is met (a payment, a check, a timer).
+    Automatic,
+}
+
+impl Blueprint {
+    /// The record the form fills in and the workflow moves.
+    pub fn case_record(&self) -> Option<&Record> {
+        self.records.iter().find(|r| r.id == self.workflow.record)
+    }
+
+    /// The record with this id.
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        self.records.iter().find(|r| r.id.as_str() == id)
+    }
+
+    /// The role with this id.
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id.as_str() == id)
+    }
+
+    /// The default language: the first one listed.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("en", |l| l.as_str())
+    }
+}

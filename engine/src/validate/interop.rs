@@ -1,0 +1,168 @@
+//! Checks of integrations, offered operations and notifications.
+
+use super::{IdStyle, Validator, placeholders};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Channel, FieldType};
+
+/// Placeholders every notification text may use besides the application's fields.
+pub const TEXT_PLACEHOLDERS: &[&str] = &[
+    "tracking",
+    "state",
+    "service",
+    "amount",
+    "appointment",
+    "document_number",
+    "verification_code",
+];
+
+impl Validator<'_> {
+    pub(super) fn integrations(&mut self) {
+        let bp = self.bp;
+        self.unique(bp.integrations.iter().map(|i| &i.id), "integration");
+        let scope = self.scope.clone();
+        for i in &bp.integrations {
+            self.id(&i.id, "integration", IdStyle::Snake);
+            self.interop_id(&i.service, 5, "service identifier");
+            if i.service == bp.interop {
+                self.error(
+                    Code::Inconsistent,
+                    i.service.span,
+                    "the service calls itself",
+                );
+            }
+            self.action_ref(&i.on);
+            for (name, value) in &i.input {
+                if name.is_empty() {
+                    self.error(Code::InvalidValue, name.span, "an input needs a name");
+                }
+                self.expr(value, &scope, None, &format!("the input `{name}`"));
+            }
+            if let Some(path) = &i.path {
+                if !path.starts_with('/') {
+                    self.error(
+                        Code::InvalidValue,
+                        path.span,
+                        format!("the path `{}` must start with `/`", path.value),
+                    );
+                }
+                for (start, name) in placeholders(path) {
+                    if !i.input.keys().any(|k| k.as_str() == name) {
+                        let span = self.inner_span(path.span, path, start, start + name.len() + 2);
+                        let help =
+                            crate::suggest::did_you_mean(name, i.input.keys().map(|k| k.as_str()))
+                                .unwrap_or_else(|| format!("add `{name}` under `input`"));
+                        let d = Diagnostic::error(
+                            Code::UnknownReference,
+                            span,
+                            format!(
+                                "the path uses `{{{name}}}`, which is not an input of `{}`",
+                                i.id
+                            ),
+                        )
+                        .with_help(help);
+                        self.push(d);
+                    }
+                }
+            }
+            for (field, answer) in &i.output {
+                self.case_field_ref(field, &[]);
+                let ok = !answer.is_empty()
+                    && answer.split('.').all(|p| {
+                        !p.is_empty()
+                            && p.chars()
+                                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                    });
+                if !ok {
+                    self.error(
+                        Code::InvalidValue,
+                        answer.span,
+                        format!("`{}` is not a path into the answer", answer.value),
+                    )
+                    .help = Some("write names joined by dots, e.g. `mother.full_name`".into());
+                }
+            }
+        }
+    }
+
+    pub(super) fn provides(&mut self) {
+        let bp = self.bp;
+        self.unique(bp.provides.iter().map(|p| &p.id), "operation");
+        for op in &bp.provides {
+            self.id(&op.id, "operation", IdStyle::Slug);
+            self.case_field_ref(&op.key, &["tracking"]);
+            if op.returns.is_empty() {
+                self.error(
+                    Code::InvalidValue,
+                    op.id.span,
+                    format!("the operation `{}` returns nothing", op.id),
+                );
+            }
+            for r in &op.returns {
+                self.case_field_ref(r, &["tracking", "state"]);
+            }
+            for c in &op.clients {
+                self.interop_id(c, 4, "client subsystem identifier");
+            }
+        }
+    }
+
+    pub(super) fn notifications(&mut self) {
+        let bp = self.bp;
+        let computed: Vec<&str> = bp.computed.iter().map(|c| c.id.as_str()).collect();
+        let fields: Vec<&str> = self.case_fields().iter().map(|f| f.id.as_str()).collect();
+        for n in &bp.notifications {
+            self.action_ref(&n.on);
+            if let Some(to) = self.case_field_ref(&n.to, &[]) {
+                let want = match n.channel.value {
+                    Channel::Sms => FieldType::Phone,
+                    Channel::Email => FieldType::Email,
+                };
+                if to.kind.value != want {
+                    let d = Diagnostic::error(
+                        Code::Inconsistent,
+                        n.to.span,
+                        format!(
+                            "`{}` is not a `{}` field, so it cannot receive this message",
+                            n.to,
+                            if want == FieldType::Phone {
+                                "phone"
+                            } else {
+                                "email"
+                            }
+                        ),
+                    )
+                    .with_label(n.channel.span, "the channel");
+                    self.push(d);
+                }
+            }
+            let known: Vec<&str> = fields
+                .iter()
+                .chain(computed.iter())
+                .chain(TEXT_PLACEHOLDERS.iter())
+                .copied()
+                .collect();
+            for text in n.text.texts() {
+                for (start, name) in placeholders(text) {
+                    if known.contains(&name) {
+                        continue;
+                    }
+                    let span = self.inner_span(n.text.span, text, start, start + name.len() + 2);
+                    let help = crate::suggest::did_you_mean(name, known.iter().copied())
+                        .unwrap_or_else(|| {
+                            format!(
+                                "placeholders name a field of the application or one of {}",
+                                crate::de::one_of(TEXT_PLACEHOLDERS.iter().copied())
+                            )
+                        });
+                    let d = Diagnostic::error(
+                        Code::UnknownField,
+                        span,
+                        format!("the message uses `{{{name}}}`, which is not a field"),
+                    )
+                    .with_help(help);
+                    self.push(d);
+                }
+            }
+        }
+    }
+}

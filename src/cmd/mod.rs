@@ -1,0 +1,21 @@
+//! One module per subcommand; each returns the process exit code.
+
+mod check;
+mod new;
+mod schema;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Exit code for a usage or I/O error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Run the chosen subcommand.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Schema => schema::run(),
+        Command::New(args) => new::run(&args),
+    }
+}

@@ -1,0 +1,15 @@
+//! The `quickwin` command line: check, schema, new.
+
+mod catalogue;
+mod cli;
+mod cmd;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    cmd::run(cli)
+}

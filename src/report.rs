@@ -1,0 +1,141 @@
+//! Rendering diagnostics: rustc-style text for people, JSON for tools.
+
+use std::fmt::Write;
+
+use quickwin_engine::{Checked, Diagnostic, Severity, Source, Span};
+use serde_json::{Value, json};
+
+/// The report of one file: each diagnostic with a snippet, then a summary line.
+pub fn human(checked: &Checked) -> String {
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        render(&mut out, &checked.source, d);
+    }
+    let errors = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = checked.diagnostics.len() - errors;
+    let name = &checked.source.name;
+    let _ = match (errors, warnings) {
+        (0, 0) => writeln!(out, "ok: {name} is a valid blueprint"),
+        (0, w) => writeln!(out, "ok: {name} is valid, with {}", plural(w, "warning")),
+        (e, 0) => writeln!(out, "invalid: {name} has {}", plural(e, "error")),
+        (e, w) => writeln!(
+            out,
+            "invalid: {name} has {} and {}",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    };
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn render(out: &mut String, source: &Source, d: &Diagnostic) {
+    let pos = source.position(d.span.start);
+    let gutter = " ".repeat(
+        pos.line.max(1).to_string().len().max(
+            d.labels
+                .iter()
+                .map(|l| source.position(l.span.start).line.to_string().len())
+                .max()
+                .unwrap_or(0),
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        d.severity.as_str(),
+        d.code.as_str(),
+        d.message
+    );
+    let _ = writeln!(
+        out,
+        "{gutter}--> {}:{}:{}",
+        source.name, pos.line, pos.column
+    );
+    let _ = writeln!(out, "{gutter} |");
+    snippet(out, source, d.span, '^', "", &gutter);
+    for label in &d.labels {
+        let p = source.position(label.span.start);
+        let _ = writeln!(out, "{gutter}::: {}:{}:{}", source.name, p.line, p.column);
+        snippet(out, source, label.span, '-', &label.message, &gutter);
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{gutter} = help: {help}");
+    }
+    out.push('\n');
+}
+
+fn snippet(out: &mut String, source: &Source, span: Span, mark: char, message: &str, gutter: &str) {
+    let pos = source.position(span.start);
+    let line = source.line_text(pos.line).replace('\t', " ");
+    let width = line.chars().count();
+    let end = source.position(span.end);
+    let end_col = if end.line == pos.line {
+        end.column
+    } else {
+        width + 1
+    };
+    let len = end_col.saturating_sub(pos.column).max(1);
+    let lineno = pos.line.to_string();
+    let pad = " ".repeat(gutter.len() - lineno.len());
+    let _ = writeln!(out, "{lineno}{pad} | {line}");
+    let marks: String = std::iter::repeat_n(mark, len).collect();
+    let message = if message.is_empty() {
+        String::new()
+    } else {
+        format!(" {message}")
+    };
+    let _ = writeln!(
+        out,
+        "{gutter} | {}{marks}{message}",
+        " ".repeat(pos.column - 1)
+    );
+}
+
+/// The diagnostics of one file as JSON objects.
+pub fn json(checked: &Checked) -> Vec<Value> {
+    let source = &checked.source;
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let start = source.position(d.span.start);
+            let end = source.position(d.span.end);
+            let mut value = json!({
+                "file": source.name,
+                "line": start.line,
+                "column": start.column,
+                "end_line": end.line,
+                "end_column": end.column,
+                "severity": d.severity.as_str(),
+                "code": d.code.as_str(),
+                "message": d.message,
+            });
+            if let Some(help) = &d.help {
+                value["help"] = json!(help);
+            }
+            if !d.labels.is_empty() {
+                value["related"] = d
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let p = source.position(l.span.start);
+                        json!({"line": p.line, "column": p.column, "message": l.message})
+                    })
+                    .collect();
+            }
+            value
+        })
+        .collect()
+}
