@@ -109,6 +109,18 @@ pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
         );
         (None, vec![d])
     });
+    let len = source.text.len();
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|mut d| {
+            // A parser error at the very end points one past it; keep every span inside.
+            d.span = Span::new(d.span.start.min(len), d.span.end.min(len));
+            for label in &mut d.labels {
+                label.span = Span::new(label.span.start.min(len), label.span.end.min(len));
+            }
+            d
+        })
+        .collect();
     Checked {
         source,
         blueprint,

@@ -500,14 +500,11 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             })
             .map_err(|e| match e.0 {
                 Some(d) if d.code == Code::MissingKey && d.span == Span::default() => {
+                    let key = d.message.trim_start_matches("missing key ").to_string();
                     DeError(Some(Box::new(Diagnostic {
-                        message: format!(
-                            "{} {} has no {}",
-                            article(&words(name)),
-                            "here",
-                            d.message.trim_start_matches("missing key ")
-                        ),
+                        message: format!("this {} has no {key}", words(name)),
                         span: self.node.span,
+                        help: Some(format!("add {}: …` to it", key.trim_end_matches('`'))),
                         ..*d
                     })))
                 }

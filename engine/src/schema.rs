@@ -8,10 +8,7 @@ pub const SCHEMA_FILE: &str = "schema/blueprint.schema.json";
 /// The JSON Schema of a blueprint, as pretty JSON with a final newline.
 pub fn schema_json() -> String {
     let mut schema = schemars::schema_for!(Blueprint);
-    schema.insert(
-        "$id".into(),
-        "https://quickwin.dev/schema/blueprint-v1.json".into(),
-    );
+    schema.insert("$id".into(), "urn:quickwin:blueprint:v1".into());
     schema.insert(
         "title".into(),
         "quickwin blueprint, language version 1".into(),

@@ -285,6 +285,13 @@ impl Builder<'_> {
                         ..
                     } => (start, anchor, Kind::Map(items)),
                 };
+                let start = match &kind {
+                    Kind::Map(items) => items
+                        .first()
+                        .map_or(start, |(k, _)| k.span.start.min(start)),
+                    Kind::Seq(items) => items.first().map_or(start, |i| i.span.start.min(start)),
+                    Kind::Scalar(..) => start,
+                };
                 let end = self.source.text[..at.max(start)]
                     .trim_end()
                     .len()
@@ -429,7 +436,39 @@ fn syntax_error(source: &Source, offset: usize, info: &str) -> Diagnostic {
         .with_help("YAML indents with spaces only; replace the tab with spaces");
     }
     let (message, help) = explain(info);
-    Diagnostic::error(Code::YamlSyntax, span, message).with_help_opt(help)
+    let d = Diagnostic::error(Code::YamlSyntax, span, message).with_help_opt(help);
+    match unclosed_bracket(source, pos.line) {
+        Some(open) if info.contains("flow") => {
+            d.with_label(Span::new(open, open + 1), "this bracket is never closed")
+        }
+        _ => d,
+    }
+}
+
+/// The last `[` or `{` before `line` that is not closed on its own line (outside quotes).
+fn unclosed_bracket(source: &Source, line: usize) -> Option<usize> {
+    for l in (1..=line).rev().take(20) {
+        let text = source.line_text(l);
+        let mut stack = Vec::new();
+        let mut quote = None;
+        for (i, c) in text.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') if i == 0 || text[..i].ends_with(' ') => break,
+                (None, '[' | '{') => stack.push(i),
+                (None, ']' | '}') => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(&i) = stack.last() {
+            return Some(source.offset(l, 1) + i);
+        }
+    }
+    None
 }
 
 fn explain(info: &str) -> (String, Option<String>) {

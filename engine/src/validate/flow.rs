@@ -99,6 +99,13 @@ impl Validator<'_> {
                 out.entry(from.as_str()).or_default().push(t.to.as_str());
             }
         }
+        // An unknown state already has its error; unreachable states after it would only repeat it.
+        let broken_refs = wf.transitions.iter().any(|t| {
+            t.from
+                .iter()
+                .chain([&t.to])
+                .any(|s| !ids.contains(s.as_str()))
+        });
         let mut reached: BTreeSet<&str> = BTreeSet::new();
         let mut queue = VecDeque::from([wf.initial.as_str()]);
         while let Some(s) = queue.pop_front() {
@@ -136,7 +143,10 @@ impl Validator<'_> {
                 )
                 .help = Some("add an action that starts from it, or mark it `final: true`".into());
             }
-            if !reached.contains(state.id.as_str()) && ids.contains(wf.initial.as_str()) {
+            if !reached.contains(state.id.as_str())
+                && ids.contains(wf.initial.as_str())
+                && !broken_refs
+            {
                 self.warning(
                     Code::UnreachableState,
                     state.id.span,
@@ -207,6 +217,7 @@ impl Validator<'_> {
         let mut asked: BTreeMap<&str, crate::source::Span> = BTreeMap::new();
         let scope = self.scope.clone();
         let mut exits_used: BTreeSet<&str> = BTreeSet::new();
+        let mut unknown_asked = false;
         for (index, page) in form.pages.iter().enumerate() {
             if page.fields.is_empty() {
                 self.error(
@@ -217,6 +228,7 @@ impl Validator<'_> {
             }
             for name in &page.fields {
                 let Some(field) = self.case_field_ref(name, &[]) else {
+                    unknown_asked = true;
                     continue;
                 };
                 if field.internal {
@@ -298,7 +310,9 @@ impl Validator<'_> {
         }
         for field in self.case_fields() {
             let needed = field.required || field.required_if.is_some();
-            if needed && !field.internal && !asked.contains_key(field.id.as_str()) {
+            // With a misspelt field on a page, "not asked" would only repeat that error.
+            if needed && !field.internal && !asked.contains_key(field.id.as_str()) && !unknown_asked
+            {
                 self.error(Code::Inconsistent, field.id.span, format!("the required field `{}` is not asked on any page", field.id))
                     .help = Some("add it to a page's `fields`, or mark it `internal: true` if the office fills it".into());
             }

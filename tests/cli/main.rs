@@ -1,0 +1,11 @@
+//! End-to-end tests that drive the `quickwin` binary, plus property-style tests of the
+//! checker on the catalogue.
+
+mod catalogue;
+mod diagnostics;
+mod garbage;
+mod mutations;
+mod new;
+mod schema;
+mod support;
+mod typos;
