@@ -310,7 +310,7 @@ impl Eval<'_> {
                     "count" => Value::Number(
                         results.iter().filter(|v| **v == Value::Bool(true)).count() as f64,
                     ),
-                    "any" => Value::Bool(results.iter().any(|v| *v == Value::Bool(true))),
+                    "any" => Value::Bool(results.contains(&Value::Bool(true))),
                     "all" => Value::Bool(results.iter().all(|v| *v == Value::Bool(true))),
                     _ => {
                         let total: f64 = results.iter().filter_map(number).sum();

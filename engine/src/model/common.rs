@@ -314,6 +314,21 @@ impl JsonSchema for Duration {
     }
 }
 
+/// The schema of a field's `min`/`max`: a number, or a date bound as text.
+pub struct Bound;
+
+impl JsonSchema for Bound {
+    fn schema_name() -> Cow<'static, str> {
+        "Bound".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A number, or for dates `today`, `today - 18y`, `today + 30d` or a date like `2020-01-31`.",
+            "anyOf": [{ "type": "number" }, { "type": "string" }]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,9 +68,11 @@ pub struct Field {
     pub max_length: Option<Spanned<u32>>,
     /// Lowest value: a number, or for dates `today`, `today - 18y`, or `2020-01-31`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::common::Bound>")]
     pub min: Option<Spanned<String>>,
     /// Highest value: a number, or for dates `today` ("not in the future"), `today + 30d`, or a date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::common::Bound>")]
     pub max: Option<Spanned<String>>,
     /// A regular expression the whole text must match.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -66,7 +66,9 @@ pub struct Transition {
     /// A condition that must hold, e.g. `score >= 60`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Expr>,
-    /// What the person must give when taking it, e.g. a rejection reason.
+    /// What the person must give when taking it, e.g. a rejection reason. An input whose
+    /// id is a field of the application fills that field; every input is kept in the
+    /// application's history.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<Field>,
     /// Whether the person who submitted or last moved the application may take it

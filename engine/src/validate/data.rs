@@ -205,24 +205,25 @@ impl Validator<'_> {
         }
         let records: Vec<&str> = bp.records.iter().map(|r| r.id.as_str()).collect();
         match (&f.record, kind) {
-            (Some(r), F::Group | F::Reference) => {
-                if self.known(r, records.iter().copied(), Code::UnknownReference, "record") {
-                    if kind == F::Group && *r == bp.workflow.record {
-                        self.error(
-                            Code::Inconsistent,
-                            r.span,
-                            "a group cannot repeat the application record itself",
-                        );
-                    } else if kind == F::Group {
-                        let nested = bp
-                            .record(r)
-                            .is_some_and(|rec| rec.fields.iter().any(|g| g.kind.value == F::Group));
-                        if nested {
-                            self.error(Code::Inconsistent, r.span, format!("the record `{r}` has a group of its own; groups inside groups are not supported"));
-                        }
+            (Some(r), F::Group | F::Reference)
+                if self.known(r, records.iter().copied(), Code::UnknownReference, "record") =>
+            {
+                if kind == F::Group && *r == bp.workflow.record {
+                    self.error(
+                        Code::Inconsistent,
+                        r.span,
+                        "a group cannot repeat the application record itself",
+                    );
+                } else if kind == F::Group {
+                    let nested = bp
+                        .record(r)
+                        .is_some_and(|rec| rec.fields.iter().any(|g| g.kind.value == F::Group));
+                    if nested {
+                        self.error(Code::Inconsistent, r.span, format!("the record `{r}` has a group of its own; groups inside groups are not supported"));
                     }
                 }
             }
+            (Some(_), F::Group | F::Reference) => {}
             (None, F::Group | F::Reference) => {
                 self.error(
                     Code::MissingKey,

@@ -83,6 +83,13 @@ impl Validator<'_> {
             }
             for input in &t.inputs {
                 self.field(input, false);
+                if let Some(field) = self.case_field(&input.id) {
+                    if field.kind.value != input.kind.value {
+                        let d = Diagnostic::error(Code::Inconsistent, input.kind.span, format!("the input `{}` fills the application's field of the same name, but their types differ", input.id))
+                            .with_label(field.kind.span, "the field's type");
+                        self.push(d);
+                    }
+                }
             }
             self.unique(t.inputs.iter().map(|i| &i.id), "input");
         }

@@ -31,8 +31,8 @@ pub fn validate(blueprint: &Blueprint, source: &Source, texts: &[TextSite]) -> V
     v.languages(texts);
     v.roles();
     v.lists();
-    v.records();
     v.build_scope();
+    v.records();
     v.computed();
     v.workflow();
     v.form();

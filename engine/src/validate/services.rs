@@ -59,15 +59,21 @@ impl Validator<'_> {
                 );
                 self.tariff_bands(fee.id.as_str(), t);
             }
-            if self.state_ref(&fee.due) {
-                if bp
+            if self.state_ref(&fee.due)
+                && bp
                     .workflow
                     .states
                     .iter()
                     .any(|s| s.id == fee.due && s.is_final)
-                {
-                    self.error(Code::Inconsistent, fee.due.span, format!("the fee is due in the final state `{}`, where nothing can happen any more", fee.due));
-                }
+            {
+                self.error(
+                    Code::Inconsistent,
+                    fee.due.span,
+                    format!(
+                        "the fee is due in the final state `{}`, where nothing can happen any more",
+                        fee.due
+                    ),
+                );
             }
             if self.action_ref(&fee.paid) {
                 let fits = bp
