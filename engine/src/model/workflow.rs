@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::common::{Duration, Expr, Localized, Name, OneOrMany, Spanned};
 use super::data::Field;
 
-/// The actions that the engine itself names: the applicant's first submission and a
-/// resubmission after a send-back.
+/// The actions that the engine itself names: the applicant's submission.
 pub const BUILTIN_ACTIONS: &[&str] = &["submit"];
 
 /// How an application moves from submission to a decision.
@@ -17,7 +16,7 @@ pub struct Workflow {
     /// The record that is the application, e.g. `application`.
     pub record: Name,
     /// The tracking-number format, e.g. `BC-{year}-{seq:6}`; placeholders `{year}`,
-    /// `{month}`, `{seq:N}` (a counter with N digits) and `{random:N}` (N random letters and digits).
+    /// `{month}`, `{day}`, `{seq:N}` (a counter with N digits) and `{random:N}` (N random letters and digits).
     pub tracking: Spanned<String>,
     /// The state an application is in once submitted.
     pub initial: Name,
