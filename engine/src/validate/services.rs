@@ -194,7 +194,7 @@ impl Validator<'_> {
             );
         }
         self.unique(a.resources.iter().map(|r| &r.id), "resource");
-        let default_hours = self.opening_hours(&a.hours);
+        self.opening_hours(&a.hours);
         for r in &a.resources {
             self.id(&r.id, "resource", IdStyle::Snake);
             if let Some(g) = &r.governorate {
@@ -222,7 +222,6 @@ impl Validator<'_> {
                 }
             }
         }
-        let _ = default_hours;
         if a.slot.value.minutes == 0 {
             self.error(
                 Code::InvalidValue,
@@ -249,12 +248,9 @@ impl Validator<'_> {
         }
     }
 
-    /// Check a weekday → hours mapping; returns the intervals per weekday.
-    fn opening_hours(
-        &mut self,
-        map: &BTreeMap<Name, Spanned<String>>,
-    ) -> [Vec<hours::Interval>; 7] {
-        let mut week: [Vec<hours::Interval>; 7] = Default::default();
+    /// Check a weekday → hours mapping: every key a weekday or range, every value hours
+    /// that parse, no weekday given twice.
+    fn opening_hours(&mut self, map: &BTreeMap<Name, Spanned<String>>) {
         let mut given: [Option<Span>; 7] = [None; 7];
         for (days, value) in map {
             let days_parsed = match hours::parse_days(days) {
@@ -264,13 +260,10 @@ impl Validator<'_> {
                     continue;
                 }
             };
-            let intervals = match hours::parse_intervals(value) {
-                Ok(i) => i,
-                Err(message) => {
-                    self.error(Code::OpeningHours, value.span, message);
-                    continue;
-                }
-            };
+            if let Err(message) = hours::parse_intervals(value) {
+                self.error(Code::OpeningHours, value.span, message);
+                continue;
+            }
             for d in days_parsed {
                 if let Some(first) = given[d] {
                     let d = Diagnostic::error(
@@ -282,11 +275,9 @@ impl Validator<'_> {
                     self.push(d);
                 } else {
                     given[d] = Some(days.span);
-                    week[d] = intervals.clone();
                 }
             }
         }
-        week
     }
 
     pub(super) fn documents(&mut self) {
