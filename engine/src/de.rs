@@ -28,8 +28,10 @@ pub(crate) const LOCALIZED: &str = "$quickwin::Localized";
 pub struct TextSite {
     /// Where the text is.
     pub span: Span,
-    /// The language codes it has, in the order written.
+    /// The language codes it has, in the order written (`*` for a plain text).
     pub languages: Vec<String>,
+    /// The language codes whose text is empty.
+    pub empty: Vec<String>,
 }
 
 /// What decoding found besides the value.
@@ -397,16 +399,30 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             },
             LOCALIZED => match &self.node.kind {
                 Kind::Map(items) => {
+                    let name = |k: &Node| k.as_str().map(str::to_string);
                     self.ctx.texts.borrow_mut().push(TextSite {
                         span: self.node.span,
-                        languages: items
+                        languages: items.iter().filter_map(|(k, _)| name(k)).collect(),
+                        empty: items
                             .iter()
-                            .filter_map(|(k, _)| k.as_str().map(str::to_string))
+                            .filter(|(_, v)| v.as_str().is_some_and(|t| t.trim().is_empty()))
+                            .filter_map(|(k, _)| name(k))
                             .collect(),
                     });
                     visitor.visit_map(MapDe::all(items, self.ctx))
                 }
-                Kind::Scalar(s, _) if !self.node.is_null() => visitor.visit_str(s),
+                Kind::Scalar(s, _) if !self.node.is_null() => {
+                    self.ctx.texts.borrow_mut().push(TextSite {
+                        span: self.node.span,
+                        languages: vec![crate::model::ANY_LANGUAGE.to_string()],
+                        empty: if s.trim().is_empty() {
+                            vec![crate::model::ANY_LANGUAGE.to_string()]
+                        } else {
+                            Vec::new()
+                        },
+                    });
+                    visitor.visit_str(s)
+                }
                 _ => Err(self.wrong("a text, or a text per language like `{en: …, ar: …}`")),
             },
             _ => visitor.visit_newtype_struct(self),

@@ -238,6 +238,10 @@ impl Eval<'_> {
         let num = |i: usize| -> Result<Value, EvalError> { self.value(&args[i]) };
         Ok(match name {
             "today" => Value::Date(self.today),
+            "date" => match self.value(&args[0])? {
+                Value::Text(t) => Date::parse(&t).map_or(Value::Null, Value::Date),
+                _ => Value::Null,
+            },
             "age" => date(0)?.map_or(Value::Null, |d| {
                 Value::Number(d.years_until(self.today) as f64)
             }),
@@ -371,6 +375,10 @@ mod tests {
         );
         assert_eq!(eval("age(dob)", &row), Value::Number(6.0));
         assert_eq!(eval("age(missing)", &row), Value::Null);
+        assert_eq!(
+            eval("years_between(dob, date('2026-09-30'))", &row),
+            Value::Number(5.0)
+        );
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub struct Scope {
 pub const FUNCTIONS: &[(&str, &str)] = &[
     ("age", "age(date): whole years from the date to today"),
     ("today", "today(): the current date"),
+    ("date", "date('2026-09-30'): a fixed date"),
     (
         "years_between",
         "years_between(date, date): whole years between two dates",
@@ -372,6 +373,19 @@ impl<'s> Checker<'s> {
                 self.arity(ast, name, args, 0..=0)?;
                 Ok(Ty::Date)
             }
+            "date" => {
+                self.arity(ast, name, args, 1..=1)?;
+                match &args[0].node {
+                    Node::Text(t) if super::eval::Date::parse(t).is_some() => Ok(Ty::Date),
+                    Node::Text(t) => Err(err(&args[0], format!("`{t}` is not a date")).help(Some(
+                        "write the date as `YYYY-MM-DD`, e.g. `date('2026-09-30')`".into(),
+                    ))),
+                    _ => Err(err(
+                        &args[0],
+                        "`date` takes a date in quotes, e.g. `date('2026-09-30')`",
+                    )),
+                }
+            }
             "age" => {
                 self.arity(ast, name, args, 1..=1)?;
                 self.want(&args[0], &Ty::Date, "the value of `age`")?;
@@ -535,6 +549,7 @@ mod tests {
             ("name + ' x'", Ty::Text),
             ("round(income / 3, 0)", Ty::Money),
             ("is_set(dob) and days_between(dob, today()) > 0", Ty::Bool),
+            ("years_between(dob, date('2026-09-30')) >= 6", Ty::Bool),
         ];
         for (text, want) in cases {
             assert_eq!(ty(text), Ok(want), "{text}");
@@ -557,6 +572,8 @@ mod tests {
             ("income and true", "each side of `and` must be true/false"),
             ("age(dob, dob)", "`age` takes 1 values, but 2 are given"),
             ("agee(dob)", "unknown function `agee`"),
+            ("date('2026-02-30')", "`2026-02-30` is not a date"),
+            ("date(name)", "`date` takes a date in quotes"),
             ("household > 2", "cannot compare a group"),
             ("sum(household, income_x)", "unknown field `income_x`"),
             ("member_income > 0", "unknown field `member_income`"),

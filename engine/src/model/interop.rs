@@ -81,11 +81,15 @@ pub struct Operation {
     pub clients: Vec<Name>,
 }
 
+/// The event, besides actions, that sends a notification: an appointment reminder.
+pub const REMINDER: &str = "reminder";
+
 /// A message to the applicant when an action is taken.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Notification {
-    /// The action that sends it (`submit` for the submission).
+    /// The action that sends it (`submit` for the submission), or `reminder` for a
+    /// reminder of the booked appointment, sent `appointments.reminder_before` the slot.
     pub on: Name,
     /// SMS or e-mail.
     pub channel: Spanned<Channel>,

@@ -88,6 +88,9 @@ pub struct Appointments {
     pub cancel_before: Spanned<Duration>,
     /// How long after the slot starts an absent applicant counts as a no-show.
     pub no_show_after: Spanned<Duration>,
+    /// How long before the slot a reminder is sent, for notifications with `on: reminder`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_before: Option<Spanned<Duration>>,
     /// The action taken automatically on a no-show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_show_action: Option<Name>,

@@ -37,9 +37,16 @@ impl Validator<'_> {
                     format!("the record `{}` has no fields", record.id),
                 );
             }
-            let is_case = record.id == bp.workflow.record;
+            // A record's fields see the application's fields and computed values, and a
+            // group's entries also see their own fields.
+            let mut scope = self.scope.clone();
+            if record.id != bp.workflow.record {
+                for f in &record.fields {
+                    scope.vars.insert(f.id.value.clone(), self.var(f));
+                }
+            }
             for field in &record.fields {
-                self.field(field, is_case);
+                self.field(field, &scope);
                 if RESERVED_FIELDS.contains(&field.id.as_str()) {
                     self.error(
                         Code::InvalidValue,
@@ -57,7 +64,7 @@ impl Validator<'_> {
     }
 
     /// Check one field (of a record, or an input of a transition).
-    pub(super) fn field(&mut self, f: &Field, in_case_record: bool) {
+    pub(super) fn field(&mut self, f: &Field, scope: &Scope) {
         let bp = self.bp;
         self.id(&f.id, "field", IdStyle::Snake);
         let kind = f.kind.value;
@@ -119,6 +126,18 @@ impl Validator<'_> {
                 );
             }
         }
+        if f.pattern_message.is_some() && f.pattern.is_none() {
+            self.error(
+                Code::InapplicableKey,
+                f.id.span,
+                format!(
+                    "the field `{}` has a `pattern_message` but no `pattern`",
+                    f.id
+                ),
+            )
+            .help =
+                Some("add the `pattern` the message explains, or remove `pattern_message`".into());
+        }
         let bounds = [("min", &f.min), ("max", &f.max)];
         for (key, value) in bounds {
             let Some(v) = value else { continue };
@@ -155,6 +174,34 @@ impl Validator<'_> {
                     .with_label(max.span, "the maximum");
                     self.push(d);
                 }
+            }
+        }
+        if let (F::Date, Some(min), Some(max)) = (kind, &f.min, &f.max) {
+            let later = match (parse_date_bound(min), parse_date_bound(max)) {
+                (Some(DateBound::Fixed(a)), Some(DateBound::Fixed(b))) => a > b,
+                (
+                    Some(DateBound::Today {
+                        years: y1,
+                        days: d1,
+                    }),
+                    Some(DateBound::Today {
+                        years: y2,
+                        days: d2,
+                    }),
+                ) => y1 * 366 + d1 > y2 * 366 + d2,
+                _ => false,
+            };
+            if later {
+                let d = Diagnostic::error(
+                    Code::Inconsistent,
+                    min.span,
+                    format!(
+                        "`min` `{}` is later than `max` `{}`, so no date fits",
+                        min.value, max.value
+                    ),
+                )
+                .with_label(max.span, "the maximum");
+                self.push(d);
             }
         }
         if kind == F::Choice {
@@ -294,29 +341,8 @@ impl Validator<'_> {
                     ),
                 );
             }
-            let scope = if in_case_record {
-                self.scope.clone()
-            } else {
-                self.record_scope_of(f)
-            };
-            self.expr(cond, &scope, Some(Ty::Bool), "`required_if`");
+            self.expr(cond, scope, Some(Ty::Bool), "`required_if`");
         }
-    }
-
-    /// The scope inside the record that holds `field` (for group records).
-    fn record_scope_of(&self, field: &Field) -> Scope {
-        let mut scope = self.scope.clone();
-        if let Some(record) = self
-            .bp
-            .records
-            .iter()
-            .find(|r| r.fields.iter().any(|f| std::ptr::eq(f, field)))
-        {
-            for f in &record.fields {
-                scope.vars.insert(f.id.value.clone(), self.var(f));
-            }
-        }
-        scope
     }
 
     pub(super) fn computed(&mut self) {

@@ -81,8 +81,15 @@ impl Validator<'_> {
                     &format!("the condition of `{}`", t.action),
                 );
             }
+            // An input's `required_if` may also use the other inputs of the same action.
+            let mut input_scope = scope.clone();
             for input in &t.inputs {
-                self.field(input, false);
+                input_scope
+                    .vars
+                    .insert(input.id.value.clone(), self.var(input));
+            }
+            for input in &t.inputs {
+                self.field(input, &input_scope);
                 if let Some(field) = self.case_field(&input.id) {
                     if field.kind.value != input.kind.value {
                         let d = Diagnostic::error(Code::Inconsistent, input.kind.span, format!("the input `{}` fills the application's field of the same name, but their types differ", input.id))

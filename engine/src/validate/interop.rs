@@ -97,8 +97,9 @@ impl Validator<'_> {
                     format!("the operation `{}` returns nothing", op.id),
                 );
             }
+            let returned = self.value_names(&["tracking", "state"]);
             for r in &op.returns {
-                self.case_field_ref(r, &["tracking", "state"]);
+                self.case_field_ref(r, &returned);
             }
             for c in &op.clients {
                 self.interop_id(c, 4, "client subsystem identifier");
@@ -111,7 +112,22 @@ impl Validator<'_> {
         let computed: Vec<&str> = bp.computed.iter().map(|c| c.id.as_str()).collect();
         let fields: Vec<&str> = self.case_fields().iter().map(|f| f.id.as_str()).collect();
         for n in &bp.notifications {
-            self.action_ref(&n.on);
+            if n.on.as_str() == crate::model::REMINDER {
+                let set = bp
+                    .appointments
+                    .as_ref()
+                    .is_some_and(|a| a.reminder_before.is_some());
+                if !set {
+                    self.error(
+                        Code::Inconsistent,
+                        n.on.span,
+                        "a reminder needs `appointments` with `reminder_before`, which says when to send it",
+                    )
+                    .help = Some("add e.g. `reminder_before: 1d` to `appointments`".into());
+                }
+            } else {
+                self.action_ref(&n.on);
+            }
             if let Some(to) = self.case_field_ref(&n.to, &[]) {
                 let want = match n.channel.value {
                     Channel::Sms => FieldType::Phone,

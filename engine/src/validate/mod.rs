@@ -32,8 +32,8 @@ pub fn validate(blueprint: &Blueprint, source: &Source, texts: &[TextSite]) -> V
     v.roles();
     v.lists();
     v.build_scope();
-    v.records();
     v.computed();
+    v.records();
     v.workflow();
     v.form();
     v.fees();
@@ -261,6 +261,13 @@ impl<'a> Validator<'a> {
         self.case_fields().iter().find(|f| f.id.as_str() == id)
     }
 
+    /// The computed values' ids and `builtins`: what documents and operations may show
+    /// besides the application's fields.
+    pub(crate) fn value_names(&self, builtins: &[&'a str]) -> Vec<&'a str> {
+        let computed = self.bp.computed.iter().map(|c| c.id.as_str());
+        builtins.iter().copied().chain(computed).collect()
+    }
+
     /// Check that a name is a field of the application.
     pub(crate) fn case_field_ref(&mut self, name: &Name, extra: &[&str]) -> Option<&'a Field> {
         let fields = self.case_fields();
@@ -440,6 +447,19 @@ impl<'a> Validator<'a> {
         self.unique(langs.iter(), "language");
         let declared: BTreeSet<&str> = langs.iter().map(|l| l.as_str()).collect();
         for site in texts {
+            if !site.empty.is_empty() {
+                let which = if site.empty.iter().any(|l| l == ANY_LANGUAGE) {
+                    "this text is empty".to_string()
+                } else {
+                    format!(
+                        "the {} text is empty",
+                        crate::de::one_of(site.empty.iter().map(String::as_str))
+                    )
+                };
+                self.error(Code::InvalidValue, site.span, which).help = Some(
+                    "write the text people should see, or remove the key if it is optional".into(),
+                );
+            }
             let given: BTreeSet<&str> = site.languages.iter().map(String::as_str).collect();
             if given.contains(ANY_LANGUAGE) {
                 continue;
@@ -629,3 +649,6 @@ fn to_style(id: &str, style: IdStyle) -> String {
     }
     out.trim_end_matches(sep).to_string()
 }
+
+#[cfg(test)]
+mod tests;

@@ -222,6 +222,11 @@ impl Validator<'_> {
                 }
             }
         }
+        if let Some(r) = &a.reminder_before {
+            if r.value.minutes == 0 || r.value > a.horizon.value {
+                self.error(Code::InvalidValue, r.span, "a reminder must come after booking and before the slot: more than nothing, at most the booking horizon");
+            }
+        }
         if a.slot.value.minutes == 0 {
             self.error(
                 Code::InvalidValue,
@@ -294,11 +299,13 @@ impl Validator<'_> {
                     format!("the document `{}` prints no `fields`", doc.id),
                 );
             }
+            let shown = self.value_names(&["tracking"]);
             for f in &doc.fields {
-                self.case_field_ref(f, &["tracking"]);
+                self.case_field_ref(f, &shown);
             }
+            let public = self.value_names(&["tracking", "state"]);
             for f in &doc.public {
-                self.case_field_ref(f, &["tracking", "state"]);
+                self.case_field_ref(f, &public);
                 if !doc.fields.iter().any(|g| g == f) && !matches!(f.as_str(), "tracking" | "state")
                 {
                     self.warning(Code::Inconsistent, f.span, format!("the verification page would reveal `{f}`, which the document does not show"));

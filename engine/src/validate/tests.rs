@@ -1,0 +1,159 @@
+//! Table-driven checks of semantic rules, each on a small blueprint with one change.
+
+use crate::check_bytes;
+use crate::diagnostic::Code;
+
+const BASE: &str = r#"quickwin: 1
+id: permit
+version: 1.0.0
+agency: {member: MOI, name: {en: Ministry of Interior, ar: وزارة الداخلية}}
+interop: IQ/GOV/MOI/services/permit
+languages: [ar, en]
+title: {en: Permit, ar: تصريح}
+summary: {en: Apply for a permit., ar: قدّم طلب تصريح.}
+sla: 5d
+roles:
+  - {id: applicant, kind: citizen, label: {en: Applicant, ar: مقدم الطلب}}
+  - {id: clerk, kind: staff, label: {en: Clerk, ar: الموظف}}
+records:
+  - id: application
+    label: {en: Application, ar: الطلب}
+    fields:
+      - id: date_of_birth
+        type: date
+        label: {en: Date of birth, ar: تاريخ الميلاد}
+        required: true
+        max: today
+      - id: guardian_name
+        type: text
+        label: {en: Guardian, ar: الولي}
+        required_if: is_minor
+      - id: phone
+        type: phone
+        label: {en: Phone, ar: الهاتف}
+        required: true
+computed:
+  - id: is_minor
+    type: boolean
+    expr: age(date_of_birth) < 18
+form:
+  pages:
+    - id: about
+      title: {en: About you, ar: معلوماتك}
+      fields: [date_of_birth, guardian_name, phone]
+workflow:
+  record: application
+  tracking: P-{year}-{seq:6}
+  initial: submitted
+  states:
+    - {id: submitted, label: {en: Received, ar: تم الاستلام}}
+    - {id: approved, label: {en: Approved, ar: تمت الموافقة}, final: true}
+    - {id: rejected, label: {en: Rejected, ar: مرفوض}, final: true}
+  transitions:
+    - action: approve
+      label: {en: Approve, ar: موافقة}
+      from: submitted
+      to: approved
+      role: clerk
+    - action: reject
+      label: {en: Reject, ar: رفض}
+      from: submitted
+      to: rejected
+      role: clerk
+      inputs:
+        - {id: reason, type: choice, label: {en: Reason, ar: السبب}, required: true, options: [{value: other, label: {en: Other, ar: أخرى}}, {value: incomplete, label: {en: Incomplete, ar: ناقص}}]}
+        - {id: details, type: long_text, label: {en: Details, ar: التفاصيل}, required_if: "reason == 'other'"}
+notifications:
+  - on: submit
+    channel: sms
+    to: phone
+    text: {en: "Received {tracking}.", ar: "تم استلام {tracking}."}
+"#;
+
+/// The codes `check` reports for the base with `old` replaced by `new`.
+fn codes(old: &str, new: &str) -> Vec<Code> {
+    assert!(BASE.contains(old), "{old}");
+    let text = BASE.replacen(old, new, 1);
+    check_bytes("t.yaml", text.as_bytes())
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn the_base_is_valid_and_its_conditions_see_computed_values_and_sibling_inputs() {
+    let checked = check_bytes("t.yaml", BASE.as_bytes());
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+}
+
+#[test]
+fn semantic_rules() {
+    let cases: &[(&str, &str, Code)] = &[
+        (
+            "required_if: is_minor",
+            "required_if: is_minr",
+            Code::UnknownField,
+        ),
+        (
+            "        max: today\n",
+            "        max: today\n        min: today + 1y\n",
+            Code::Inconsistent,
+        ),
+        (
+            "        max: today\n",
+            "        max: 2000-01-01\n        min: 2001-01-01\n",
+            Code::Inconsistent,
+        ),
+        (
+            "        label: {en: Guardian, ar: الولي}\n",
+            "        label: {en: Guardian, ar: الولي}\n        pattern_message: {en: x, ar: x}\n",
+            Code::InapplicableKey,
+        ),
+        (
+            "{en: Guardian, ar: الولي}",
+            "{en: Guardian, ar: \"\"}",
+            Code::InvalidValue,
+        ),
+        ("{en: Guardian, ar: الولي}", "\"\"", Code::InvalidValue),
+        (
+            "expr: age(date_of_birth) < 18",
+            "expr: years_between(date_of_birth, date('2026-02-30')) < 18",
+            Code::ExpressionType,
+        ),
+        ("  - on: submit\n", "  - on: reminder\n", Code::Inconsistent),
+        (
+            "required_if: \"reason == 'other'\"",
+            "required_if: \"reason == 'othr'\"",
+            Code::ExpressionType,
+        ),
+        ("to: approved", "to: aproved", Code::UnknownState),
+        (
+            "      role: clerk\n    - action: reject",
+            "      role: clrk\n    - action: reject",
+            Code::UnknownRole,
+        ),
+        (
+            "final: true}\n    - {id: rejected",
+            "final: false}\n    - {id: rejected",
+            Code::DeadEndState,
+        ),
+        (
+            "tracking: P-{year}-{seq:6}",
+            "tracking: P-{year}",
+            Code::InvalidValue,
+        ),
+        (
+            "interop: IQ/GOV/MOI/services/permit",
+            "interop: IQ/GOV/MOI/permit",
+            Code::InvalidValue,
+        ),
+    ];
+    for (old, new, code) in cases {
+        let found = codes(old, new);
+        assert!(
+            found.contains(code),
+            "`{new}` should give {code:?}, gave {found:?}"
+        );
+    }
+}
