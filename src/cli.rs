@@ -23,6 +23,59 @@ pub enum Command {
     Schema,
     /// Write a new blueprint: a commented starter, or a copy of a catalogue blueprint.
     New(NewArgs),
+    /// Start the workshop sandbox: mock agencies, service registry and information mediator.
+    Sandbox(SandboxArgs),
+    /// Check the integrity of the sandbox's records.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// Arguments of `quickwin sandbox`.
+#[derive(Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// The port to listen on.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; `0.0.0.0` lets other machines of the workshop in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The folder of the sandbox's data, message log and access rights.
+    #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+    pub data: PathBuf,
+    /// The seed of the synthetic data (the same seed gives the same people, schools, …).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Delete the data, the message log and the access rights, and create them anew.
+    #[arg(long)]
+    pub reset: bool,
+    /// How long the mediator waits for a service before answering 504, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub upstream_timeout_ms: u64,
+    /// `process`: the message log survives a crash of the sandbox; `disk`: also a power cut
+    /// (slower: every commit waits for the disk).
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Process)]
+    pub durability: DurabilityArg,
+}
+
+/// How durable the message log is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DurabilityArg {
+    /// Survives a crash or kill of the process.
+    Process,
+    /// Also survives a power cut.
+    Disk,
+}
+
+/// `quickwin audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the mediator's message log: exit 0 when intact, 1 naming
+    /// the first broken entry.
+    Verify {
+        /// The sandbox's data folder.
+        #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+        data: PathBuf,
+    },
 }
 
 /// Arguments of `quickwin check`.

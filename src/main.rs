@@ -1,6 +1,5 @@
-//! The `quickwin` command line: check, schema, new.
+//! The `quickwin` command line: check, schema, new, sandbox, audit.
 
-mod catalogue;
 mod cli;
 mod cmd;
 mod report;

@@ -2,4 +2,17 @@
 //! realistic data, a service registry, and an X-Road-style information mediator whose
 //! hash-chained message log makes the architecture visible.
 
+pub mod access;
+pub mod agencies;
+pub mod catalogue;
 pub mod data;
+pub mod db;
+pub mod error;
+pub mod mediator;
+pub mod messagelog;
+pub mod pages;
+pub mod registry;
+pub mod server;
+pub mod util;
+
+pub use server::{AppState, Config, Opened, SandboxError, app, open};

@@ -1,7 +1,9 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod audit;
 mod check;
 mod new;
+mod sandbox;
 mod schema;
 
 use std::process::ExitCode;
@@ -17,5 +19,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Schema => schema::run(),
         Command::New(args) => new::run(&args),
+        Command::Sandbox(args) => sandbox::run(&args),
+        Command::Audit(command) => audit::run(&command),
     }
 }

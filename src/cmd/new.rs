@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::EXIT_USAGE;
-use crate::catalogue;
+use quickwin_sandbox::catalogue;
 use crate::cli::NewArgs;
 
 const STARTER: &str = include_str!("../templates/starter.yaml");

@@ -6,6 +6,7 @@ mod diagnostics;
 mod garbage;
 mod mutations;
 mod new;
+mod sandbox;
 mod schema;
 mod support;
 mod typos;

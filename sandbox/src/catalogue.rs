@@ -4,24 +4,24 @@
 pub const CATALOGUE: &[(&str, &str)] = &[
     (
         "birth-certificate",
-        include_str!("../blueprints/birth-certificate.yaml"),
+        include_str!("../../blueprints/birth-certificate.yaml"),
     ),
     (
         "medical-appointment",
-        include_str!("../blueprints/medical-appointment.yaml"),
+        include_str!("../../blueprints/medical-appointment.yaml"),
     ),
     (
         "school-attendance",
-        include_str!("../blueprints/school-attendance.yaml"),
+        include_str!("../../blueprints/school-attendance.yaml"),
     ),
     (
         "social-welfare",
-        include_str!("../blueprints/social-welfare.yaml"),
+        include_str!("../../blueprints/social-welfare.yaml"),
     ),
-    ("water-fees", include_str!("../blueprints/water-fees.yaml")),
+    ("water-fees", include_str!("../../blueprints/water-fees.yaml")),
     (
         "water-subscription",
-        include_str!("../blueprints/water-subscription.yaml"),
+        include_str!("../../blueprints/water-subscription.yaml"),
     ),
 ];
 

@@ -1,0 +1,97 @@
+//! `MOH/births` (birth notifications from hospitals) and `MOH/primary-care` (centres).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+
+use super::governorate;
+use crate::db::Db;
+use crate::error::ApiError;
+
+/// The `notifications` service of `MOH/births`.
+pub fn births() -> Router<Db> {
+    Router::new()
+        .route("/notifications", get(list_births))
+        .route("/notifications/{number}", get(one_birth))
+}
+
+/// The `centres` service of `MOH/primary-care`.
+pub fn centres() -> Router<Db> {
+    Router::new()
+        .route("/centres", get(list_centres))
+        .route("/centres/{code}", get(one_centre))
+}
+
+const BIRTH: &str = "SELECT number, mother_id, father_id, child_date_of_birth, sex, hospital_ar, hospital_en, governorate FROM births";
+
+fn birth_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "number": r.get::<_, String>(0)?,
+        "mother_national_id": r.get::<_, String>(1)?,
+        "father_national_id": r.get::<_, Option<String>>(2)?,
+        "child_date_of_birth": r.get::<_, String>(3)?,
+        "sex": r.get::<_, String>(4)?,
+        "hospital": {"name": r.get::<_, String>(5)?, "name_latin": r.get::<_, String>(6)?, "governorate": r.get::<_, String>(7)?},
+    }))
+}
+
+async fn one_birth(State(db): State<Db>, Path(number): Path<String>) -> Result<Json<Value>, ApiError> {
+    db.call(move |conn| {
+        conn.query_row(&format!("{BIRTH} WHERE number = ?1"), [&number], birth_json)
+            .optional()?
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found("birth notification", &number))
+    })
+    .await
+}
+
+async fn list_births(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+    let Some(mother) = q.get("mother_national_id").cloned() else {
+        return Err(ApiError::invalid(vec!["`mother_national_id` is required".into()]));
+    };
+    db.call(move |conn| {
+        let mut stmt = conn.prepare_cached(&format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"))?;
+        let items = stmt.query_map([&mother], birth_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Json(json!({"items": items})))
+    })
+    .await
+}
+
+const CENTRE: &str = "SELECT code, name_ar, name_en, governorate, district_ar, district_en, address_ar, address_en, hours FROM centres";
+
+fn centre_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    let hours: Value = serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null);
+    Ok(json!({
+        "code": r.get::<_, String>(0)?,
+        "name": r.get::<_, String>(1)?, "name_latin": r.get::<_, String>(2)?,
+        "governorate": r.get::<_, String>(3)?,
+        "district": r.get::<_, String>(4)?, "district_latin": r.get::<_, String>(5)?,
+        "address": r.get::<_, String>(6)?, "address_latin": r.get::<_, String>(7)?,
+        "hours": hours,
+    }))
+}
+
+async fn list_centres(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+    let gov = governorate(&q)?;
+    db.call(move |conn| {
+        let mut stmt = conn.prepare_cached(&format!("{CENTRE} WHERE ?1 IS NULL OR governorate = ?1 ORDER BY code"))?;
+        let items = stmt.query_map(params![gov], centre_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Json(json!({"items": items})))
+    })
+    .await
+}
+
+async fn one_centre(State(db): State<Db>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    db.call(move |conn| {
+        conn.query_row(&format!("{CENTRE} WHERE code = ?1"), [&code], centre_json)
+            .optional()?
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found("centre", &code))
+    })
+    .await
+}

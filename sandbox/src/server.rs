@@ -1,0 +1,231 @@
+//! Opening the sandbox (data, log, rights, registry) and its HTTP application.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{any, get};
+
+use crate::access::{self, Access, AccessError};
+use crate::agencies::{self, store};
+use crate::db::Db;
+use crate::mediator::{self, HttpClient};
+use crate::messagelog::{Durability, LogError, MessageLog};
+use crate::registry::{Backend, Registry, Service};
+use crate::{data, pages};
+
+/// How the sandbox runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where its SQLite files and `access.yaml` live.
+    pub data_dir: PathBuf,
+    /// The seed of the synthetic data, used when the data are created.
+    pub seed: u64,
+    /// Delete and recreate the data, the log and the rights.
+    pub reset: bool,
+    /// How long the mediator waits for a service.
+    pub upstream_timeout: Duration,
+    /// How the message log commits.
+    pub durability: Durability,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from(".quickwin/sandbox"),
+            seed: 1,
+            reset: false,
+            upstream_timeout: mediator::DEFAULT_TIMEOUT,
+            durability: Durability::Process,
+        }
+    }
+}
+
+/// The message log's file in a data folder.
+pub fn log_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("messagelog.db")
+}
+
+/// Why the sandbox could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// A file or folder could not be used.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The agencies' database failed.
+    #[error("`{path}`: {source}")]
+    Database {
+        /// The file.
+        path: String,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The message log failed.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// `access.yaml` is wrong.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// A page template is broken (a bug).
+    #[error("page templates: {0}")]
+    Templates(String),
+}
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The mock agencies' store.
+    pub db: Db,
+    /// The message log.
+    pub log: MessageLog,
+    /// The service registry.
+    pub registry: Registry,
+    /// The access rights.
+    pub access: Arc<RwLock<Access>>,
+    /// The client for services registered by URL.
+    pub http: HttpClient,
+    /// The web pages.
+    pub pages: Arc<tera::Tera>,
+}
+
+/// An opened sandbox and what happened while opening it.
+pub struct Opened {
+    /// The state to serve.
+    pub state: AppState,
+    /// What was created or kept, for the start-up message.
+    pub notes: Vec<String>,
+}
+
+/// Open (creating when needed) the sandbox's data under `config.data_dir`.
+pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, SandboxError> {
+    let dir = config.data_dir.clone();
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| SandboxError::Io { path, source }
+    };
+    let agencies_path = dir.join("agencies.db");
+    let access_path = dir.join("access.yaml");
+    let log_file = log_path(&dir);
+    if config.reset {
+        for base in [&agencies_path, &log_file] {
+            for suffix in ["", "-wal", "-shm"] {
+                let p = PathBuf::from(format!("{}{suffix}", base.display()));
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(io(&p))?;
+                }
+            }
+        }
+        if access_path.exists() {
+            std::fs::remove_file(&access_path).map_err(io(&access_path))?;
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let mut notes = Vec::new();
+    let db_err = |source| SandboxError::Database { path: agencies_path.display().to_string(), source };
+    let db = Db::open(&agencies_path, 4).map_err(db_err)?;
+    let origin = db.with(|conn| Ok(store::origin(conn)?)).map_err(|_| SandboxError::Database {
+        path: agencies_path.display().to_string(),
+        source: rusqlite::Error::InvalidQuery,
+    })?;
+    match origin {
+        Some((seed, created)) => {
+            notes.push(format!("kept the data created on {created} from seed {seed}"));
+            if seed != config.seed {
+                notes.push(format!("the data were made from seed {seed}, not {}; add --reset to recreate them", config.seed));
+            }
+        }
+        None => {
+            let today = crate::util::today();
+            let world = data::generate(config.seed, today);
+            let filled = db.with(|conn| Ok(store::fill(conn, &world, config.seed, &today.to_string())?));
+            if filled.is_err() {
+                return Err(SandboxError::Database { path: agencies_path.display().to_string(), source: rusqlite::Error::InvalidQuery });
+            }
+            notes.push(format!(
+                "created the data from seed {}: {} persons in {} households, {} birth notifications, {} schools, {} water accounts",
+                config.seed,
+                world.persons.len(),
+                world.households.len(),
+                world.births.len(),
+                world.schools.len(),
+                world.water_accounts.len()
+            ));
+        }
+    }
+    let log = MessageLog::open(&log_file, config.durability)?;
+    if !access_path.exists() {
+        let (rights, comments) = access::defaults(catalogue);
+        std::fs::write(&access_path, rights.to_yaml(&comments)).map_err(io(&access_path))?;
+        notes.push(format!("wrote the default access rights to {}", access_path.display()));
+    }
+    let access = Access::load(&access_path)?;
+    let registry = Registry::default();
+    for svc in agencies::SERVICES {
+        let agency = agencies::agency(svc.member);
+        registry.register(Service {
+            id: svc.id(),
+            title_en: svc.title_en.to_string(),
+            title_ar: svc.title_ar.to_string(),
+            member: svc.member.to_string(),
+            agency_en: agency.map_or("", |a| a.en).to_string(),
+            agency_ar: agency.map_or("", |a| a.ar).to_string(),
+            openapi: serde_json::from_str(svc.openapi).unwrap_or(serde_json::Value::Null),
+            direct: Some(svc.base()),
+            backend: Backend::Internal((svc.routes)().with_state(db.clone())),
+        });
+    }
+    let pages = pages::templates().map_err(|e| SandboxError::Templates(e.to_string()))?;
+    Ok(Opened {
+        state: AppState {
+            config: Arc::new(config),
+            db,
+            log,
+            registry,
+            access: Arc::new(RwLock::new(access)),
+            http: mediator::http_client(),
+            pages: Arc::new(pages),
+        },
+        notes,
+    })
+}
+
+/// The sandbox's HTTP application.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/", get(pages::home))
+        .route("/health", get(|| async { "ok" }))
+        .route("/registry", get(pages::catalogue))
+        .route("/registry/services", get(pages::list_services).post(pages::register_service))
+        .route("/registry/services/{*rest}", get(pages::one_service))
+        .route("/r1/{*rest}", any(mediator::handle))
+        .route("/mediator/messages", get(pages::messages))
+        .route("/mediator/messages.json", get(pages::messages_json))
+        .route("/notify/inbox", get(pages::inboxes))
+        .route("/notify/inbox/{address}", get(pages::inbox))
+        .route("/static/{file}", get(pages::asset));
+    for svc in agencies::SERVICES {
+        router = router.nest(&svc.base(), (svc.routes)().with_state(state.db.clone()));
+    }
+    router.with_state(state).layer(middleware::from_fn(security_headers))
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert("content-security-policy", HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    response
+}
