@@ -61,7 +61,10 @@ impl Access {
 
     /// Grant `client` the right to call `service`.
     pub fn grant(&mut self, service: &str, client: &str) {
-        self.rights.entry(service.to_string()).or_default().insert(client.to_string());
+        self.rights
+            .entry(service.to_string())
+            .or_default()
+            .insert(client.to_string());
     }
 
     /// Every service with its clients, sorted.
@@ -71,7 +74,10 @@ impl Access {
 
     /// Read `access.yaml`.
     pub fn load(path: &Path) -> Result<Access, AccessError> {
-        let bytes = std::fs::read(path).map_err(|source| AccessError::Io { path: path.display().to_string(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| AccessError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         Access::parse(&path.display().to_string(), &bytes)
     }
 
@@ -79,7 +85,11 @@ impl Access {
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Access, AccessError> {
         let text = String::from_utf8_lossy(bytes).into_owned();
         let source = quickwin_engine::Source::new(name, text);
-        let invalid = |diagnostics: Vec<Diagnostic>| AccessError::Invalid { path: name.to_string(), text: source.clone(), diagnostics };
+        let invalid = |diagnostics: Vec<Diagnostic>| AccessError::Invalid {
+            path: name.to_string(),
+            text: source.clone(),
+            diagnostics,
+        };
         let tree = quickwin_engine::yaml::parse(&source).map_err(invalid)?;
         let decoded = quickwin_engine::de::decode::<AccessFile>(&tree);
         let Some(file) = decoded.value else {
@@ -100,13 +110,20 @@ impl Access {
                     problems.push(quickwin_engine::Diagnostic::error(
                         quickwin_engine::Code::InvalidValue,
                         client.span,
-                        format!("`{}` is not a client subsystem `INSTANCE/CLASS/MEMBER/SUBSYSTEM`", client.value),
+                        format!(
+                            "`{}` is not a client subsystem `INSTANCE/CLASS/MEMBER/SUBSYSTEM`",
+                            client.value
+                        ),
                     ));
                 }
                 access.grant(&right.service.value, &client.value);
             }
         }
-        if problems.is_empty() { Ok(access) } else { Err(invalid(problems)) }
+        if problems.is_empty() {
+            Ok(access)
+        } else {
+            Err(invalid(problems))
+        }
     }
 
     /// The file text for these rights, with a comment saying how it works.
@@ -138,9 +155,14 @@ pub fn defaults(catalogue: &[(&str, &str)]) -> (Access, BTreeMap<String, String>
     let mut comments = BTreeMap::new();
     for (id, text) in catalogue {
         let checked = quickwin_engine::check_bytes(id, text.as_bytes());
-        let Some(bp) = checked.blueprint else { continue };
+        let Some(bp) = checked.blueprint else {
+            continue;
+        };
         let client: String = bp.interop.split('/').take(4).collect::<Vec<_>>().join("/");
-        comments.insert(client.clone(), format!("the `{id}` pilot"));
+        comments
+            .entry(client.clone())
+            .and_modify(|c: &mut String| c.push_str(&format!(", `{id}`")))
+            .or_insert_with(|| format!("pilots: `{id}`"));
         for integration in &bp.integrations {
             access.grant(&integration.service, &client);
         }
@@ -157,18 +179,30 @@ mod tests {
     #[test]
     fn rights_round_trip_through_yaml() {
         let mut access = Access::default();
-        access.grant("IQ/GOV/MOI/civil-registry/persons", "IQ/GOV/MOH/primary-care");
+        access.grant(
+            "IQ/GOV/MOI/civil-registry/persons",
+            "IQ/GOV/MOH/primary-care",
+        );
         let text = access.to_yaml(&BTreeMap::new());
         let back = Access::parse("access.yaml", text.as_bytes()).unwrap();
         assert_eq!(back, access);
-        assert!(back.allows("IQ/GOV/MOH/primary-care", "IQ/GOV/MOI/civil-registry/persons"));
+        assert!(back.allows(
+            "IQ/GOV/MOH/primary-care",
+            "IQ/GOV/MOI/civil-registry/persons"
+        ));
         assert!(!back.allows("IQ/GOV/MOE/schools", "IQ/GOV/MOI/civil-registry/persons"));
     }
 
     #[test]
     fn mistakes_are_located() {
-        let err = Access::parse("access.yaml", b"rights:\n  - service: IQ/GOV/MOI\n    clientz: []\n").unwrap_err();
-        let AccessError::Invalid { diagnostics, .. } = err else { panic!("not invalid") };
+        let err = Access::parse(
+            "access.yaml",
+            b"rights:\n  - service: IQ/GOV/MOI\n    clientz: []\n",
+        )
+        .unwrap_err();
+        let AccessError::Invalid { diagnostics, .. } = err else {
+            panic!("not invalid")
+        };
         assert_eq!(diagnostics[0].code, quickwin_engine::Code::UnknownKey);
     }
 }

@@ -18,7 +18,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "social-welfare",
         include_str!("../../blueprints/social-welfare.yaml"),
     ),
-    ("water-fees", include_str!("../../blueprints/water-fees.yaml")),
+    (
+        "water-fees",
+        include_str!("../../blueprints/water-fees.yaml"),
+    ),
     (
         "water-subscription",
         include_str!("../../blueprints/water-subscription.yaml"),

@@ -44,11 +44,16 @@ impl Db {
         R: Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.with(f)).await.map_err(|_| ApiError::internal())?
+        tokio::task::spawn_blocking(move || db.with(f))
+            .await
+            .map_err(|_| ApiError::internal())?
     }
 
     /// Run `f` with a connection on this thread.
-    pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R, ApiError>) -> Result<R, ApiError> {
+    pub fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
         let n = self.conns.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         for i in 0..n {
@@ -56,7 +61,9 @@ impl Db {
                 return f(&mut conn);
             }
         }
-        let mut conn = self.conns[start % n].lock().unwrap_or_else(|e| e.into_inner());
+        let mut conn = self.conns[start % n]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         f(&mut conn)
     }
 }

@@ -47,18 +47,31 @@ impl ApiError {
 
     /// 404 from an agency: nothing with this id.
     pub fn not_found(what: &str, id: &str) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "Agency.NotFound", format!("no {what} with this id")).detail(format!("`{id}`"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Agency.NotFound",
+            format!("no {what} with this id"),
+        )
+        .detail(format!("`{id}`"))
     }
 
     /// 422 from an agency: the request names every problem.
     pub fn invalid(problems: Vec<String>) -> Self {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Agency.InvalidRequest", "the request is not valid")
-            .detail(problems.join("; "))
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Agency.InvalidRequest",
+            "the request is not valid",
+        )
+        .detail(problems.join("; "))
     }
 
     /// 500: something failed inside the sandbox (details are logged, not sent).
     pub fn internal() -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Server.Internal", "the sandbox failed to answer; see its log")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Server.Internal",
+            "the sandbox failed to answer; see its log",
+        )
     }
 
     /// The JSON body.

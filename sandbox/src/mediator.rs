@@ -33,10 +33,22 @@ pub fn http_client() -> HttpClient {
 }
 
 /// Header names under which a client identifies itself (X-Road's, and GovStack's aliases).
-const CLIENT_HEADERS: &[&str] = &["x-road-client", "x-govstack-client", "information-mediator-client"];
+const CLIENT_HEADERS: &[&str] = &[
+    "x-road-client",
+    "x-govstack-client",
+    "information-mediator-client",
+];
 
 /// Headers passed on to the service.
-const FORWARDED: &[&str] = &["content-type", "accept", "accept-language", "x-road-client", "x-road-id", "x-road-userid", "x-road-issue"];
+const FORWARDED: &[&str] = &[
+    "content-type",
+    "accept",
+    "accept-language",
+    "x-road-client",
+    "x-road-id",
+    "x-road-userid",
+    "x-road-issue",
+];
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -60,15 +72,27 @@ fn message_id() -> String {
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 fn valid_part(p: &str) -> bool {
-    !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !p.is_empty()
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The mediator's handler for everything under `/r1/`.
-pub async fn handle(State(app): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+pub async fn handle(
+    State(app): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let started = Instant::now();
     let time = crate::util::now_rfc3339();
     let id = header(&headers, "x-road-id").unwrap_or_else(message_id);
@@ -78,8 +102,21 @@ pub async fn handle(State(app): State<AppState>, method: Method, uri: Uri, heade
     };
     let raw = uri.path().strip_prefix("/r1/").unwrap_or_default();
     let segments: Vec<&str> = raw.split('/').collect();
-    let service_id: String = segments.iter().take(5).map(|s| percent_decode(s).unwrap_or_default()).collect::<Vec<_>>().join("/");
-    let rest = format!("/{}", segments.iter().skip(5).copied().collect::<Vec<_>>().join("/"));
+    let service_id: String = segments
+        .iter()
+        .take(5)
+        .map(|s| percent_decode(s).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("/");
+    let rest = format!(
+        "/{}",
+        segments
+            .iter()
+            .skip(5)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/")
+    );
     let path_and_query = match uri.query() {
         Some(q) => format!("{rest}?{q}"),
         None => rest.clone(),
@@ -100,8 +137,24 @@ pub async fn handle(State(app): State<AppState>, method: Method, uri: Uri, heade
         response_hash: String::new(),
         error: None,
     };
-    let request_hash = base64(&sha2_of(&[method.as_str().as_bytes(), b"\n", path_and_query.as_bytes(), b"\n", &body]));
-    let outcome = forward(&app, &method, &headers, body, client.as_deref(), &service_id, &path_and_query, segments.len()).await;
+    let request_hash = base64(&sha2_of(&[
+        method.as_str().as_bytes(),
+        b"\n",
+        path_and_query.as_bytes(),
+        b"\n",
+        &body,
+    ]));
+    let outcome = forward(
+        &app,
+        &method,
+        &headers,
+        body,
+        client.as_deref(),
+        &service_id,
+        &path_and_query,
+        segments.len(),
+    )
+    .await;
     let mut response = match outcome {
         Ok(r) => r,
         Err(e) => {
@@ -113,22 +166,34 @@ pub async fn handle(State(app): State<AppState>, method: Method, uri: Uri, heade
         }
     };
     let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     entry.status = parts.status.as_u16();
     entry.response_hash = sha256_hex(&bytes);
     entry.duration_us = started.elapsed().as_micros() as u64;
     response = Response::from_parts(parts, Body::from(bytes));
     let h = response.headers_mut();
-    for (name, value) in [("x-road-id", id.as_str()), ("x-road-service", service_id.as_str()), ("x-road-request-hash", request_hash.as_str())] {
+    for (name, value) in [
+        ("x-road-id", id.as_str()),
+        ("x-road-service", service_id.as_str()),
+        ("x-road-request-hash", request_hash.as_str()),
+    ] {
         if let Ok(v) = HeaderValue::from_str(value) {
             h.insert(HeaderName::from_static(name), v);
         }
     }
     if let Err(error) = app.log.append(entry).await {
         eprintln!("sandbox: the message log failed: {error}");
-        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Server.ServerProxy.LogFailed", "the call could not be logged, so its answer is withheld")
-            .mediator()
-            .into_response();
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Server.ServerProxy.LogFailed",
+            "the call could not be logged, so its answer is withheld",
+        )
+        .mediator()
+        .into_response();
     }
     response
 }
@@ -154,51 +219,94 @@ async fn forward(
     segment_count: usize,
 ) -> Result<Response, ApiError> {
     let Some(client) = client else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Client.MissingClientHeader", "the `X-Road-Client` header is missing")
-            .detail("send `X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOH/primary-care`")
-            .mediator());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Client.MissingClientHeader",
+            "the `X-Road-Client` header is missing",
+        )
+        .detail(
+            "send `X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOH/primary-care`",
+        )
+        .mediator());
     };
     let parts: Vec<&str> = client.split('/').collect();
     if parts.len() != 4 || !parts.iter().all(|p| valid_part(p)) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Client.InvalidClientIdentifier", "the `X-Road-Client` header is not a client subsystem identifier")
-            .detail(format!("expected `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, found `{client}`"))
-            .mediator());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Client.InvalidClientIdentifier",
+            "the `X-Road-Client` header is not a client subsystem identifier",
+        )
+        .detail(format!(
+            "expected `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, found `{client}`"
+        ))
+        .mediator());
     }
     if segment_count < 5 || service_id.split('/').any(|p| !valid_part(p)) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "Client.InvalidServiceIdentifier", "the path does not name a service")
-            .detail("call `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE/path`")
-            .mediator());
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Client.InvalidServiceIdentifier",
+            "the path does not name a service",
+        )
+        .detail("call `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE/path`")
+        .mediator());
     }
     let Some(service) = app.registry.get(service_id) else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "Server.ServerProxy.UnknownService", "no service is registered under this identifier")
-            .detail(format!("`{service_id}`"))
-            .mediator());
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Server.ServerProxy.UnknownService",
+            "no service is registered under this identifier",
+        )
+        .detail(format!("`{service_id}`"))
+        .mediator());
     };
-    if !app.access.read().unwrap_or_else(|e| e.into_inner()).allows(client, service_id) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Server.ServerProxy.AccessDenied", "the client has no right to call this service")
-            .detail(format!("`{client}` may not call `{service_id}`; rights are granted in access.yaml"))
-            .mediator());
+    if !app
+        .access
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .allows(client, service_id)
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Server.ServerProxy.AccessDenied",
+            "the client has no right to call this service",
+        )
+        .detail(format!(
+            "`{client}` may not call `{service_id}`; rights are granted in access.yaml"
+        ))
+        .mediator());
     }
     let timeout = app.config.upstream_timeout;
     let upstream_failed = |why: String| {
-        ApiError::new(StatusCode::BAD_GATEWAY, "Server.ServerProxy.ServiceFailed", "the service did not answer")
-            .detail(why)
-            .mediator()
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "Server.ServerProxy.ServiceFailed",
+            "the service did not answer",
+        )
+        .detail(why)
+        .mediator()
     };
     let timed_out = || {
-        ApiError::new(StatusCode::GATEWAY_TIMEOUT, "Server.ServerProxy.Timeout", "the service did not answer in time")
-            .detail(format!("no answer within {} ms", timeout.as_millis()))
-            .mediator()
+        ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "Server.ServerProxy.Timeout",
+            "the service did not answer in time",
+        )
+        .detail(format!("no answer within {} ms", timeout.as_millis()))
+        .mediator()
     };
     match &service.backend {
         Backend::Internal(router) => {
-            let mut request = Request::builder().method(method.clone()).uri(path_and_query);
+            let mut request = Request::builder()
+                .method(method.clone())
+                .uri(path_and_query);
             for name in FORWARDED {
                 if let Some(v) = headers.get(*name) {
                     request = request.header(*name, v.clone());
                 }
             }
-            let request = request.body(Body::from(body)).map_err(|e| upstream_failed(e.to_string()))?;
+            let request = request
+                .body(Body::from(body))
+                .map_err(|e| upstream_failed(e.to_string()))?;
             match tokio::time::timeout(timeout, router.clone().oneshot(request)).await {
                 Err(_) => Err(timed_out()),
                 Ok(Err(never)) => match never {},
@@ -207,13 +315,17 @@ async fn forward(
         }
         Backend::Url(base) => {
             let target = format!("{}{}", base.trim_end_matches('/'), path_and_query);
-            let mut request = hyper::Request::builder().method(method.clone()).uri(&target);
+            let mut request = hyper::Request::builder()
+                .method(method.clone())
+                .uri(&target);
             for name in FORWARDED {
                 if let Some(v) = headers.get(*name) {
                     request = request.header(*name, v.clone());
                 }
             }
-            let request = request.body(Full::new(body)).map_err(|e| upstream_failed(e.to_string()))?;
+            let request = request
+                .body(Full::new(body))
+                .map_err(|e| upstream_failed(e.to_string()))?;
             let response = match tokio::time::timeout(timeout, app.http.request(request)).await {
                 Err(_) => return Err(timed_out()),
                 Ok(Err(e)) => return Err(upstream_failed(format!("`{base}`: {e}"))),
@@ -227,11 +339,15 @@ async fn forward(
             };
             let mut out = Response::builder().status(parts.status);
             for (name, value) in &parts.headers {
-                if !matches!(name.as_str(), "connection" | "transfer-encoding" | "content-length" | "keep-alive") {
+                if !matches!(
+                    name.as_str(),
+                    "connection" | "transfer-encoding" | "content-length" | "keep-alive"
+                ) {
                     out = out.header(name, value);
                 }
             }
-            out.body(Body::from(bytes)).map_err(|e| upstream_failed(e.to_string()))
+            out.body(Body::from(bytes))
+                .map_err(|e| upstream_failed(e.to_string()))
         }
     }
 }

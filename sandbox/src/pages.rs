@@ -19,7 +19,10 @@ use crate::server::AppState;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("home.html", include_str!("../templates/home.html")),
-    ("catalogue.html", include_str!("../templates/catalogue.html")),
+    (
+        "catalogue.html",
+        include_str!("../templates/catalogue.html"),
+    ),
     ("messages.html", include_str!("../templates/messages.html")),
     ("inboxes.html", include_str!("../templates/inboxes.html")),
     ("inbox.html", include_str!("../templates/inbox.html")),
@@ -56,7 +59,9 @@ pub async fn home(State(app): State<AppState>) -> Response {
 pub async fn catalogue(State(app): State<AppState>) -> Response {
     let mut groups: BTreeMap<String, (String, String, Vec<Value>)> = BTreeMap::new();
     for s in app.registry.all() {
-        let group = groups.entry(s.member.clone()).or_insert_with(|| (s.agency_en.clone(), s.agency_ar.clone(), Vec::new()));
+        let group = groups
+            .entry(s.member.clone())
+            .or_insert_with(|| (s.agency_en.clone(), s.agency_ar.clone(), Vec::new()));
         group.2.push(s.summary());
     }
     let groups: Vec<Value> = groups
@@ -70,35 +75,61 @@ pub async fn catalogue(State(app): State<AppState>) -> Response {
 
 /// `GET /registry/services`: every service as JSON.
 pub async fn list_services(State(app): State<AppState>) -> Json<Value> {
-    Json(Value::Array(app.registry.all().iter().map(|s| s.summary()).collect()))
+    Json(Value::Array(
+        app.registry.all().iter().map(|s| s.summary()).collect(),
+    ))
 }
 
 /// `GET /registry/services/{id}` and `…/{id}/openapi.json`.
-pub async fn one_service(State(app): State<AppState>, Path(rest): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn one_service(
+    State(app): State<AppState>,
+    Path(rest): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let (id, openapi) = match rest.strip_suffix("/openapi.json") {
         Some(id) => (id.to_string(), true),
         None => (rest.clone(), false),
     };
     let service = app.registry.get(&id).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "Registry.UnknownService", "no service is registered under this identifier").detail(format!("`{id}`"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Registry.UnknownService",
+            "no service is registered under this identifier",
+        )
+        .detail(format!("`{id}`"))
     })?;
-    Ok(Json(if openapi { service.openapi.clone() } else { service.summary() }))
+    Ok(Json(if openapi {
+        service.openapi.clone()
+    } else {
+        service.summary()
+    }))
 }
 
 /// `POST /registry/services`: register a service that answers at a URL on this machine.
-pub async fn register_service(State(app): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn register_service(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = crate::agencies::json_object(&body)?;
     let mut problems = Vec::new();
     let id = crate::agencies::text(&body, "id", &mut problems);
     if !id.is_empty() && id.split('/').count() != 5 {
-        problems.push(format!("`id` must be `INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE`, found `{id}`"));
+        problems.push(format!(
+            "`id` must be `INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE`, found `{id}`"
+        ));
     }
     let backend = crate::agencies::text(&body, "backend", &mut problems);
-    let local = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"].iter().any(|p| backend.starts_with(p));
+    let local = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|p| backend.starts_with(p));
     if !backend.is_empty() && !local {
         problems.push(format!("`backend` must be an address on this machine, like `http://127.0.0.1:8000`, found `{backend}`"));
     }
-    let title = |lang: &str| body.get("title").and_then(|t| t.get(lang)).and_then(Value::as_str).map(str::to_string);
+    let title = |lang: &str| {
+        body.get("title")
+            .and_then(|t| t.get(lang))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let (title_en, title_ar) = (title("en"), title("ar"));
     if title_en.is_none() || title_ar.is_none() {
         problems.push("`title` must give `en` and `ar`".to_string());
@@ -108,15 +139,23 @@ pub async fn register_service(State(app): State<AppState>, body: Bytes) -> Resul
     }
     let member = id.split('/').nth(2).unwrap_or_default().to_string();
     let agency = |lang: &str| {
-        body.get("agency").and_then(|a| a.get("name")).and_then(|n| n.get(lang)).and_then(Value::as_str).map(str::to_string)
+        body.get("agency")
+            .and_then(|a| a.get("name"))
+            .and_then(|n| n.get(lang))
+            .and_then(Value::as_str)
+            .map(str::to_string)
     };
     let known = crate::agencies::agency(&member);
     let service = Service {
         id: id.clone(),
         title_en: title_en.unwrap_or_default(),
         title_ar: title_ar.unwrap_or_default(),
-        agency_en: agency("en").or_else(|| known.map(|a| a.en.to_string())).unwrap_or_else(|| member.clone()),
-        agency_ar: agency("ar").or_else(|| known.map(|a| a.ar.to_string())).unwrap_or_else(|| member.clone()),
+        agency_en: agency("en")
+            .or_else(|| known.map(|a| a.en.to_string()))
+            .unwrap_or_else(|| member.clone()),
+        agency_ar: agency("ar")
+            .or_else(|| known.map(|a| a.ar.to_string()))
+            .unwrap_or_else(|| member.clone()),
         member,
         openapi: body.get("openapi").cloned().unwrap_or(Value::Null),
         direct: Some(backend.clone()),
@@ -128,7 +167,11 @@ pub async fn register_service(State(app): State<AppState>, body: Bytes) -> Resul
 }
 
 fn filter(q: &BTreeMap<String, String>) -> Filter {
-    let nonempty = |k: &str| q.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let nonempty = |k: &str| {
+        q.get(k)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     Filter {
         service: nonempty("service"),
         issue: nonempty("issue"),
@@ -139,7 +182,10 @@ fn filter(q: &BTreeMap<String, String>) -> Filter {
 
 /// `GET /mediator/messages`: the latest calls, filterable by service or case number;
 /// a small script keeps the table live.
-pub async fn messages(State(app): State<AppState>, Query(q): Query<BTreeMap<String, String>>) -> Response {
+pub async fn messages(
+    State(app): State<AppState>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
     let f = filter(&q);
     let rows = match app.log.recent(f.clone()).await {
         Ok(rows) => rows,
@@ -158,7 +204,10 @@ pub async fn messages(State(app): State<AppState>, Query(q): Query<BTreeMap<Stri
 }
 
 /// `GET /mediator/messages.json?service=&issue=&after=&limit=`: the same, as JSON.
-pub async fn messages_json(State(app): State<AppState>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+pub async fn messages_json(
+    State(app): State<AppState>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let rows = app.log.recent(filter(&q)).await.map_err(|e| {
         eprintln!("sandbox: {e}");
         ApiError::internal()
@@ -171,7 +220,10 @@ pub async fn inboxes(State(app): State<AppState>) -> Response {
     let rows = app.db.call(|conn| Ok(notify::addresses(conn)?)).await;
     match rows {
         Ok(rows) => {
-            let rows: Vec<Value> = rows.into_iter().map(|(a, ch, n)| json!({"address": a, "channel": ch, "count": n})).collect();
+            let rows: Vec<Value> = rows
+                .into_iter()
+                .map(|(a, ch, n)| json!({"segment": crate::util::percent_encode(&a), "address": a, "channel": ch, "count": n}))
+                .collect();
             let mut c = tera::Context::new();
             c.insert("rows", &rows);
             render(&app, "inboxes.html", &c)
@@ -182,9 +234,17 @@ pub async fn inboxes(State(app): State<AppState>) -> Response {
 
 /// `GET /notify/inbox/{address}`: the messages one phone or address received.
 pub async fn inbox(State(app): State<AppState>, Path(address): Path<String>) -> Response {
-    let address = if notify::is_phone(&address) { notify::normalize_phone(&address) } else { address.to_lowercase() };
+    let address = if notify::is_phone(&address) {
+        notify::normalize_phone(&address)
+    } else {
+        address.to_lowercase()
+    };
     let key = address.clone();
-    match app.db.call(move |conn| Ok(notify::messages(conn, &key, 200)?)).await {
+    match app
+        .db
+        .call(move |conn| Ok(notify::messages(conn, &key, 200)?))
+        .await
+    {
         Ok(items) => {
             let mut c = tera::Context::new();
             c.insert("address", &address);
@@ -198,9 +258,25 @@ pub async fn inbox(State(app): State<AppState>, Path(address): Path<String>) -> 
 /// `GET /static/{file}`: the style sheet and the live-update script.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
-        "style.css" => (include_str!("../static/style.css"), "text/css; charset=utf-8"),
-        "messages.js" => (include_str!("../static/messages.js"), "text/javascript; charset=utf-8"),
-        _ => return ApiError::new(StatusCode::NOT_FOUND, "Client.NotFound", "no such file").into_response(),
+        "style.css" => (
+            include_str!("../static/style.css"),
+            "text/css; charset=utf-8",
+        ),
+        "messages.js" => (
+            include_str!("../static/messages.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        _ => {
+            return ApiError::new(StatusCode::NOT_FOUND, "Client.NotFound", "no such file")
+                .into_response();
+        }
     };
-    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }

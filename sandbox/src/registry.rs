@@ -68,11 +68,20 @@ impl Registry {
 
     /// The service with this identifier.
     pub fn get(&self, id: &str) -> Option<Arc<Service>> {
-        self.services.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+        self.services
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
     }
 
     /// Every service, sorted by identifier.
     pub fn all(&self) -> Vec<Arc<Service>> {
-        self.services.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()
+        self.services
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 }

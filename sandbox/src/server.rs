@@ -133,25 +133,39 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
     }
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let mut notes = Vec::new();
-    let db_err = |source| SandboxError::Database { path: agencies_path.display().to_string(), source };
-    let db = Db::open(&agencies_path, 4).map_err(db_err)?;
-    let origin = db.with(|conn| Ok(store::origin(conn)?)).map_err(|_| SandboxError::Database {
+    let db_err = |source| SandboxError::Database {
         path: agencies_path.display().to_string(),
-        source: rusqlite::Error::InvalidQuery,
-    })?;
+        source,
+    };
+    let db = Db::open(&agencies_path, 4).map_err(db_err)?;
+    let origin = db
+        .with(|conn| Ok(store::origin(conn)?))
+        .map_err(|_| SandboxError::Database {
+            path: agencies_path.display().to_string(),
+            source: rusqlite::Error::InvalidQuery,
+        })?;
     match origin {
         Some((seed, created)) => {
-            notes.push(format!("kept the data created on {created} from seed {seed}"));
+            notes.push(format!(
+                "kept the data created on {created} from seed {seed}"
+            ));
             if seed != config.seed {
-                notes.push(format!("the data were made from seed {seed}, not {}; add --reset to recreate them", config.seed));
+                notes.push(format!(
+                    "the data were made from seed {seed}, not {}; add --reset to recreate them",
+                    config.seed
+                ));
             }
         }
         None => {
             let today = crate::util::today();
             let world = data::generate(config.seed, today);
-            let filled = db.with(|conn| Ok(store::fill(conn, &world, config.seed, &today.to_string())?));
+            let filled =
+                db.with(|conn| Ok(store::fill(conn, &world, config.seed, &today.to_string())?));
             if filled.is_err() {
-                return Err(SandboxError::Database { path: agencies_path.display().to_string(), source: rusqlite::Error::InvalidQuery });
+                return Err(SandboxError::Database {
+                    path: agencies_path.display().to_string(),
+                    source: rusqlite::Error::InvalidQuery,
+                });
             }
             notes.push(format!(
                 "created the data from seed {}: {} persons in {} households, {} birth notifications, {} schools, {} water accounts",
@@ -168,7 +182,10 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
     if !access_path.exists() {
         let (rights, comments) = access::defaults(catalogue);
         std::fs::write(&access_path, rights.to_yaml(&comments)).map_err(io(&access_path))?;
-        notes.push(format!("wrote the default access rights to {}", access_path.display()));
+        notes.push(format!(
+            "wrote the default access rights to {}",
+            access_path.display()
+        ));
     }
     let access = Access::load(&access_path)?;
     let registry = Registry::default();
@@ -207,7 +224,10 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/health", get(|| async { "ok" }))
         .route("/registry", get(pages::catalogue))
-        .route("/registry/services", get(pages::list_services).post(pages::register_service))
+        .route(
+            "/registry/services",
+            get(pages::list_services).post(pages::register_service),
+        )
         .route("/registry/services/{*rest}", get(pages::one_service))
         .route("/r1/{*rest}", any(mediator::handle))
         .route("/mediator/messages", get(pages::messages))
@@ -218,14 +238,24 @@ pub fn app(state: AppState) -> Router {
     for svc in agencies::SERVICES {
         router = router.nest(&svc.base(), (svc.routes)().with_state(state.db.clone()));
     }
-    router.with_state(state).layer(middleware::from_fn(security_headers))
+    router
+        .with_state(state)
+        .layer(middleware::from_fn(security_headers))
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert("content-security-policy", HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     response
 }

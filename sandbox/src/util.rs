@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 
 /// The current UTC time as RFC 3339 with milliseconds, e.g. `2026-11-26T20:49:42.123Z`.
 pub fn now_rfc3339() -> String {
-    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let secs = since.as_secs() as i64;
     let date = Date(secs.div_euclid(86_400));
     let rest = secs.rem_euclid(86_400);
@@ -22,7 +24,10 @@ pub fn now_rfc3339() -> String {
 
 /// Today's date (UTC).
 pub fn today() -> Date {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
     Date(secs.div_euclid(86_400))
 }
 
@@ -87,6 +92,19 @@ pub fn mask_digits(text: &str) -> String {
     out
 }
 
+/// Percent-encode text for one path segment (letters, digits and `-._~@+` stay).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@+".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Percent-decode one path segment; `None` when it is not valid UTF-8 after decoding.
 pub fn percent_decode(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
@@ -116,12 +134,18 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
     fn masking_keeps_the_shape() {
-        assert_eq!(mask_digits("/persons/199012345678"), "/persons/**********78");
+        assert_eq!(
+            mask_digits("/persons/199012345678"),
+            "/persons/**********78"
+        );
         assert_eq!(mask_digits("/schools?page=2"), "/schools?page=2");
         assert_eq!(mask_digits("/readings/2026-10"), "/readings/2026-10");
         assert_eq!(mask_digits("07701234567"), "*********67");
@@ -129,7 +153,10 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("civil%2Dregistry").as_deref(), Some("civil-registry"));
+        assert_eq!(
+            percent_decode("civil%2Dregistry").as_deref(),
+            Some("civil-registry")
+        );
         assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
         assert_eq!(percent_decode("%ff"), None);
         assert_eq!(percent_decode("100%").as_deref(), Some("100%"));

@@ -13,17 +13,27 @@ pub fn run(command: &AuditCommand) -> ExitCode {
     let AuditCommand::Verify { data } = command;
     let path = log_path(data);
     if !path.exists() {
-        eprintln!("error: no message log at `{}`; is `--data` the sandbox's data folder?", path.display());
+        eprintln!(
+            "error: no message log at `{}`; is `--data` the sandbox's data folder?",
+            path.display()
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     match verify(&path) {
         Ok(v) => match v.broken {
             None => {
-                println!("ok: the message log `{}` is intact: {} entries, each chained to the one before", path.display(), v.entries);
+                println!(
+                    "ok: the message log `{}` is intact: {} entries, each chained to the one before",
+                    path.display(),
+                    v.entries
+                );
                 ExitCode::SUCCESS
             }
             Some((seq, why)) => {
-                println!("broken: the message log `{}` fails at entry {seq}: {why}", path.display());
+                println!(
+                    "broken: the message log `{}` fails at entry {seq}: {why}",
+                    path.display()
+                );
                 ExitCode::from(1)
             }
         },

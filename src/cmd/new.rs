@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::EXIT_USAGE;
-use quickwin_sandbox::catalogue;
 use crate::cli::NewArgs;
+use quickwin_sandbox::catalogue;
 
 const STARTER: &str = include_str!("../templates/starter.yaml");
 

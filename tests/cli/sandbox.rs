@@ -25,14 +25,26 @@ impl Drop for Sandbox {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Start the sandbox and wait for its banner.
 fn start(data: &Path, extra: &[&str]) -> Sandbox {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
-        .args(["sandbox", "--port", &port.to_string(), "--data", data.to_str().unwrap(), "--seed", "3"])
+        .args([
+            "sandbox",
+            "--port",
+            &port.to_string(),
+            "--data",
+            data.to_str().unwrap(),
+            "--seed",
+            "3",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -51,14 +63,32 @@ fn start(data: &Path, extra: &[&str]) -> Sandbox {
     // Keep draining so the sandbox never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     assert!(banner.contains("listening on"), "no banner: {banner}");
-    Sandbox { child, port, banner }
+    Sandbox {
+        child,
+        port,
+        banner,
+    }
 }
 
-/// A minimal HTTP/1.1 request; returns the status and the body.
-fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+/// A minimal HTTP/1.1 request; returns the status and the body (status 0 when nothing
+/// answers, as after the kill).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return (0, String::new());
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if !body.is_empty() {
         request.push_str("Content-Type: application/json\r\n");
     }
@@ -67,37 +97,85 @@ fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &st
     }
     request.push_str("\r\n");
     request.push_str(body);
-    stream.write_all(request.as_bytes()).unwrap();
+    if stream.write_all(request.as_bytes()).is_err() {
+        return (0, String::new());
+    }
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    // Pages escape `/` in HTML; read them as a person would.
+    let text = String::from_utf8_lossy(&response).replace("&#x2F;", "/");
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 fn first_person(port: u16) -> String {
-    let (status, body) = http(port, "GET", "/mock/MOI/civil-registry/persons/persons?page_size=1", &[], "");
+    let (status, body) = http(
+        port,
+        "GET",
+        "/mock/MOI/civil-registry/persons/persons?page_size=1",
+        &[],
+        "",
+    );
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    json["items"][0]["national_id"].as_str().unwrap().to_string()
+    json["items"][0]["national_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
 fn starts_keeps_its_data_and_resets() {
     let dir = scratch("sandbox-restart");
     let first = start(&dir, &[]);
-    assert!(first.banner.contains("created the data from seed 3"), "{}", first.banner);
-    assert!(first.banner.contains("/r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}/{path}"));
+    assert!(
+        first.banner.contains("created the data from seed 3"),
+        "{}",
+        first.banner
+    );
+    assert!(
+        first
+            .banner
+            .contains("/r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}/{path}")
+    );
     assert!(first.banner.contains("IQ/GOV/MOI/civil-registry/persons"));
     assert_eq!(http(first.port, "GET", "/health", &[], "").0, 200);
     let person = first_person(first.port);
     let path = format!("/r1/IQ/GOV/MOI/civil-registry/persons/persons/{person}");
-    let (status, body) = http(first.port, "GET", &path, &[("X-Road-Client", "IQ/GOV/MOI/civil-status"), ("X-Road-Issue", "BC-2026-000007")], "");
+    let (status, body) = http(
+        first.port,
+        "GET",
+        &path,
+        &[
+            ("X-Road-Client", "IQ/GOV/MOI/civil-status"),
+            ("X-Road-Issue", "BC-2026-000007"),
+        ],
+        "",
+    );
     assert_eq!(status, 200, "{body}");
-    let (denied, _) = http(first.port, "GET", &path, &[("X-Road-Client", "IQ/GOV/MOE/schools")], "");
+    let (denied, _) = http(
+        first.port,
+        "GET",
+        &path,
+        &[("X-Road-Client", "IQ/GOV/MOJ/courts")],
+        "",
+    );
     assert_eq!(denied, 403);
-    let (_, page) = http(first.port, "GET", "/mediator/messages?issue=BC-2026-000007", &[], "");
+    let (_, page) = http(
+        first.port,
+        "GET",
+        "/mediator/messages?issue=BC-2026-000007",
+        &[],
+        "",
+    );
     assert!(page.contains("BC-2026-000007") && page.contains("IQ/GOV/MOI/civil-status"));
     drop(first);
 
@@ -109,7 +187,11 @@ fn starts_keeps_its_data_and_resets() {
     drop(second);
 
     let third = start(&dir, &["--reset"]);
-    assert!(third.banner.contains("created the data"), "{}", third.banner);
+    assert!(
+        third.banner.contains("created the data"),
+        "{}",
+        third.banner
+    );
     let (_, log) = http(third.port, "GET", "/mediator/messages.json", &[], "");
     assert!(!log.contains("BC-2026-000007"), "--reset empties the log");
 }
@@ -131,7 +213,16 @@ fn a_kill_under_load_loses_no_answered_call_and_audit_verify_catches_an_edit() {
             let mut i = 0;
             while !stop.load(Ordering::Relaxed) && i < 5000 {
                 let id = format!("kill-{w}-{i}");
-                let (status, _) = http(port, "GET", &path, &[("X-Road-Client", "IQ/GOV/MOI/civil-status"), ("X-Road-Id", &id)], "");
+                let (status, _) = http(
+                    port,
+                    "GET",
+                    &path,
+                    &[
+                        ("X-Road-Client", "IQ/GOV/MOI/civil-status"),
+                        ("X-Road-Id", &id),
+                    ],
+                    "",
+                );
                 if status == 200 {
                     answered.lock().unwrap().push(id);
                 }
@@ -150,15 +241,24 @@ fn a_kill_under_load_loses_no_answered_call_and_audit_verify_catches_an_edit() {
         w.join().unwrap();
     }
     let answered = answered.lock().unwrap().clone();
-    assert!(answered.len() >= 200, "only {} calls answered before the kill", answered.len());
+    assert!(
+        answered.len() >= 200,
+        "only {} calls answered before the kill",
+        answered.len()
+    );
 
     let data = dir.to_str().unwrap();
     let verify = quickwin(&["audit", "verify", "--data", data]);
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
     let conn = rusqlite::Connection::open(dir.join("messagelog.db")).unwrap();
-    let mut stmt = conn.prepare("SELECT 1 FROM messages WHERE message_id = ?1").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT 1 FROM messages WHERE message_id = ?1")
+        .unwrap();
     for id in &answered {
-        assert!(stmt.exists([id]).unwrap(), "answered call `{id}` is missing from the log");
+        assert!(
+            stmt.exists([id]).unwrap(),
+            "answered call `{id}` is missing from the log"
+        );
     }
     drop(stmt);
     // A hand edit of one row is found and named.
@@ -166,7 +266,11 @@ fn a_kill_under_load_loses_no_answered_call_and_audit_verify_catches_an_edit() {
     drop(conn);
     let broken = quickwin(&["audit", "verify", "--data", data]);
     assert_eq!(broken.status.code(), Some(1));
-    assert!(stdout(&broken).contains("fails at entry 17"), "{}", stdout(&broken));
+    assert!(
+        stdout(&broken).contains("fails at entry 17"),
+        "{}",
+        stdout(&broken)
+    );
     let missing = quickwin(&["audit", "verify", "--data", "no/such/dir"]);
     assert_eq!(missing.status.code(), Some(2));
 }

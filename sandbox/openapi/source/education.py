@@ -16,7 +16,7 @@ def school_schema():
         "A school of the Ministry of Education.",
         OrderedDict(
             [
-                ("code", string("The school's code.")),
+                ("code", string("The school's code: six digits, the governorate, the level (1 primary, 2 intermediate, 3 secondary) and a number.", examples=["121033"])),
                 ("name", string("The school's name, in Arabic script.", examples=["مدرسة الرافدين الابتدائية"])),
                 ("name_latin", string("The school's name, in Latin script.", examples=["Al-Rafidain Primary School"])),
                 ("governorate", ref("Governorate")),
@@ -101,7 +101,7 @@ def enrolments():
         "A pupil's enrolment at a school for one school year.",
         OrderedDict(
             [
-                ("student_number", string("The student number (الرقم المدرسي), `ST-` and the first four characters of the school year, `-` and seven digits (`ST-0000-…` when the school year is shorter).", examples=["ST-2026-0004312"])),
+                ("student_number", string("The student number (الرقم المدرسي): ten digits, the year of enrolment and six digits.", examples=["2026004312"])),
                 ("national_id", string("The pupil's national ID.", examples=["201712345678"])),
                 ("school_code", string("The code of the school (see the schools service, `IQ/GOV/MOE/schools/schools`).")),
                 ("grade", integer("The grade (الصف), 1 to 12.", minimum=1, maximum=12, examples=[1])),
@@ -163,7 +163,7 @@ def enrolments():
                                     "409": json_response(
                                         "The pupil is already enrolled in this school year. This is checked before the school and the grade, so it is answered even when those are wrong too.",
                                         ref("Error"),
-                                        error_examples(("already_enrolled", "Already enrolled", "Agency.AlreadyEnrolled", "the pupil is already enrolled this school year", "student number `ST-2026-0004312`")),
+                                        error_examples(("already_enrolled", "Already enrolled", "Agency.AlreadyEnrolled", "the pupil is already enrolled this school year", "student number `2026004312`")),
                                     ),
                                     "422": invalid(
                                         "The body is not valid, the civil registry does not know the pupil, the school does not exist, or it has no such grade; `detail` names every problem.",
@@ -177,7 +177,7 @@ def enrolments():
                                 request=request_body(
                                     "The pupil, the school, the grade and (optionally) the school year.",
                                     ref("EnrolmentRequest"),
-                                    {"national_id": "201712345678", "school_code": "BGD-P-0012", "grade": 1, "school_year": "2026-2027"},
+                                    {"national_id": "201712345678", "school_code": "121033", "grade": 1, "school_year": "2026-2027"},
                                 ),
                             ),
                         ),

@@ -33,7 +33,7 @@ def account_schema():
                 ("address", string("The property's address, in Arabic script.")),
                 ("address_latin", string("The property's address, in Latin script. For an account opened with `POST /accounts` it is the `address_latin` given there, or empty.")),
                 ("property_type", ref("PropertyType")),
-                ("meter_serial", string("The serial number of the water meter.", examples=["WM-1000000001"])),
+                ("meter_serial", string("The serial number of the water meter: two capital letters and eight digits.", examples=["KM24637918"])),
                 ("opened_on", date("When the account was opened.", "2026-11-26")),
                 ("balance", integer("The account's balance, in Iraqi dinars. An account opened with `POST /accounts` starts at 0; paying a bill does not change it.", examples=[0])),
             ]
@@ -64,7 +64,7 @@ def accounts():
                 ("address_latin", string("The property's address in Latin script. Optional.")),
                 ("property_type", {**property_type(), "description": "The kind of property. Optional: when it is missing (or not a string) `residential` is used.", "default": "residential"}),
                 ("initial_reading", {"type": ["integer", "null"], "description": "The meter's reading when it is installed, in whole m³; a string of digits is accepted too. Optional: missing or null means 0. It is recorded as the current month's reading, already billed.", "minimum": 0, "default": 0}),
-                ("meter_serial", string("The serial number of the meter. Optional: when it is missing (or not a string) it is `WM-` and the account number.")),
+                ("meter_serial", string("The serial number of the meter. Optional: when it is missing (or not a string) it is `WM` and the last eight digits of the account number.")),
             ]
         ),
         required=["national_id", "governorate", "address"],
@@ -156,7 +156,7 @@ def accounts():
                                 request=request_body(
                                     "The holder, the property and the meter.",
                                     ref("OpenAccountRequest"),
-                                    {"national_id": "199012345678", "governorate": "baghdad", "address": "بغداد، الكرادة، محلة 903، زقاق 12، دار 7", "property_type": "residential", "initial_reading": 0, "meter_serial": "WM-2026-55012"},
+                                    {"national_id": "199012345678", "governorate": "baghdad", "address": "بغداد، الكرادة، محلة 903، زقاق 12، دار 7", "property_type": "residential", "initial_reading": 0, "meter_serial": "KM24637918"},
                                 ),
                             ),
                         ),

@@ -49,20 +49,29 @@ pub fn person_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 }
 
 fn find(conn: &Connection, id: &str) -> Result<Value, ApiError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM persons WHERE national_id = ?1"), [id], person_json)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("person", id))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM persons WHERE national_id = ?1"),
+        [id],
+        person_json,
+    )
+    .optional()?
+    .ok_or_else(|| ApiError::not_found("person", id))
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ApiError::invalid(vec![format!("a national ID is 12 digits, found `{id}`")]))
+        Err(ApiError::invalid(vec![format!(
+            "a national ID is 12 digits, found `{id}`"
+        )]))
     }
 }
 
-async fn list(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let (page, size) = paging(&q)?;
     let gov = governorate(&q)?;
     let family = q.get("family_number").cloned();
@@ -90,7 +99,10 @@ async fn one(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Value>
     db.call(move |conn| find(conn, &id).map(Json)).await
 }
 
-async fn household_of(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn household_of(
+    State(db): State<Db>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     check_id(&id)?;
     db.call(move |conn| {
         let person = find(conn, &id)?;
@@ -142,14 +154,20 @@ pub fn normalize_name(name: &str) -> String {
     out.trim_end().to_string()
 }
 
-async fn verify(State(db): State<Db>, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn verify(
+    State(db): State<Db>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     check_id(&id)?;
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let name = text(&body, "full_name", &mut problems);
     let dob = text(&body, "date_of_birth", &mut problems);
     if !dob.is_empty() && quickwin_engine::expr::Date::parse(&dob).is_none() {
-        problems.push(format!("`date_of_birth` must be a date `YYYY-MM-DD`, found `{dob}`"));
+        problems.push(format!(
+            "`date_of_birth` must be a date `YYYY-MM-DD`, found `{dob}`"
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
@@ -179,7 +197,10 @@ mod tests {
     fn names_compare_loosely() {
         assert_eq!(normalize_name("أحمد  علي"), normalize_name("احمد علي"));
         assert_eq!(normalize_name("فاطمة"), normalize_name("فاطمه"));
-        assert_eq!(normalize_name("Ali Al-Jubouri"), normalize_name("ali al jubouri"));
+        assert_eq!(
+            normalize_name("Ali Al-Jubouri"),
+            normalize_name("ali al jubouri")
+        );
         assert_ne!(normalize_name("علي"), normalize_name("عمر"));
     }
 }

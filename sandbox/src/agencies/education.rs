@@ -29,7 +29,8 @@ pub fn enrolments() -> Router<Db> {
 
 const LEVELS: &[&str] = &["primary", "intermediate", "secondary"];
 
-const SCHOOL: &str = "SELECT code, name_ar, name_en, governorate, level, address_ar, address_en FROM schools";
+const SCHOOL: &str =
+    "SELECT code, name_ar, name_en, governorate, level, address_ar, address_en FROM schools";
 
 fn school_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     Ok(json!({
@@ -40,12 +41,17 @@ fn school_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-async fn list_schools(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_schools(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let gov = governorate(&q)?;
     let level = q.get("level").cloned();
     if let Some(l) = &level {
         if !LEVELS.contains(&l.as_str()) {
-            return Err(ApiError::invalid(vec![format!("`{l}` is not a level; expected `primary`, `intermediate` or `secondary`")]));
+            return Err(ApiError::invalid(vec![format!(
+                "`{l}` is not a level; expected `primary`, `intermediate` or `secondary`"
+            )]));
         }
     }
     db.call(move |conn| {
@@ -58,7 +64,10 @@ async fn list_schools(State(db): State<Db>, Query(q): Query<BTreeMap<String, Str
     .await
 }
 
-async fn one_school(State(db): State<Db>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn one_school(
+    State(db): State<Db>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
         conn.query_row(&format!("{SCHOOL} WHERE code = ?1"), [&code], school_json)
             .optional()?
@@ -78,7 +87,10 @@ fn enrolment_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-async fn list_enrolments(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_enrolments(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let Some(id) = q.get("national_id").cloned() else {
         return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
     };
@@ -131,7 +143,9 @@ async fn enrol(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
         None | Some(Value::Null) => current_school_year(),
         Some(Value::String(y)) if valid_school_year(y) => y.clone(),
         Some(other) => {
-            problems.push(format!("`school_year` must be two consecutive years like `2026-2027`, found `{other}`"));
+            problems.push(format!(
+                "`school_year` must be two consecutive years like `2026-2027`, found `{other}`"
+            ));
             String::new()
         }
     };
@@ -172,7 +186,7 @@ async fn enrol(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
         let mut n: i64 = tx.query_row("SELECT COUNT(*) FROM enrolments", [], |r| r.get(0))?;
         let number = loop {
             n += 1;
-            let candidate = format!("ST-{}-{n:07}", &year[..4]);
+            let candidate = format!("{}{n:06}", &year[..4]);
             let taken: Option<i64> = tx.query_row("SELECT 1 FROM enrolments WHERE student_number = ?1", [&candidate], |r| r.get(0)).optional()?;
             if taken.is_none() {
                 break candidate;

@@ -40,7 +40,10 @@ fn birth_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-async fn one_birth(State(db): State<Db>, Path(number): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn one_birth(
+    State(db): State<Db>,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
         conn.query_row(&format!("{BIRTH} WHERE number = ?1"), [&number], birth_json)
             .optional()?
@@ -50,13 +53,21 @@ async fn one_birth(State(db): State<Db>, Path(number): Path<String>) -> Result<J
     .await
 }
 
-async fn list_births(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_births(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let Some(mother) = q.get("mother_national_id").cloned() else {
-        return Err(ApiError::invalid(vec!["`mother_national_id` is required".into()]));
+        return Err(ApiError::invalid(vec![
+            "`mother_national_id` is required".into(),
+        ]));
     };
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"))?;
-        let items = stmt.query_map([&mother], birth_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt =
+            conn.prepare_cached(&format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"))?;
+        let items = stmt
+            .query_map([&mother], birth_json)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Json(json!({"items": items})))
     })
     .await
@@ -76,17 +87,27 @@ fn centre_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-async fn list_centres(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_centres(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let gov = governorate(&q)?;
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!("{CENTRE} WHERE ?1 IS NULL OR governorate = ?1 ORDER BY code"))?;
-        let items = stmt.query_map(params![gov], centre_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{CENTRE} WHERE ?1 IS NULL OR governorate = ?1 ORDER BY code"
+        ))?;
+        let items = stmt
+            .query_map(params![gov], centre_json)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Json(json!({"items": items})))
     })
     .await
 }
 
-async fn one_centre(State(db): State<Db>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn one_centre(
+    State(db): State<Db>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
         conn.query_row(&format!("{CENTRE} WHERE code = ?1"), [&code], centre_json)
             .optional()?

@@ -32,12 +32,36 @@ pub struct Agency {
 
 /// The agencies of the mock services.
 pub const AGENCIES: &[Agency] = &[
-    Agency { member: "CBI", en: "Central Bank of Iraq", ar: "البنك المركزي العراقي" },
-    Agency { member: "MMPW", en: "Ministry of Construction, Housing, Municipalities and Public Works", ar: "وزارة الإعمار والإسكان والبلديات والأشغال العامة" },
-    Agency { member: "MOC", en: "Ministry of Communications", ar: "وزارة الاتصالات" },
-    Agency { member: "MOE", en: "Ministry of Education", ar: "وزارة التربية" },
-    Agency { member: "MOH", en: "Ministry of Health", ar: "وزارة الصحة" },
-    Agency { member: "MOI", en: "Ministry of Interior", ar: "وزارة الداخلية" },
+    Agency {
+        member: "CBI",
+        en: "Central Bank of Iraq",
+        ar: "البنك المركزي العراقي",
+    },
+    Agency {
+        member: "MMPW",
+        en: "Ministry of Construction, Housing, Municipalities and Public Works",
+        ar: "وزارة الإعمار والإسكان والبلديات والأشغال العامة",
+    },
+    Agency {
+        member: "MOC",
+        en: "Ministry of Communications",
+        ar: "وزارة الاتصالات",
+    },
+    Agency {
+        member: "MOE",
+        en: "Ministry of Education",
+        ar: "وزارة التربية",
+    },
+    Agency {
+        member: "MOH",
+        en: "Ministry of Health",
+        ar: "وزارة الصحة",
+    },
+    Agency {
+        member: "MOI",
+        en: "Ministry of Interior",
+        ar: "وزارة الداخلية",
+    },
 ];
 
 /// The agency with a member code.
@@ -83,24 +107,108 @@ macro_rules! openapi {
 
 /// Every mock service, sorted by identifier.
 pub const SERVICES: &[MockService] = &[
-    MockService { member: "CBI", subsystem: "payments", code: "payments", title_en: "Payment gateway", title_ar: "بوابة الدفع الإلكتروني", openapi: openapi!("cbi-payments-payments.json"), routes: payments::routes },
-    MockService { member: "MMPW", subsystem: "water", code: "accounts", title_en: "Water accounts", title_ar: "حسابات الماء", openapi: openapi!("mmpw-water-accounts.json"), routes: water::accounts },
-    MockService { member: "MMPW", subsystem: "water", code: "readings", title_en: "Water meter readings", title_ar: "قراءات مقاييس الماء", openapi: openapi!("mmpw-water-readings.json"), routes: water::readings },
-    MockService { member: "MOC", subsystem: "notify", code: "messages", title_en: "SMS and e-mail gateway", title_ar: "بوابة الرسائل النصية والبريد الإلكتروني", openapi: openapi!("moc-notify-messages.json"), routes: notify::routes },
-    MockService { member: "MOE", subsystem: "schools", code: "enrolments", title_en: "Pupil enrolments", title_ar: "تسجيل التلاميذ", openapi: openapi!("moe-schools-enrolments.json"), routes: education::enrolments },
-    MockService { member: "MOE", subsystem: "schools", code: "schools", title_en: "Schools", title_ar: "المدارس", openapi: openapi!("moe-schools-schools.json"), routes: education::schools },
-    MockService { member: "MOH", subsystem: "births", code: "notifications", title_en: "Birth notifications", title_ar: "تبليغات الولادة", openapi: openapi!("moh-births-notifications.json"), routes: health::births },
-    MockService { member: "MOH", subsystem: "primary-care", code: "centres", title_en: "Primary health care centres", title_ar: "مراكز الرعاية الصحية الأولية", openapi: openapi!("moh-primary-care-centres.json"), routes: health::centres },
-    MockService { member: "MOI", subsystem: "civil-registry", code: "households", title_en: "Households", title_ar: "الأسر", openapi: openapi!("moi-civil-registry-households.json"), routes: civil_registry::households },
-    MockService { member: "MOI", subsystem: "civil-registry", code: "persons", title_en: "Civil registry: persons", title_ar: "السجل المدني: الأشخاص", openapi: openapi!("moi-civil-registry-persons.json"), routes: civil_registry::persons },
+    MockService {
+        member: "CBI",
+        subsystem: "payments",
+        code: "payments",
+        title_en: "Payment gateway",
+        title_ar: "بوابة الدفع الإلكتروني",
+        openapi: openapi!("cbi-payments-payments.json"),
+        routes: payments::routes,
+    },
+    MockService {
+        member: "MMPW",
+        subsystem: "water",
+        code: "accounts",
+        title_en: "Water accounts",
+        title_ar: "حسابات الماء",
+        openapi: openapi!("mmpw-water-accounts.json"),
+        routes: water::accounts,
+    },
+    MockService {
+        member: "MMPW",
+        subsystem: "water",
+        code: "readings",
+        title_en: "Water meter readings",
+        title_ar: "قراءات مقاييس الماء",
+        openapi: openapi!("mmpw-water-readings.json"),
+        routes: water::readings,
+    },
+    MockService {
+        member: "MOC",
+        subsystem: "notify",
+        code: "messages",
+        title_en: "SMS and e-mail gateway",
+        title_ar: "بوابة الرسائل النصية والبريد الإلكتروني",
+        openapi: openapi!("moc-notify-messages.json"),
+        routes: notify::routes,
+    },
+    MockService {
+        member: "MOE",
+        subsystem: "schools",
+        code: "enrolments",
+        title_en: "Pupil enrolments",
+        title_ar: "تسجيل التلاميذ",
+        openapi: openapi!("moe-schools-enrolments.json"),
+        routes: education::enrolments,
+    },
+    MockService {
+        member: "MOE",
+        subsystem: "schools",
+        code: "schools",
+        title_en: "Schools",
+        title_ar: "المدارس",
+        openapi: openapi!("moe-schools-schools.json"),
+        routes: education::schools,
+    },
+    MockService {
+        member: "MOH",
+        subsystem: "births",
+        code: "notifications",
+        title_en: "Birth notifications",
+        title_ar: "تبليغات الولادة",
+        openapi: openapi!("moh-births-notifications.json"),
+        routes: health::births,
+    },
+    MockService {
+        member: "MOH",
+        subsystem: "primary-care",
+        code: "centres",
+        title_en: "Primary health care centres",
+        title_ar: "مراكز الرعاية الصحية الأولية",
+        openapi: openapi!("moh-primary-care-centres.json"),
+        routes: health::centres,
+    },
+    MockService {
+        member: "MOI",
+        subsystem: "civil-registry",
+        code: "households",
+        title_en: "Households",
+        title_ar: "الأسر",
+        openapi: openapi!("moi-civil-registry-households.json"),
+        routes: civil_registry::households,
+    },
+    MockService {
+        member: "MOI",
+        subsystem: "civil-registry",
+        code: "persons",
+        title_en: "Civil registry: persons",
+        title_ar: "السجل المدني: الأشخاص",
+        openapi: openapi!("moi-civil-registry-persons.json"),
+        routes: civil_registry::persons,
+    },
 ];
 
 /// A JSON object from a request body, or a 422 that says why not.
 pub fn json_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::invalid(vec!["the body must be a JSON object".into()])),
-        Err(e) => Err(ApiError::invalid(vec![format!("the body is not valid JSON: {e}")])),
+        Ok(_) => Err(ApiError::invalid(vec![
+            "the body must be a JSON object".into(),
+        ])),
+        Err(e) => Err(ApiError::invalid(vec![format!(
+            "the body is not valid JSON: {e}"
+        )])),
     }
 }
 
@@ -139,17 +247,29 @@ pub fn paging(query: &BTreeMap<String, String>) -> Result<(u32, u32), ApiError> 
             20
         }
     };
-    if problems.is_empty() { Ok((page, size)) } else { Err(ApiError::invalid(problems)) }
+    if problems.is_empty() {
+        Ok((page, size))
+    } else {
+        Err(ApiError::invalid(problems))
+    }
 }
 
 /// Check that a governorate given in a query is one of Iraq's.
 pub fn governorate(query: &BTreeMap<String, String>) -> Result<Option<String>, ApiError> {
     match query.get("governorate") {
         None => Ok(None),
-        Some(g) if quickwin_engine::lists::GOVERNORATES.iter().any(|c| c.value == g) => Ok(Some(g.clone())),
+        Some(g)
+            if quickwin_engine::lists::GOVERNORATES
+                .iter()
+                .any(|c| c.value == g) =>
+        {
+            Ok(Some(g.clone()))
+        }
         Some(g) => Err(ApiError::invalid(vec![format!(
             "`{g}` is not a governorate; expected {}",
-            quickwin_engine::de::one_of(quickwin_engine::lists::GOVERNORATES.iter().map(|c| c.value))
+            quickwin_engine::de::one_of(
+                quickwin_engine::lists::GOVERNORATES.iter().map(|c| c.value)
+            )
         )])),
     }
 }

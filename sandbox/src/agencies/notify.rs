@@ -24,13 +24,18 @@ pub fn routes() -> Router<Db> {
 
 /// Whether a phone number is an Iraqi mobile: `07` and 9 digits, or `+9647` and 9 digits.
 pub fn is_phone(p: &str) -> bool {
-    let digits = p.strip_prefix("+964").map(|r| format!("0{r}")).unwrap_or_else(|| p.to_string());
+    let digits = p
+        .strip_prefix("+964")
+        .map(|r| format!("0{r}"))
+        .unwrap_or_else(|| p.to_string());
     digits.len() == 11 && digits.starts_with("07") && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The same phone number written as `07…`.
 pub fn normalize_phone(p: &str) -> String {
-    p.strip_prefix("+964").map(|r| format!("0{r}")).unwrap_or_else(|| p.to_string())
+    p.strip_prefix("+964")
+        .map(|r| format!("0{r}"))
+        .unwrap_or_else(|| p.to_string())
 }
 
 async fn sms(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -39,7 +44,9 @@ async fn sms(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Valu
     let to = text(&body, "to", &mut problems);
     let message = text(&body, "text", &mut problems);
     if !to.is_empty() && !is_phone(&to) {
-        problems.push(format!("`{to}` is not an Iraqi mobile number (`07` and 9 digits)"));
+        problems.push(format!(
+            "`{to}` is not an Iraqi mobile number (`07` and 9 digits)"
+        ));
     }
     if message.chars().count() > 1000 {
         problems.push("`text` is longer than 1000 characters".to_string());
@@ -56,7 +63,9 @@ async fn email(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
     let to = text(&body, "to", &mut problems);
     let subject = text(&body, "subject", &mut problems);
     let message = text(&body, "text", &mut problems);
-    let valid = to.split_once('@').is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.'));
+    let valid = to
+        .split_once('@')
+        .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.'));
     if !to.is_empty() && !valid {
         problems.push(format!("`{to}` is not an e-mail address"));
     }
@@ -66,7 +75,13 @@ async fn email(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
     store(db, "email", to.to_lowercase(), Some(subject), message).await
 }
 
-async fn store(db: Db, channel: &'static str, address: String, subject: Option<String>, text: String) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn store(
+    db: Db,
+    channel: &'static str,
+    address: String,
+    subject: Option<String>,
+    text: String,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     db.call(move |conn| {
         let now = crate::util::now_rfc3339();
         conn.execute(
@@ -107,7 +122,11 @@ pub fn addresses(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64
 }
 
 async fn inbox(State(db): State<Db>, Path(address): Path<String>) -> Result<Json<Value>, ApiError> {
-    let address = if is_phone(&address) { normalize_phone(&address) } else { address.to_lowercase() };
+    let address = if is_phone(&address) {
+        normalize_phone(&address)
+    } else {
+        address.to_lowercase()
+    };
     db.call(move |conn| {
         let items = messages(conn, &address, 100)?;
         Ok(Json(json!({"address": address, "items": items})))

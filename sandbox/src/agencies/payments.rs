@@ -56,8 +56,15 @@ fn payment(conn: &Connection, id: &str) -> Result<Value, ApiError> {
 fn pending(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     let current = payment(conn, id)?;
     if current["status"] != "pending" {
-        return Err(ApiError::new(StatusCode::CONFLICT, "Agency.AlreadyProcessed", "the payment is no longer pending")
-            .detail(format!("status `{}`", current["status"].as_str().unwrap_or_default())));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "Agency.AlreadyProcessed",
+            "the payment is no longer pending",
+        )
+        .detail(format!(
+            "status `{}`",
+            current["status"].as_str().unwrap_or_default()
+        )));
     }
     Ok(current)
 }
@@ -66,10 +73,16 @@ async fn create(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<V
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let amount = match body.get("amount") {
-        Some(v) => match v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)) {
+        Some(v) => match v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+        {
             Some(a) if a > 0 => a,
             _ => {
-                problems.push("`amount` must be a whole number of the currency's unit, more than 0".to_string());
+                problems.push(
+                    "`amount` must be a whole number of the currency's unit, more than 0"
+                        .to_string(),
+                );
                 0
             }
         },
@@ -121,10 +134,17 @@ async fn one(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Value>
     db.call(move |conn| payment(conn, &id).map(Json)).await
 }
 
-async fn pay(State(db): State<Db>, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, ApiError> {
+async fn pay(
+    State(db): State<Db>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
     let body = json_object(&body)?;
     let mut problems = Vec::new();
-    let card: String = text(&body, "card_number", &mut problems).chars().filter(|c| !c.is_whitespace()).collect();
+    let card: String = text(&body, "card_number", &mut problems)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
@@ -142,8 +162,12 @@ async fn pay(State(db): State<Db>, Path(id): Path<String>, body: Bytes) -> Resul
         _ => {
             // The bank never answers in time; the payment stays pending.
             tokio::time::sleep(TIMEOUT_DELAY).await;
-            return Err(ApiError::new(StatusCode::GATEWAY_TIMEOUT, "Agency.BankTimeout", "the card's bank did not answer")
-                .detail("the payment is still pending; try again or use another card"));
+            return Err(ApiError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Agency.BankTimeout",
+                "the card's bank did not answer",
+            )
+            .detail("the payment is still pending; try again or use another card"));
         }
     };
     db.call(move |conn| {

@@ -70,56 +70,146 @@ CREATE INDEX IF NOT EXISTS outbox_address ON outbox(address);
 /// The seed and creation date the store was filled with, if it has been.
 pub fn origin(conn: &Connection) -> rusqlite::Result<Option<(u64, String)>> {
     conn.execute_batch(SCHEMA)?;
-    let seed: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| r.get(0)).optional()?;
-    let created: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'created'", [], |r| r.get(0)).optional()?;
+    let seed: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let created: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'created'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
     Ok(seed.and_then(|s| s.parse().ok()).zip(created))
 }
 
 /// Create the schema and fill it with `world` (generated from `seed` on `created`).
-pub fn fill(conn: &mut Connection, world: &World, seed: u64, created: &str) -> rusqlite::Result<()> {
+pub fn fill(
+    conn: &mut Connection,
+    world: &World,
+    seed: u64,
+    created: &str,
+) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     {
-        let mut s = tx.prepare("INSERT INTO persons VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)")?;
+        let mut s = tx.prepare(
+            "INSERT INTO persons VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+        )?;
         for p in &world.persons {
             s.execute(params![
-                p.national_id, p.given_name.ar, p.given_name.en, p.father_name.ar, p.father_name.en,
-                p.grandfather_name.ar, p.grandfather_name.en, p.family_name.ar, p.family_name.en,
-                p.sex, p.date_of_birth.to_string(), p.governorate, p.family_number,
-                p.father_national_id, p.mother_national_id, p.phone
+                p.national_id,
+                p.given_name.ar,
+                p.given_name.en,
+                p.father_name.ar,
+                p.father_name.en,
+                p.grandfather_name.ar,
+                p.grandfather_name.en,
+                p.family_name.ar,
+                p.family_name.en,
+                p.sex,
+                p.date_of_birth.to_string(),
+                p.governorate,
+                p.family_number,
+                p.father_national_id,
+                p.mother_national_id,
+                p.phone
             ])?;
         }
         let mut s = tx.prepare("INSERT INTO households VALUES (?1,?2,?3,?4,?5,?6,?7)")?;
         for h in &world.households {
-            s.execute(params![h.family_number, h.governorate, h.district.ar, h.district.en, h.address.ar, h.address.en, h.head_national_id])?;
+            s.execute(params![
+                h.family_number,
+                h.governorate,
+                h.district.ar,
+                h.district.en,
+                h.address.ar,
+                h.address.en,
+                h.head_national_id
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO births VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?;
         for b in &world.births {
-            s.execute(params![b.number, b.mother_national_id, b.father_national_id, b.child_date_of_birth.to_string(), b.sex, b.hospital.ar, b.hospital.en, b.governorate])?;
+            s.execute(params![
+                b.number,
+                b.mother_national_id,
+                b.father_national_id,
+                b.child_date_of_birth.to_string(),
+                b.sex,
+                b.hospital.ar,
+                b.hospital.en,
+                b.governorate
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO centres VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")?;
         for c in &world.centres {
-            let hours: serde_json::Map<String, serde_json::Value> =
-                c.hours.iter().map(|(d, h)| (d.clone(), serde_json::Value::String(h.clone()))).collect();
-            s.execute(params![c.code, c.name.ar, c.name.en, c.governorate, c.district.ar, c.district.en, c.address.ar, c.address.en, serde_json::Value::Object(hours).to_string()])?;
+            let hours: serde_json::Map<String, serde_json::Value> = c
+                .hours
+                .iter()
+                .map(|(d, h)| (d.clone(), serde_json::Value::String(h.clone())))
+                .collect();
+            s.execute(params![
+                c.code,
+                c.name.ar,
+                c.name.en,
+                c.governorate,
+                c.district.ar,
+                c.district.en,
+                c.address.ar,
+                c.address.en,
+                serde_json::Value::Object(hours).to_string()
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO schools VALUES (?1,?2,?3,?4,?5,?6,?7)")?;
         for c in &world.schools {
-            s.execute(params![c.code, c.name.ar, c.name.en, c.governorate, c.level, c.address.ar, c.address.en])?;
+            s.execute(params![
+                c.code,
+                c.name.ar,
+                c.name.en,
+                c.governorate,
+                c.level,
+                c.address.ar,
+                c.address.en
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO enrolments VALUES (?1,?2,?3,?4,?5)")?;
         for e in &world.enrolments {
-            s.execute(params![e.student_number, e.national_id, e.school_code, e.grade, e.school_year])?;
+            s.execute(params![
+                e.student_number,
+                e.national_id,
+                e.school_code,
+                e.grade,
+                e.school_year
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO water_accounts VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")?;
         for a in &world.water_accounts {
-            s.execute(params![a.number, a.holder_national_id, a.governorate, a.address.ar, a.address.en, a.property_type, a.meter_serial, a.opened_on.to_string(), a.balance])?;
+            s.execute(params![
+                a.number,
+                a.holder_national_id,
+                a.governorate,
+                a.address.ar,
+                a.address.en,
+                a.property_type,
+                a.meter_serial,
+                a.opened_on.to_string(),
+                a.balance
+            ])?;
         }
         let mut s = tx.prepare("INSERT INTO readings VALUES (?1,?2,?3,?4,?5)")?;
         for r in &world.readings {
-            s.execute(params![r.account_number, r.period, r.read_on.to_string(), r.value, r.billed])?;
+            s.execute(params![
+                r.account_number,
+                r.period,
+                r.read_on.to_string(),
+                r.value,
+                r.billed
+            ])?;
         }
-        tx.execute("INSERT OR REPLACE INTO meta VALUES ('seed', ?1), ('created', ?2)", params![seed.to_string(), created])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('seed', ?1), ('created', ?2)",
+            params![seed.to_string(), created],
+        )?;
     }
     tx.commit()
 }

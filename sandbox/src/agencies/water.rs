@@ -36,10 +36,22 @@ fn is_month(p: &str) -> bool {
 }
 
 /// The kinds of property a water account can be for.
-pub const PROPERTY_TYPES: &[&str] = &["residential", "house", "apartment", "commercial", "industrial", "government"];
+pub const PROPERTY_TYPES: &[&str] = &[
+    "residential",
+    "house",
+    "apartment",
+    "commercial",
+    "industrial",
+    "government",
+];
 
 /// The directorate's tariff: IQD per m³ by monthly consumption band, plus a standing charge.
-pub const TARIFF: &[(i64, Option<i64>, i64)] = &[(0, Some(20), 100), (20, Some(40), 200), (40, Some(60), 350), (60, None, 500)];
+pub const TARIFF: &[(i64, Option<i64>, i64)] = &[
+    (0, Some(20), 100),
+    (20, Some(40), 200),
+    (40, Some(60), 350),
+    (60, None, 500),
+];
 /// The monthly standing charge, IQD.
 pub const STANDING_CHARGE: i64 = 2000;
 
@@ -75,44 +87,79 @@ fn account_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 }
 
 fn account(conn: &Connection, number: &str) -> Result<Value, ApiError> {
-    conn.query_row(&format!("{ACCOUNT} WHERE a.number = ?1"), [number], account_json)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("water account", number))
+    conn.query_row(
+        &format!("{ACCOUNT} WHERE a.number = ?1"),
+        [number],
+        account_json,
+    )
+    .optional()?
+    .ok_or_else(|| ApiError::not_found("water account", number))
 }
 
-async fn one_account(State(db): State<Db>, Path(number): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn one_account(
+    State(db): State<Db>,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| account(conn, &number).map(Json)).await
 }
 
-async fn find_accounts(State(db): State<Db>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn find_accounts(
+    State(db): State<Db>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let Some(id) = q.get("national_id").cloned() else {
         return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
     };
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!("{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"))?;
-        let items = stmt.query_map([&id], account_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"
+        ))?;
+        let items = stmt
+            .query_map([&id], account_json)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Json(json!({"items": items})))
     })
     .await
 }
 
-async fn open_account(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn open_account(
+    State(db): State<Db>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let id = text(&body, "national_id", &mut problems);
     let gov = text(&body, "governorate", &mut problems);
     let address = text(&body, "address", &mut problems);
-    let property = body.get("property_type").and_then(Value::as_str).unwrap_or("residential").to_string();
+    let property = body
+        .get("property_type")
+        .and_then(Value::as_str)
+        .unwrap_or("residential")
+        .to_string();
     if !PROPERTY_TYPES.contains(&property.as_str()) {
-        problems.push(format!("`property_type` must be {}, found `{property}`", quickwin_engine::de::one_of(PROPERTY_TYPES.iter().copied())));
+        problems.push(format!(
+            "`property_type` must be {}, found `{property}`",
+            quickwin_engine::de::one_of(PROPERTY_TYPES.iter().copied())
+        ));
     }
-    let address_latin = body.get("address_latin").and_then(Value::as_str).unwrap_or_default().to_string();
-    if !gov.is_empty() && !quickwin_engine::lists::GOVERNORATES.iter().any(|g| g.value == gov) {
+    let address_latin = body
+        .get("address_latin")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if !gov.is_empty()
+        && !quickwin_engine::lists::GOVERNORATES
+            .iter()
+            .any(|g| g.value == gov)
+    {
         problems.push(format!("`{gov}` is not a governorate"));
     }
     let initial = match body.get("initial_reading") {
         None | Some(Value::Null) => 0,
-        Some(v) => match v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())) {
+        Some(v) => match v
+            .as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        {
             Some(n) if n >= 0 => n,
             _ => {
                 problems.push("`initial_reading` must be a whole number of m³".to_string());
@@ -120,24 +167,46 @@ async fn open_account(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, 
             }
         },
     };
-    let meter = body.get("meter_serial").and_then(Value::as_str).map(str::to_string);
+    let meter = body
+        .get("meter_serial")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
     db.call(move |conn| {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let exists: Option<i64> = tx.query_row("SELECT 1 FROM persons WHERE national_id = ?1", [&id], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT 1 FROM persons WHERE national_id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         if exists.is_none() {
-            return Err(ApiError::invalid(vec![format!("no person with national ID `{id}` in the civil registry")]));
+            return Err(ApiError::invalid(vec![format!(
+                "no person with national ID `{id}` in the civil registry"
+            )]));
         }
-        let max: Option<String> = tx.query_row("SELECT MAX(number) FROM water_accounts", [], |r| r.get(0))?;
-        let next = max.and_then(|m| m.parse::<u64>().ok()).unwrap_or(1_000_000_000) + 1;
+        let max: Option<String> =
+            tx.query_row("SELECT MAX(number) FROM water_accounts", [], |r| r.get(0))?;
+        let next = max
+            .and_then(|m| m.parse::<u64>().ok())
+            .unwrap_or(1_000_000_000)
+            + 1;
         let number = format!("{next:010}");
-        let meter = meter.unwrap_or_else(|| format!("WM-{next}"));
+        let meter = meter.unwrap_or_else(|| format!("WM{:08}", next % 100_000_000));
         let today = crate::util::today();
         tx.execute(
             "INSERT INTO water_accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
-            params![number, id, gov, address, address_latin, property, meter, today.to_string()],
+            params![
+                number,
+                id,
+                gov,
+                address,
+                address_latin,
+                property,
+                meter,
+                today.to_string()
+            ],
         )?;
         let (y, m, _) = today.ymd();
         tx.execute(
@@ -151,13 +220,22 @@ async fn open_account(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, 
     .await
 }
 
-fn reading_rows(conn: &Connection, account: &str) -> rusqlite::Result<Vec<(String, String, i64, bool)>> {
+fn reading_rows(
+    conn: &Connection,
+    account: &str,
+) -> rusqlite::Result<Vec<(String, String, i64, bool)>> {
     let mut stmt = conn.prepare_cached("SELECT period, read_on, value, billed FROM readings WHERE account_number = ?1 ORDER BY period")?;
-    let rows = stmt.query_map([account], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let rows = stmt.query_map([account], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
     rows.collect()
 }
 
-async fn list_readings(State(db): State<Db>, Path(number): Path<String>, Query(q): Query<BTreeMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list_readings(
+    State(db): State<Db>,
+    Path(number): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let mut problems = Vec::new();
     for key in ["from", "to"] {
         if let Some(v) = q.get(key) {
@@ -188,7 +266,10 @@ async fn list_readings(State(db): State<Db>, Path(number): Path<String>, Query(q
     .await
 }
 
-async fn unbilled(State(db): State<Db>, Path(number): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn unbilled(
+    State(db): State<Db>,
+    Path(number): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
         let acc = account(conn, &number)?;
         let rows = reading_rows(conn, &number)?;
@@ -211,12 +292,18 @@ async fn unbilled(State(db): State<Db>, Path(number): Path<String>) -> Result<Js
     .await
 }
 
-async fn pay_bill(State(db): State<Db>, Path(number): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn pay_bill(
+    State(db): State<Db>,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let period = text(&body, "period", &mut problems);
     if !period.is_empty() && !is_month(&period) {
-        problems.push(format!("`period` must be a month `YYYY-MM`, found `{period}`"));
+        problems.push(format!(
+            "`period` must be a month `YYYY-MM`, found `{period}`"
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));

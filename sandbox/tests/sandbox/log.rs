@@ -32,20 +32,29 @@ async fn filled(name: &str, n: usize) -> std::path::PathBuf {
     let mut tasks = Vec::new();
     for i in 0..n {
         let log = log.clone();
-        tasks.push(tokio::spawn(async move { log.append(entry(i)).await.unwrap() }));
+        tasks.push(tokio::spawn(
+            async move { log.append(entry(i)).await.unwrap() },
+        ));
     }
     let mut seqs: Vec<u64> = Vec::new();
     for t in tasks {
         seqs.push(t.await.unwrap());
     }
     seqs.sort_unstable();
-    assert_eq!(seqs, (1..=n as u64).collect::<Vec<_>>(), "every append gets its own place");
+    assert_eq!(
+        seqs,
+        (1..=n as u64).collect::<Vec<_>>(),
+        "every append gets its own place"
+    );
     path
 }
 
 fn tamper(path: &Path, sql: &str) {
     let conn = Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER IF EXISTS messages_no_update; DROP TRIGGER IF EXISTS messages_no_delete;").unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS messages_no_update; DROP TRIGGER IF EXISTS messages_no_delete;",
+    )
+    .unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
@@ -60,9 +69,14 @@ async fn concurrent_appends_make_one_intact_chain() {
 async fn the_log_is_append_only_for_plain_sql() {
     let path = filled("log-append-only", 3).await;
     let conn = Connection::open(&path).unwrap();
-    let err = conn.execute("UPDATE messages SET status = 500 WHERE seq = 2", []).unwrap_err();
+    let err = conn
+        .execute("UPDATE messages SET status = 500 WHERE seq = 2", [])
+        .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(conn.execute("DELETE FROM messages WHERE seq = 2", []).is_err());
+    assert!(
+        conn.execute("DELETE FROM messages WHERE seq = 2", [])
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -110,12 +124,21 @@ async fn a_hash_rewritten_to_match_breaks_the_next_link() {
     let path = filled("log-rehashed", 5).await;
     // Change entry 2 and give it a fresh, self-consistent hash: entry 3 no longer follows.
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TRIGGER messages_no_update;").unwrap();
-    let prev: String = conn.query_row("SELECT prev_hash FROM messages WHERE seq = 2", [], |r| r.get(0)).unwrap();
+    conn.execute_batch("DROP TRIGGER messages_no_update;")
+        .unwrap();
+    let prev: String = conn
+        .query_row("SELECT prev_hash FROM messages WHERE seq = 2", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     let mut e = entry(1);
     e.status = 500;
     let h = quickwin_sandbox::messagelog::entry_hash(2, &prev, &e);
-    conn.execute("UPDATE messages SET status = 500, hash = ?1 WHERE seq = 2", [&h]).unwrap();
+    conn.execute(
+        "UPDATE messages SET status = 500, hash = ?1 WHERE seq = 2",
+        [&h],
+    )
+    .unwrap();
     let (seq, why) = verify(&path).unwrap().broken.unwrap();
     assert_eq!(seq, 3, "{why}");
 }

@@ -11,7 +11,9 @@ use tower::ServiceExt;
 
 /// A folder of its own under the target dir.
 pub fn folder(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sandbox-tests").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("sandbox-tests")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("test folder");
     dir
@@ -19,12 +21,19 @@ pub fn folder(name: &str) -> PathBuf {
 
 /// The configuration used by the tests: a short upstream timeout.
 pub fn config(dir: PathBuf) -> Config {
-    Config { data_dir: dir, seed: 7, upstream_timeout: Duration::from_millis(300), ..Config::default() }
+    Config {
+        data_dir: dir,
+        seed: 7,
+        upstream_timeout: Duration::from_millis(300),
+        ..Config::default()
+    }
 }
 
 /// A new sandbox in its own folder.
 pub fn sandbox(name: &str) -> AppState {
-    open(config(folder(name)), catalogue::CATALOGUE).expect("the sandbox opens").state
+    open(config(folder(name)), catalogue::CATALOGUE)
+        .expect("the sandbox opens")
+        .state
 }
 
 /// A response: status, headers and JSON body (or `Value::Null`).
@@ -36,7 +45,13 @@ pub struct Answer {
 }
 
 /// Send a request to the sandbox.
-pub async fn send(state: &AppState, method: &str, uri: &str, headers: &[(&str, &str)], body: Option<Value>) -> Answer {
+pub async fn send(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Answer {
     let mut request = Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         request = request.header(*k, *v);
@@ -48,12 +63,23 @@ pub async fn send(state: &AppState, method: &str, uri: &str, headers: &[(&str, &
         }
         None => Body::empty(),
     };
-    let response = app(state.clone()).oneshot(request.body(body).unwrap()).await.unwrap();
+    let response = app(state.clone())
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Answer { status, headers, json: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    // Tera escapes `/` in HTML; the tests read the text as a person would.
+    let text = String::from_utf8_lossy(&bytes).replace("&#x2F;", "/");
+    Answer {
+        status,
+        headers,
+        json: serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
+    }
 }
 
 /// GET a URI and expect 200 with JSON.
