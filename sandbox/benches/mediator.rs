@@ -34,7 +34,9 @@ impl Result {
 }
 
 async fn load(url: String, client_header: Option<&'static str>, clients: usize) -> Result {
-    let http: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(clients).build_http();
+    let http: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(clients)
+        .build_http();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -48,7 +50,10 @@ async fn load(url: String, client_header: Option<&'static str>, clients: usize) 
                     req = req.header("X-Road-Client", c);
                 }
                 let t = Instant::now();
-                let res = http.request(req.body(Empty::new()).expect("request")).await.expect("answer");
+                let res = http
+                    .request(req.body(Empty::new()).expect("request"))
+                    .await
+                    .expect("answer");
                 assert!(res.status().is_success(), "{}", res.status());
                 res.into_body().collect().await.expect("body");
                 latencies.push(t.elapsed().as_micros() as u32);
@@ -62,27 +67,51 @@ async fn load(url: String, client_header: Option<&'static str>, clients: usize) 
     }
     let elapsed = start.elapsed();
     latencies.sort_unstable();
-    Result { calls: latencies.len(), elapsed, latencies }
+    Result {
+        calls: latencies.len(),
+        elapsed,
+        latencies,
+    }
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         for durability in [Durability::Process, Durability::Disk] {
             let dir = std::env::temp_dir().join(format!("quickwin-bench-mediator-{durability:?}"));
             let _ = std::fs::remove_dir_all(&dir);
-            let config = Config { data_dir: dir.clone(), seed: 1, durability, ..Config::default() };
+            let config = Config {
+                data_dir: dir.clone(),
+                seed: 1,
+                durability,
+                ..Config::default()
+            };
             let opened = open(config, catalogue::CATALOGUE).expect("sandbox opens");
             let id: String = opened
                 .state
                 .db
-                .with(|c| Ok(c.query_row("SELECT national_id FROM persons ORDER BY national_id LIMIT 1", [], |r| r.get(0))?))
+                .with(|c| {
+                    Ok(c.query_row(
+                        "SELECT national_id FROM persons ORDER BY national_id LIMIT 1",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
                 .expect("a person");
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("port");
             let port = listener.local_addr().expect("address").port();
-            let server = tokio::spawn(async move { axum::serve(listener, app(opened.state)).await });
-            let direct = format!("http://127.0.0.1:{port}/mock/MOI/civil-registry/persons/persons/{id}");
-            let mediated = format!("http://127.0.0.1:{port}/r1/IQ/GOV/MOI/civil-registry/persons/persons/{id}");
+            let server =
+                tokio::spawn(async move { axum::serve(listener, app(opened.state)).await });
+            let direct =
+                format!("http://127.0.0.1:{port}/mock/MOI/civil-registry/persons/persons/{id}");
+            let mediated = format!(
+                "http://127.0.0.1:{port}/r1/IQ/GOV/MOI/civil-registry/persons/persons/{id}"
+            );
             println!("\nmessage log durability: {durability:?}\n");
             println!("| clients | path | calls/s | median ms | p99 ms | mediator adds (median) |");
             println!("| ---: | --- | ---: | ---: | ---: | ---: |");
@@ -90,7 +119,11 @@ fn main() {
                 let d = load(direct.clone(), None, clients).await;
                 let m = load(mediated.clone(), Some("IQ/GOV/MOI/civil-status"), clients).await;
                 for (name, r) in [("direct", &d), ("mediator", &m)] {
-                    let added = if name == "mediator" { format!("{:+.3} ms", m.percentile(0.5) - d.percentile(0.5)) } else { String::new() };
+                    let added = if name == "mediator" {
+                        format!("{:+.3} ms", m.percentile(0.5) - d.percentile(0.5))
+                    } else {
+                        String::new()
+                    };
                     println!(
                         "| {clients} | {name} | {:.0} | {:.3} | {:.3} | {added} |",
                         r.calls as f64 / r.elapsed.as_secs_f64(),
@@ -101,7 +134,15 @@ fn main() {
             }
             server.abort();
             let v = quickwin_sandbox::messagelog::verify(&dir.join("messagelog.db")).expect("log");
-            println!("\nlog after the run: {} entries, chain {}", v.entries, if v.broken.is_none() { "intact" } else { "BROKEN" });
+            println!(
+                "\nlog after the run: {} entries, chain {}",
+                v.entries,
+                if v.broken.is_none() {
+                    "intact"
+                } else {
+                    "BROKEN"
+                }
+            );
             let _ = std::fs::remove_dir_all(&dir);
         }
     });
