@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{governorate, json_object, paging, text};
+use super::{by_key, governorate, json_object, paging, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -49,13 +49,13 @@ pub fn person_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 }
 
 fn find(conn: &Connection, id: &str) -> Result<Value, ApiError> {
-    conn.query_row(
+    by_key(
+        conn,
         &format!("SELECT {COLUMNS} FROM persons WHERE national_id = ?1"),
-        [id],
+        id,
         person_json,
+        "person",
     )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found("person", id))
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {

@@ -11,7 +11,7 @@ use axum::routing::get;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{governorate, json_object, text};
+use super::{by_key, governorate, json_object, rows, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -55,10 +55,9 @@ async fn list_schools(
         }
     }
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!(
+        let items = rows(conn, &format!(
             "{SCHOOL} WHERE (?1 IS NULL OR governorate = ?1) AND (?2 IS NULL OR level = ?2) ORDER BY code"
-        ))?;
-        let items = stmt.query_map(params![gov, level], school_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ), params![gov, level], school_json)?;
         Ok(Json(json!({"items": items})))
     })
     .await
@@ -69,10 +68,14 @@ async fn one_school(
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
-        conn.query_row(&format!("{SCHOOL} WHERE code = ?1"), [&code], school_json)
-            .optional()?
-            .map(Json)
-            .ok_or_else(|| ApiError::not_found("school", &code))
+        by_key(
+            conn,
+            &format!("{SCHOOL} WHERE code = ?1"),
+            &code,
+            school_json,
+            "school",
+        )
+        .map(Json)
     })
     .await
 }
@@ -95,10 +98,7 @@ async fn list_enrolments(
         return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
     };
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(
-            "SELECT student_number, national_id, school_code, grade, school_year FROM enrolments WHERE national_id = ?1 ORDER BY school_year DESC",
-        )?;
-        let items = stmt.query_map([&id], enrolment_json)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let items = rows(conn, "SELECT student_number, national_id, school_code, grade, school_year FROM enrolments WHERE national_id = ?1 ORDER BY school_year DESC", [&id], enrolment_json)?;
         Ok(Json(json!({"items": items})))
     })
     .await

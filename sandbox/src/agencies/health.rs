@@ -6,10 +6,10 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde_json::{Value, json};
 
-use super::governorate;
+use super::{by_key, governorate, rows};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -45,10 +45,14 @@ async fn one_birth(
     Path(number): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
-        conn.query_row(&format!("{BIRTH} WHERE number = ?1"), [&number], birth_json)
-            .optional()?
-            .map(Json)
-            .ok_or_else(|| ApiError::not_found("birth notification", &number))
+        by_key(
+            conn,
+            &format!("{BIRTH} WHERE number = ?1"),
+            &number,
+            birth_json,
+            "birth notification",
+        )
+        .map(Json)
     })
     .await
 }
@@ -63,11 +67,12 @@ async fn list_births(
         ]));
     };
     db.call(move |conn| {
-        let mut stmt =
-            conn.prepare_cached(&format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"))?;
-        let items = stmt
-            .query_map([&mother], birth_json)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let items = rows(
+            conn,
+            &format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"),
+            [&mother],
+            birth_json,
+        )?;
         Ok(Json(json!({"items": items})))
     })
     .await
@@ -93,12 +98,12 @@ async fn list_centres(
 ) -> Result<Json<Value>, ApiError> {
     let gov = governorate(&q)?;
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!(
-            "{CENTRE} WHERE ?1 IS NULL OR governorate = ?1 ORDER BY code"
-        ))?;
-        let items = stmt
-            .query_map(params![gov], centre_json)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let items = rows(
+            conn,
+            &format!("{CENTRE} WHERE ?1 IS NULL OR governorate = ?1 ORDER BY code"),
+            params![gov],
+            centre_json,
+        )?;
         Ok(Json(json!({"items": items})))
     })
     .await
@@ -109,10 +114,14 @@ async fn one_centre(
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     db.call(move |conn| {
-        conn.query_row(&format!("{CENTRE} WHERE code = ?1"), [&code], centre_json)
-            .optional()?
-            .map(Json)
-            .ok_or_else(|| ApiError::not_found("centre", &code))
+        by_key(
+            conn,
+            &format!("{CENTRE} WHERE code = ?1"),
+            &code,
+            centre_json,
+            "centre",
+        )
+        .map(Json)
     })
     .await
 }

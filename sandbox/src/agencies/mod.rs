@@ -199,6 +199,35 @@ pub const SERVICES: &[MockService] = &[
     },
 ];
 
+/// A row turned into JSON.
+pub type RowJson = fn(&rusqlite::Row<'_>) -> rusqlite::Result<Value>;
+
+/// The one row `sql` (with `?1` bound to `key`) finds, as JSON; 404 naming `what` when none.
+pub fn by_key(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    key: &str,
+    row: RowJson,
+    what: &str,
+) -> Result<Value, ApiError> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(sql, [key], row)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(what, key))
+}
+
+/// Every row `sql` finds, as JSON.
+pub fn rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: RowJson,
+) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, row)?;
+    rows.collect()
+}
+
 /// A JSON object from a request body, or a 422 that says why not.
 pub fn json_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {

@@ -6,10 +6,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-use super::{json_object, text};
+use super::{by_key, json_object, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -30,26 +30,23 @@ pub fn routes() -> Router<Db> {
         .route("/payments/{id}/pay", post(pay))
 }
 
+fn payment_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "id": r.get::<_, String>(0)?,
+        "amount": r.get::<_, i64>(1)?,
+        "currency": r.get::<_, String>(2)?,
+        "reference": r.get::<_, String>(3)?,
+        "description": r.get::<_, String>(4)?,
+        "status": r.get::<_, String>(5)?,
+        "card_last4": r.get::<_, Option<String>>(6)?,
+        "created_at": r.get::<_, String>(7)?,
+        "updated_at": r.get::<_, String>(8)?,
+    }))
+}
+
 fn payment(conn: &Connection, id: &str) -> Result<Value, ApiError> {
-    conn.query_row(
-        "SELECT id, amount, currency, reference, description, status, card_last4, created_at, updated_at FROM payments WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(json!({
-                "id": r.get::<_, String>(0)?,
-                "amount": r.get::<_, i64>(1)?,
-                "currency": r.get::<_, String>(2)?,
-                "reference": r.get::<_, String>(3)?,
-                "description": r.get::<_, String>(4)?,
-                "status": r.get::<_, String>(5)?,
-                "card_last4": r.get::<_, Option<String>>(6)?,
-                "created_at": r.get::<_, String>(7)?,
-                "updated_at": r.get::<_, String>(8)?,
-            }))
-        },
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found("payment", id))
+    const SQL: &str = "SELECT id, amount, currency, reference, description, status, card_last4, created_at, updated_at FROM payments WHERE id = ?1";
+    by_key(conn, SQL, id, payment_json, "payment")
 }
 
 /// The payment, if it is still waiting for payment; else 404 or 409.

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{json_object, text};
+use super::{by_key, json_object, rows, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -87,13 +87,13 @@ fn account_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 }
 
 fn account(conn: &Connection, number: &str) -> Result<Value, ApiError> {
-    conn.query_row(
+    by_key(
+        conn,
         &format!("{ACCOUNT} WHERE a.number = ?1"),
-        [number],
+        number,
         account_json,
+        "water account",
     )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found("water account", number))
 }
 
 async fn one_account(
@@ -111,12 +111,12 @@ async fn find_accounts(
         return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
     };
     db.call(move |conn| {
-        let mut stmt = conn.prepare_cached(&format!(
-            "{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"
-        ))?;
-        let items = stmt
-            .query_map([&id], account_json)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let items = rows(
+            conn,
+            &format!("{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"),
+            [&id],
+            account_json,
+        )?;
         Ok(Json(json!({"items": items})))
     })
     .await
