@@ -30,8 +30,11 @@ AGENCIES = {
     "MMPW": ("Ministry of Construction, Housing, Municipalities and Public Works", "وزارة الإعمار والإسكان والبلديات والأشغال العامة"),
     "MOC": ("Ministry of Communications", "وزارة الاتصالات"),
     "MOE": ("Ministry of Education", "وزارة التربية"),
+    "MOF": ("Ministry of Finance", "وزارة المالية"),
     "MOH": ("Ministry of Health", "وزارة الصحة"),
     "MOI": ("Ministry of Interior", "وزارة الداخلية"),
+    "MOJ": ("Ministry of Justice", "وزارة العدل"),
+    "MOLSA": ("Ministry of Labour and Social Affairs", "وزارة العمل والشؤون الاجتماعية"),
 }
 
 CLIENT_PATTERN = "^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$"

@@ -1,7 +1,7 @@
 import sys, os
 sys.path.insert(0, os.path.dirname(__file__))
 from common import write
-import civil_registry, education, health, notify, payments, water
+import civil_registry, education, finance, health, justice, notify, payments, social, water
 
 OUT = sys.argv[1]
 DOCS = {
@@ -11,10 +11,14 @@ DOCS = {
     "moc-notify-messages.json": notify.messages,
     "moe-schools-enrolments.json": education.enrolments,
     "moe-schools-schools.json": education.schools,
+    "mof-pensions-pensioners.json": finance.pensioners,
     "moh-births-notifications.json": health.births,
+    "moh-health-records-patients.json": health.records,
     "moh-primary-care-centres.json": health.centres,
     "moi-civil-registry-households.json": civil_registry.households,
     "moi-civil-registry-persons.json": civil_registry.persons,
+    "moj-real-estate-registry-properties.json": justice.properties,
+    "molsa-payments-beneficiaries.json": social.beneficiaries,
 }
 os.makedirs(OUT, exist_ok=True)
 for name, build in DOCS.items():

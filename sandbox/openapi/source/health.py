@@ -1,4 +1,4 @@
-"""MOH/births (notifications) and MOH/primary-care (centres)."""
+"""MOH/births (notifications), MOH/health-records (patients) and MOH/primary-care (centres)."""
 
 from collections import OrderedDict
 
@@ -83,6 +83,76 @@ def births():
         "by the mother.",
         ("GET", "/notifications?mother_national_id=199012345678"),
         paths, schemas,
+    )
+
+
+def records():
+    groups = ["O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-"]
+    record = obj(
+        "A patient's health record (السجل الصحي). Every person the civil registry knows has one; it is not stored but made from the national ID, so it is always the same for a person.",
+        OrderedDict(
+            [
+                ("number", string("The record's number (رقم السجل الصحي): `HR-`, the place code of the person's family number (e.g. `BGD` for Baghdad) and eight digits.", pattern="^HR-[A-Z]{3}-[0-9]{8}$", examples=["HR-BGD-04718263"])),
+                ("national_id", ref("NationalId")),
+                ("full_name", string("The person's four-part name in Arabic script, from the civil registry.", examples=["أحمد علي حسين الجبوري"])),
+                ("full_name_latin", string("The person's four-part name in Latin script, from the civil registry.", examples=["Ahmed Ali Hussein al-Jubouri"])),
+                ("date_of_birth", date("The date of birth, from the civil registry.", "1990-03-14")),
+                (
+                    "blood_group",
+                    {
+                        "type": "string",
+                        "description": "The blood group (فصيلة الدم), in roughly the shares found in Iraq: `O+` 3 in 12, `A+` and `B+` 2 in 12 each, `AB+`, `O-`, `A-`, `B-` and `AB-` 1 in 12 each.",
+                        "enum": groups,
+                        "examples": ["O+"],
+                    },
+                ),
+                (
+                    "registered_centre",
+                    {
+                        "type": ["string", "null"],
+                        "description": "The code of the primary health care centre (مركز الرعاية الصحية الأولية) the record is kept at: one of the centres of the person's governorate, picked by the national ID. `GET /centres/{code}` of the centres service (`IQ/GOV/MOH/primary-care/centres`) tells its name, address and hours. Null when the governorate has no centre (the sandbox's data gives every governorate two to four).",
+                        "examples": ["PHC-BGD-002"],
+                    },
+                ),
+            ]
+        ),
+    )
+    schemas = OrderedDict(
+        [
+            ("NationalId", national_id_schema()),
+            ("HealthRecord", record),
+            ("HealthRecordAnswer", obj("The health record of a person, as answered by `GET /patients/{national_id}`.", OrderedDict([("record", ref("HealthRecord"))]))),
+        ]
+    )
+    paths = OrderedDict(
+        [
+            (
+                "/patients/{national_id}",
+                {
+                    "get": op(
+                        "getHealthRecord",
+                        "Get a patient's health record",
+                        "السجل الصحي للمريض — the health record of the person with this national ID: its number, the name and date of birth from the civil registry, the blood group and the primary health care centre of the person's governorate that keeps it. Every person the civil registry knows has a record.",
+                        {
+                            "200": json_response("The person's health record.", ref("HealthRecordAnswer")),
+                            "404": not_found("No person has this national ID.", ("unknown_person", "No person with this national ID", "person", "199012345678")),
+                            "422": invalid("The national ID is not 12 digits.", ("bad_id", "Not a national ID", "a national ID is 12 digits, found `12345`")),
+                            "500": internal_ref(),
+                        },
+                        parameters=[{"$ref": "#/components/parameters/NationalId"}],
+                    )
+                },
+            )
+        ]
+    )
+    parameters = OrderedDict([("NationalId", path_param("national_id", "The patient's national ID, 12 digits.", ref("NationalId")))])
+    return document(
+        "MOH", "health-records", "patients", "Patients' health records", "السجلات الصحية للمرضى",
+        "The ministry's electronic health records: for every person the civil "
+        "registry knows, the record's number, blood group and the primary health care centre that keeps it, "
+        "looked up by national ID.",
+        ("GET", "/patients/199012345678"),
+        paths, schemas, parameters,
     )
 
 

@@ -148,7 +148,7 @@ def accounts():
                                         "The body is not valid, or the civil registry does not know the holder; `detail` names every problem.",
                                         *body_problem_examples(),
                                         ("missing", "Members missing", "`national_id` is required; `governorate` is required; `address` is required"),
-                                        ("bad_values", "Values not allowed", "`property_type` must be one of `residential`, `house`, `apartment`, `commercial`, `industrial` or `government`, found `villa`; `Baghdad` is not a governorate; `initial_reading` must be a whole number of m³"),
+                                        ("bad_values", "Values not allowed", "`property_type` must be one of `residential`, `house`, `apartment`, `commercial`, `industrial` or `government`, found `villa`; `Baghdad` is not a governorate; expected one of `anbar`, `babil`, `baghdad`, … or `wasit`; `initial_reading` must be a whole number of m³"),
                                         ("unknown_holder", "Holder not in the civil registry", "no person with national ID `199012345678` in the civil registry"),
                                     ),
                                     "500": internal_ref(),

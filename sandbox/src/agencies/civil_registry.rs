@@ -48,7 +48,7 @@ pub fn person_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
-fn find(conn: &Connection, id: &str) -> Result<Value, ApiError> {
+pub(crate) fn find(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     by_key(
         conn,
         &format!("SELECT {COLUMNS} FROM persons WHERE national_id = ?1"),
@@ -58,7 +58,7 @@ fn find(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     )
 }
 
-fn check_id(id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_id(id: &str) -> Result<(), ApiError> {
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {

@@ -20,6 +20,38 @@ pub fn births() -> Router<Db> {
         .route("/notifications/{number}", get(one_birth))
 }
 
+/// The `patients` service of `MOH/health-records`.
+pub fn records() -> Router<Db> {
+    Router::new().route("/patients/{national_id}", get(patient))
+}
+
+/// The health record every registered person has, derived from the national id: its
+/// number, blood group, and the primary care centre of the governorate it is kept at.
+async fn patient(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    super::civil_registry::check_id(&id)?;
+    db.call(move |conn| {
+        let person = super::civil_registry::find(conn, &id)?;
+        let governorate = person["governorate"].as_str().unwrap_or_default().to_string();
+        let centres = rows(conn, &format!("{CENTRE} WHERE governorate = ?1 ORDER BY code"), [&governorate], centre_json)?;
+        let h = crate::util::sha256_hex(format!("record:{id}").as_bytes());
+        let n = u64::from_str_radix(&h[..8], 16).unwrap_or(0);
+        const GROUPS: [&str; 8] = ["O+", "A+", "B+", "AB+", "O-", "A-", "B-", "AB-"];
+        // Rough shares of the blood groups in Iraq: O+ and A+ and B+ most common.
+        let group = GROUPS[[0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 6, 7][(n % 12) as usize]];
+        let centre = centres.get((n as usize) % centres.len().max(1)).map(|c| c["code"].clone());
+        Ok(Json(json!({"record": {
+            "number": format!("HR-{}-{:08}", person["family_number"].as_str().unwrap_or_default().split('-').next().unwrap_or_default(), n % 100_000_000),
+            "national_id": id,
+            "full_name": person["full_name"],
+            "full_name_latin": person["full_name_latin"],
+            "date_of_birth": person["date_of_birth"],
+            "blood_group": group,
+            "registered_centre": centre,
+        }})))
+    })
+    .await
+}
+
 /// The `centres` service of `MOH/primary-care`.
 pub fn centres() -> Router<Db> {
     Router::new()

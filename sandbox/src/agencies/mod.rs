@@ -4,9 +4,12 @@
 
 pub mod civil_registry;
 pub mod education;
+pub mod finance;
 pub mod health;
+pub mod justice;
 pub mod notify;
 pub mod payments;
+pub mod social;
 pub mod store;
 pub mod water;
 
@@ -53,6 +56,11 @@ pub const AGENCIES: &[Agency] = &[
         ar: "وزارة التربية",
     },
     Agency {
+        member: "MOF",
+        en: "Ministry of Finance",
+        ar: "وزارة المالية",
+    },
+    Agency {
         member: "MOH",
         en: "Ministry of Health",
         ar: "وزارة الصحة",
@@ -61,6 +69,16 @@ pub const AGENCIES: &[Agency] = &[
         member: "MOI",
         en: "Ministry of Interior",
         ar: "وزارة الداخلية",
+    },
+    Agency {
+        member: "MOJ",
+        en: "Ministry of Justice",
+        ar: "وزارة العدل",
+    },
+    Agency {
+        member: "MOLSA",
+        en: "Ministry of Labour and Social Affairs",
+        ar: "وزارة العمل والشؤون الاجتماعية",
     },
 ];
 
@@ -162,6 +180,15 @@ pub const SERVICES: &[MockService] = &[
         routes: education::schools,
     },
     MockService {
+        member: "MOF",
+        subsystem: "pensions",
+        code: "pensioners",
+        title_en: "Pensions",
+        title_ar: "الرواتب التقاعدية",
+        openapi: openapi!("mof-pensions-pensioners.json"),
+        routes: finance::pensioners,
+    },
+    MockService {
         member: "MOH",
         subsystem: "births",
         code: "notifications",
@@ -169,6 +196,15 @@ pub const SERVICES: &[MockService] = &[
         title_ar: "تبليغات الولادة",
         openapi: openapi!("moh-births-notifications.json"),
         routes: health::births,
+    },
+    MockService {
+        member: "MOH",
+        subsystem: "health-records",
+        code: "patients",
+        title_en: "Patients' health records",
+        title_ar: "السجلات الصحية للمرضى",
+        openapi: openapi!("moh-health-records-patients.json"),
+        routes: health::records,
     },
     MockService {
         member: "MOH",
@@ -196,6 +232,24 @@ pub const SERVICES: &[MockService] = &[
         title_ar: "السجل المدني: الأشخاص",
         openapi: openapi!("moi-civil-registry-persons.json"),
         routes: civil_registry::persons,
+    },
+    MockService {
+        member: "MOJ",
+        subsystem: "real-estate-registry",
+        code: "properties",
+        title_en: "Real-estate registry",
+        title_ar: "التسجيل العقاري",
+        openapi: openapi!("moj-real-estate-registry-properties.json"),
+        routes: justice::properties,
+    },
+    MockService {
+        member: "MOLSA",
+        subsystem: "payments",
+        code: "beneficiaries",
+        title_en: "Social protection beneficiaries",
+        title_ar: "المستفيدون من شبكة الحماية الاجتماعية",
+        openapi: openapi!("molsa-payments-beneficiaries.json"),
+        routes: social::beneficiaries,
     },
 ];
 
@@ -287,18 +341,20 @@ pub fn paging(query: &BTreeMap<String, String>) -> Result<(u32, u32), ApiError> 
 pub fn governorate(query: &BTreeMap<String, String>) -> Result<Option<String>, ApiError> {
     match query.get("governorate") {
         None => Ok(None),
-        Some(g)
-            if quickwin_engine::lists::GOVERNORATES
-                .iter()
-                .any(|c| c.value == g) =>
-        {
-            Ok(Some(g.clone()))
-        }
-        Some(g) => Err(ApiError::invalid(vec![format!(
-            "`{g}` is not a governorate; expected {}",
-            quickwin_engine::de::one_of(
-                quickwin_engine::lists::GOVERNORATES.iter().map(|c| c.value)
-            )
-        )])),
+        Some(g) => match not_a_governorate(g) {
+            None => Ok(Some(g.clone())),
+            Some(problem) => Err(ApiError::invalid(vec![problem])),
+        },
     }
+}
+
+/// The problem with `g` if it is not one of Iraq's governorates.
+pub fn not_a_governorate(g: &str) -> Option<String> {
+    let values = || quickwin_engine::lists::GOVERNORATES.iter().map(|c| c.value);
+    (!values().any(|v| v == g)).then(|| {
+        format!(
+            "`{g}` is not a governorate; expected {}",
+            quickwin_engine::de::one_of(values())
+        )
+    })
 }

@@ -60,6 +60,17 @@ CREATE TABLE IF NOT EXISTS payments (
     description TEXT NOT NULL, status TEXT NOT NULL, card_last4 TEXT,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS properties (
+    governorate TEXT NOT NULL, muqataa INTEGER NOT NULL, plot INTEGER NOT NULL,
+    owner_id TEXT NOT NULL, property_type TEXT NOT NULL, area_m2 INTEGER NOT NULL,
+    address_ar TEXT NOT NULL, address_en TEXT NOT NULL,
+    PRIMARY KEY (governorate, muqataa, plot)
+);
+CREATE INDEX IF NOT EXISTS properties_owner ON properties(owner_id);
+CREATE TABLE IF NOT EXISTS beneficiaries (
+    number TEXT PRIMARY KEY, national_id TEXT NOT NULL UNIQUE, governorate TEXT NOT NULL,
+    household_size INTEGER NOT NULL, monthly_amount INTEGER NOT NULL, enrolled_on TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, address TEXT NOT NULL,
     subject TEXT, text TEXT NOT NULL, sent_at TEXT NOT NULL
@@ -205,6 +216,39 @@ pub fn fill(
                 r.value,
                 r.billed
             ])?;
+        }
+        // The real-estate registry: each household's home, registered to its head, in a
+        // muqataa (cadastral district) and plot numbered from the family number.
+        let mut s =
+            tx.prepare("INSERT OR IGNORE INTO properties VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?;
+        for h in &world.households {
+            let kind = world
+                .water_accounts
+                .iter()
+                .find(|a| a.holder_national_id == h.head_national_id)
+                .map_or("residential", |a| a.property_type);
+            let n = crate::util::sha256_hex(h.family_number.as_bytes());
+            let number =
+                |range: std::ops::Range<usize>| u64::from_str_radix(&n[range], 16).unwrap_or(0);
+            let (mut muqataa, plot, area) = (
+                1 + number(0..4) % 120,
+                1 + number(4..8) % 900,
+                150 + number(8..12) % 450,
+            );
+            // A rare clash of numbers moves the home to the next muqataa.
+            while s.execute(params![
+                h.governorate,
+                muqataa as i64,
+                plot as i64,
+                h.head_national_id,
+                kind,
+                area as i64,
+                h.address.ar,
+                h.address.en
+            ])? == 0
+            {
+                muqataa += 1;
+            }
         }
         tx.execute(
             "INSERT OR REPLACE INTO meta VALUES ('seed', ?1), ('created', ?2)",

@@ -147,12 +147,8 @@ async fn open_account(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if !gov.is_empty()
-        && !quickwin_engine::lists::GOVERNORATES
-            .iter()
-            .any(|g| g.value == gov)
-    {
-        problems.push(format!("`{gov}` is not a governorate"));
+    if !gov.is_empty() {
+        problems.extend(super::not_a_governorate(&gov));
     }
     let initial = match body.get("initial_reading") {
         None | Some(Value::Null) => 0,

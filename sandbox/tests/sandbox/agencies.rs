@@ -490,3 +490,186 @@ async fn notifications_land_in_inboxes() {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn health_records_pensions_properties_and_beneficiaries() {
+    let s = sandbox("more-agencies");
+    let page = get_ok(&s, "/mock/MOI/civil-registry/persons/persons?page_size=100").await;
+    let persons = page["items"].as_array().unwrap();
+    let id = persons[0]["national_id"].as_str().unwrap();
+    // Every registered person has a health record kept at a centre of their governorate.
+    let record = get_ok(
+        &s,
+        &format!("/mock/MOH/health-records/patients/patients/{id}"),
+    )
+    .await;
+    assert!(
+        record["record"]["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("HR-")
+    );
+    let centre = record["record"]["registered_centre"].as_str().unwrap();
+    let c = get_ok(
+        &s,
+        &format!("/mock/MOH/primary-care/centres/centres/{centre}"),
+    )
+    .await;
+    assert_eq!(c["governorate"], persons[0]["governorate"]);
+    assert_eq!(
+        send(
+            &s,
+            "GET",
+            "/mock/MOH/health-records/patients/patients/000000000000",
+            &[],
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // Pensions: everyone of 60 or more has one; a child has none.
+    let today = quickwin_sandbox::util::today();
+    let age = |p: &serde_json::Value| {
+        quickwin_engine::expr::Date::parse(p["date_of_birth"].as_str().unwrap())
+            .unwrap()
+            .years_until(today)
+    };
+    let old = persons
+        .iter()
+        .find(|p| age(p) >= 60)
+        .expect("someone of 60 or more");
+    let pension = get_ok(
+        &s,
+        &format!(
+            "/mock/MOF/pensions/pensioners/pensioners/{}",
+            old["national_id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(pension["pension"]["type"], "retirement");
+    assert!(pension["pension"]["monthly_amount"].as_i64().unwrap() >= 500_000);
+    let child = persons.iter().find(|p| age(p) < 18).expect("a child");
+    let none = get_ok(
+        &s,
+        &format!(
+            "/mock/MOF/pensions/pensioners/pensioners/{}",
+            child["national_id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert!(none["pension"].is_null(), "{none}");
+    let unknown = send(
+        &s,
+        "GET",
+        "/mock/MOF/pensions/pensioners/pensioners/000000000000",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // Real estate: a household head owns the home; look it up by owner, then by its numbers.
+    let head = persons.iter().find(|p| {
+        let id = p["national_id"].as_str().unwrap();
+        !owned_plots(&s, id).is_empty()
+    });
+    let head = head.expect("a home owner among the first hundred persons");
+    let owned = get_ok(
+        &s,
+        &format!(
+            "/mock/MOJ/real-estate-registry/properties/properties?owner_national_id={}",
+            head["national_id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let home = &owned["items"][0];
+    let uri = format!(
+        "/mock/MOJ/real-estate-registry/properties/properties/{}/{}/{}",
+        home["governorate"].as_str().unwrap(),
+        home["muqataa"],
+        home["plot"]
+    );
+    let same = get_ok(&s, &uri).await;
+    assert_eq!(&same, home);
+    assert_eq!(same["owner"]["full_name"], head["full_name"]);
+    let listed = get_ok(
+        &s,
+        &format!(
+            "/mock/MOJ/real-estate-registry/properties/properties/{}/{}",
+            home["governorate"].as_str().unwrap(),
+            home["muqataa"]
+        ),
+    )
+    .await;
+    assert!(listed["items"].as_array().unwrap().contains(home));
+    let bad = send(
+        &s,
+        "GET",
+        "/mock/MOJ/real-estate-registry/properties/properties/mars/0/x",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = bad.json["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("`mars`") && detail.contains("`muqataa`") && detail.contains("`plot`"),
+        "three problems named: {detail}"
+    );
+    // Social protection: enrol once, the amount follows the household size.
+    let body =
+        json!({"national_id": id, "governorate": persons[0]["governorate"], "household_size": 5});
+    let enrolled = send(
+        &s,
+        "POST",
+        "/mock/MOLSA/payments/beneficiaries/beneficiaries",
+        &[],
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(enrolled.status, StatusCode::CREATED, "{}", enrolled.text);
+    assert_eq!(enrolled.json["beneficiary"]["monthly_amount"], 275_000);
+    let number = enrolled.json["beneficiary"]["number"].as_str().unwrap();
+    assert_eq!(
+        get_ok(
+            &s,
+            &format!("/mock/MOLSA/payments/beneficiaries/beneficiaries/{number}")
+        )
+        .await,
+        enrolled.json["beneficiary"]
+    );
+    let again = send(
+        &s,
+        "POST",
+        "/mock/MOLSA/payments/beneficiaries/beneficiaries",
+        &[],
+        Some(body),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let wrong = send(
+        &s,
+        "POST",
+        "/mock/MOLSA/payments/beneficiaries/beneficiaries",
+        &[],
+        Some(json!({"household_size": 0})),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// The properties a person owns, read from the store.
+fn owned_plots(s: &quickwin_sandbox::AppState, id: &str) -> Vec<i64> {
+    let id = id.to_string();
+    s.db.with(move |c| {
+        let mut stmt = c
+            .prepare("SELECT plot FROM properties WHERE owner_id = ?1")
+            .unwrap();
+        Ok(stmt
+            .query_map([&id], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect())
+    })
+    .unwrap()
+}
