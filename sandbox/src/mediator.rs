@@ -96,9 +96,10 @@ pub async fn handle(
     let started = Instant::now();
     let time = crate::util::now_rfc3339();
     let id = header(&headers, "x-road-id").unwrap_or_else(message_id);
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
+    // A body over the limit is refused (and logged) rather than cut.
+    let (body, too_large) = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => (b, false),
+        Err(_) => (Bytes::new(), true),
     };
     let raw = uri.path().strip_prefix("/r1/").unwrap_or_default();
     let segments: Vec<&str> = raw.split('/').collect();
@@ -144,17 +145,30 @@ pub async fn handle(
         b"\n",
         &body,
     ]));
-    let outcome = forward(
-        &app,
-        &method,
-        &headers,
-        body,
-        client.as_deref(),
-        &service_id,
-        &path_and_query,
-        segments.len(),
-    )
-    .await;
+    let outcome = if too_large {
+        Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Client.RequestTooLarge",
+            "the request body is too large",
+        )
+        .detail(format!(
+            "the mediator passes on at most {} MiB",
+            MAX_BODY / (1024 * 1024)
+        ))
+        .mediator())
+    } else {
+        forward(
+            &app,
+            &method,
+            &headers,
+            body,
+            client.as_deref(),
+            &service_id,
+            &path_and_query,
+            segments.len(),
+        )
+        .await
+    };
     let mut response = match outcome {
         Ok(r) => r,
         Err(e) => {

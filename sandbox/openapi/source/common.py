@@ -286,7 +286,7 @@ def info_description(member, subsystem, code, title_en, title_ar, about, example
         "`X-Road-Service` and `X-Road-Request-Hash` headers, and every call is written to the mediator's "
         "message log. The mediator raises its own errors, with the same `Error` body and the `X-Road-Error` "
         "header: 400 (`Client.MissingClientHeader`, `Client.InvalidClientIdentifier`, "
-        "`Client.InvalidServiceIdentifier`), 403 `Server.ServerProxy.AccessDenied`, 404 "
+        "`Client.InvalidServiceIdentifier`), 403 `Server.ServerProxy.AccessDenied`, 413 `Client.RequestTooLarge` (a body over 10 MiB), 404 "
         "`Server.ServerProxy.UnknownService`, 502 `Server.ServerProxy.ServiceFailed`, 503 "
         "`Server.ServerProxy.LogFailed` and 504 `Server.ServerProxy.Timeout` (the service took longer than the "
         "mediator's time limit, 10 seconds unless the sandbox was started with another).\n\n"

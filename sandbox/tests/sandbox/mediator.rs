@@ -256,3 +256,21 @@ async fn every_documented_operation_is_routed() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_and_logged() {
+    let s = sandbox("mediator-too-large");
+    let big = serde_json::Value::String("x".repeat(quickwin_sandbox::mediator::MAX_BODY + 10));
+    let a = send(
+        &s,
+        "POST",
+        "/r1/IQ/GOV/MOC/notify/messages/sms",
+        &[("X-Road-Client", CIVIL_STATUS)],
+        Some(json!({"to": "07701234567", "text": big})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.json["type"], "Client.RequestTooLarge");
+    let log = get_ok(&s, "/mediator/messages.json").await;
+    assert_eq!(log["items"][0]["error"], "Client.RequestTooLarge");
+}
