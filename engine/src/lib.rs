@@ -1,5 +1,5 @@
 //! The quickwin engine: the blueprint model, its loading and validation, and the
-//! expression language. Later the runtime that serves a blueprint joins it here.
+//! expression language, and the runtime that serves a blueprint (so far: its store).
 //!
 //! The flow is one way: bytes → [`yaml`] tree → [`model::Blueprint`] (via [`de`]) →
 //! [`validate`] — all behind [`check_bytes`] and [`check_file`].
@@ -11,6 +11,7 @@ pub mod expr;
 pub mod hours;
 pub mod lists;
 pub mod model;
+pub mod runtime;
 pub mod schema;
 pub mod source;
 pub mod suggest;

@@ -14,7 +14,10 @@ pub const RESERVED_FIELDS: &[&str] = &[
     "submitted_at",
     "updated_at",
     "access_code",
+    "access_code_hash",
     "id",
+    "case_id",
+    "position",
 ];
 
 impl Validator<'_> {
