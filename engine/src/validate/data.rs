@@ -437,3 +437,20 @@ pub enum DateBound {
         days: i64,
     },
 }
+
+impl DateBound {
+    /// The date this bound stands for on `today` (29 February moved by whole years
+    /// becomes 28 February).
+    pub fn resolve(self, today: crate::expr::Date) -> crate::expr::Date {
+        match self {
+            DateBound::Fixed(d) => d,
+            DateBound::Today { years, days } => {
+                let (y, m, d) = today.ymd();
+                let moved = crate::expr::Date::from_ymd(y + years, m, d)
+                    .or_else(|| crate::expr::Date::from_ymd(y + years, m, d - 1))
+                    .unwrap_or(today);
+                crate::expr::Date(moved.0 + days)
+            }
+        }
+    }
+}

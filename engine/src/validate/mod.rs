@@ -7,6 +7,8 @@ mod flow;
 mod interop;
 mod services;
 
+pub use data::{DateBound, RESERVED_FIELDS, parse_date_bound};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regex::Regex;
