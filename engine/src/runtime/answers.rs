@@ -213,6 +213,72 @@ pub fn check_answers(
     }
 }
 
+/// Check the inputs a person gives with a workflow action (e.g. a rejection reason);
+/// conditions may read the case (`case_row`) and the other inputs.
+pub fn check_inputs(
+    bp: &Blueprint,
+    inputs: &[Field],
+    input: &Map<String, Json>,
+    case_row: &Row,
+    today: Date,
+) -> Result<Map<String, Json>, Vec<Problem>> {
+    let mut checker = Checker {
+        bp,
+        today,
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    for key in input
+        .keys()
+        .filter(|k| !inputs.iter().any(|f| f.id.as_str() == k.as_str()))
+    {
+        checker.problem(
+            key,
+            "unknown_field",
+            &Localized(BTreeMap::from([("*".into(), key.clone())])),
+            "",
+        );
+    }
+    let mut values = Map::new();
+    let mut row = case_row.clone();
+    for f in inputs {
+        if let Some((json, value)) = checker.field(f, input.get(f.id.as_str()), f.id.as_str()) {
+            values.insert(f.id.value.clone(), json);
+            row.insert(f.id.value.clone(), value);
+        }
+    }
+    for f in inputs {
+        let reported = checker.problems.iter().any(|p| p.field == f.id.as_str());
+        if !values.contains_key(f.id.as_str()) && !reported && checker.needed(f, &row) {
+            checker.problem(f.id.as_str(), "required", &f.label, "");
+        }
+    }
+    if checker.problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(checker.problems)
+    }
+}
+
+/// An expression value for a stored JSON answer of a field.
+pub fn value_of(f: &Field, json: &Json) -> Value {
+    match (f.kind.value, json) {
+        (_, Json::Null) => Value::Null,
+        (FieldType::Money, Json::Number(n)) => Value::Money(n.as_f64().unwrap_or(0.0)),
+        (_, Json::Number(n)) => Value::Number(n.as_f64().unwrap_or(0.0)),
+        (_, Json::Bool(b)) => Value::Bool(*b),
+        (FieldType::Date, Json::String(s)) => Date::parse(s).map_or(Value::Null, Value::Date),
+        (_, Json::String(s)) => Value::Text(s.clone()),
+        (_, Json::Array(items)) => Value::List(
+            items
+                .iter()
+                .map(|i| Value::Text(i.as_str().unwrap_or_default().to_string()))
+                .collect(),
+        ),
+        (_, other) => Value::Text(other.to_string()),
+    }
+}
+
 /// Computed values, in order, each seeing the answers and those before it.
 pub fn add_computed(bp: &Blueprint, row: &mut Row, today: Date) {
     for c in &bp.computed {

@@ -1,5 +1,7 @@
-//! The runtime that serves a blueprint. So far: the checking of submitted answers, and the
-//! SQLite store, whose schema follows the blueprint and migrates when it changes.
+//! The runtime that serves a blueprint. So far: the checking of submitted answers, cases and
+//! their workflow, and the SQLite store, whose schema follows the blueprint and migrates
+//! when it changes. The HTTP API and the pages come next.
 
 pub mod answers;
+pub mod cases;
 pub mod store;
