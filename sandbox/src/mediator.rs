@@ -173,10 +173,7 @@ pub async fn handle(
         Ok(r) => r,
         Err(e) => {
             entry.error = Some(e.kind.clone());
-            let body = Bytes::from(e.body().to_string());
-            let mut r = e.into_response();
-            *r.body_mut() = Body::from(body);
-            r
+            e.into_response()
         }
     };
     let (parts, body) = response.into_parts();
