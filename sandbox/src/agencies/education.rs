@@ -11,7 +11,7 @@ use axum::routing::get;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{by_key, governorate, json_object, rows, text};
+use super::{by_key, governorate, items_by, json_object, rows, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -94,14 +94,7 @@ async fn list_enrolments(
     State(db): State<Db>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(id) = q.get("national_id").cloned() else {
-        return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
-    };
-    db.call(move |conn| {
-        let items = rows(conn, "SELECT student_number, national_id, school_code, grade, school_year FROM enrolments WHERE national_id = ?1 ORDER BY school_year DESC", [&id], enrolment_json)?;
-        Ok(Json(json!({"items": items})))
-    })
-    .await
+    items_by(db, &q, "national_id", "SELECT student_number, national_id, school_code, grade, school_year FROM enrolments WHERE national_id = ?1 ORDER BY school_year DESC".into(), enrolment_json).await
 }
 
 /// Whether `y` is a school year such as `2026-2027`.

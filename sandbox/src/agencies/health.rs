@@ -9,7 +9,7 @@ use axum::routing::get;
 use rusqlite::params;
 use serde_json::{Value, json};
 
-use super::{by_key, governorate, rows};
+use super::{by_key, governorate, items_by, rows};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -93,20 +93,13 @@ async fn list_births(
     State(db): State<Db>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(mother) = q.get("mother_national_id").cloned() else {
-        return Err(ApiError::invalid(vec![
-            "`mother_national_id` is required".into(),
-        ]));
-    };
-    db.call(move |conn| {
-        let items = rows(
-            conn,
-            &format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"),
-            [&mother],
-            birth_json,
-        )?;
-        Ok(Json(json!({"items": items})))
-    })
+    items_by(
+        db,
+        &q,
+        "mother_national_id",
+        format!("{BIRTH} WHERE mother_id = ?1 ORDER BY number"),
+        birth_json,
+    )
     .await
 }
 

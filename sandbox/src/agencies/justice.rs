@@ -11,7 +11,7 @@ use axum::routing::get;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::rows;
+use super::{items_by, rows};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -110,19 +110,12 @@ async fn owned_by(
     State(db): State<Db>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(id) = q.get("owner_national_id").cloned() else {
-        return Err(ApiError::invalid(vec![
-            "`owner_national_id` is required".into(),
-        ]));
-    };
-    db.call(move |conn| {
-        let items = rows(
-            conn,
-            &format!("{PROPERTY} WHERE p.owner_id = ?1 ORDER BY p.governorate, p.muqataa, p.plot"),
-            [&id],
-            property_json,
-        )?;
-        Ok(Json(json!({"items": items})))
-    })
+    items_by(
+        db,
+        &q,
+        "owner_national_id",
+        format!("{PROPERTY} WHERE p.owner_id = ?1 ORDER BY p.governorate, p.muqataa, p.plot"),
+        property_json,
+    )
     .await
 }

@@ -282,6 +282,25 @@ pub fn rows(
     rows.collect()
 }
 
+/// `{"items": […]}`: the rows `sql` finds for the required query parameter `key`, bound as `?1`.
+pub async fn items_by(
+    db: Db,
+    query: &BTreeMap<String, String>,
+    key: &str,
+    sql: String,
+    row: RowJson,
+) -> Result<axum::Json<Value>, ApiError> {
+    let Some(value) = query.get(key).cloned() else {
+        return Err(ApiError::invalid(vec![format!("`{key}` is required")]));
+    };
+    db.call(move |conn| {
+        Ok(axum::Json(
+            serde_json::json!({"items": rows(conn, &sql, [&value], row)?}),
+        ))
+    })
+    .await
+}
+
 /// A JSON object from a request body, or a 422 that says why not.
 pub fn json_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {

@@ -12,7 +12,7 @@ use axum::routing::get;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{by_key, json_object, rows, text};
+use super::{by_key, items_by, json_object, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -61,18 +61,13 @@ async fn find(
     State(db): State<Db>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(id) = q.get("national_id").cloned() else {
-        return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
-    };
-    db.call(move |conn| {
-        let items = rows(
-            conn,
-            &format!("{BENEFICIARY} WHERE national_id = ?1"),
-            [&id],
-            beneficiary_json,
-        )?;
-        Ok(Json(json!({"items": items})))
-    })
+    items_by(
+        db,
+        &q,
+        "national_id",
+        format!("{BENEFICIARY} WHERE national_id = ?1"),
+        beneficiary_json,
+    )
     .await
 }
 

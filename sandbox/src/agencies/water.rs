@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
-use super::{by_key, json_object, rows, text};
+use super::{by_key, items_by, json_object, text};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -107,18 +107,13 @@ async fn find_accounts(
     State(db): State<Db>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(id) = q.get("national_id").cloned() else {
-        return Err(ApiError::invalid(vec!["`national_id` is required".into()]));
-    };
-    db.call(move |conn| {
-        let items = rows(
-            conn,
-            &format!("{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"),
-            [&id],
-            account_json,
-        )?;
-        Ok(Json(json!({"items": items})))
-    })
+    items_by(
+        db,
+        &q,
+        "national_id",
+        format!("{ACCOUNT} WHERE a.holder_id = ?1 ORDER BY a.number"),
+        account_json,
+    )
     .await
 }
 
