@@ -2,6 +2,7 @@
 //! their workflow, and the SQLite store, whose schema follows the blueprint and migrates
 //! when it changes. The HTTP API and the pages come next.
 
+pub mod accounts;
 pub mod answers;
 pub mod cases;
 pub mod store;
