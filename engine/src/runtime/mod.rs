@@ -4,5 +4,6 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod api;
 pub mod cases;
 pub mod store;
