@@ -108,6 +108,26 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "يجب أن يكون «{label}» تاريخاً ووقتاً بصيغة 2026-03-31T14:30",
     ),
     (
+        "not_an_appointment",
+        "“{label}” must be a free slot, written like {v}",
+        "يجب أن يكون «{label}» موعداً متاحاً مكتوباً بصيغة {v}",
+    ),
+    (
+        "not_a_slot",
+        "“{label}”: {v} is not a slot that can be booked; choose a free time from the list of slots",
+        "«{label}»: {v} ليس موعداً يمكن حجزه؛ اختر وقتاً متاحاً من قائمة المواعيد",
+    ),
+    (
+        "slot_full",
+        "“{label}”: {v} is fully booked; choose another time",
+        "«{label}»: الموعد {v} محجوز بالكامل؛ اختر وقتاً آخر",
+    ),
+    (
+        "not_an_upload",
+        "“{label}” must be the id of a file uploaded to this service, like att_…",
+        "يجب أن يكون «{label}» معرّف ملف مرفوع إلى هذه الخدمة، مثل att_…",
+    ),
+    (
         "not_yes_no",
         "“{label}” must be yes or no",
         "يجب أن تكون الإجابة عن «{label}» نعم أو لا",
@@ -211,6 +231,26 @@ pub fn check_answers(
     } else {
         Err(checker.problems)
     }
+}
+
+/// A problem with the answer of the application's field `field`, e.g. a slot that
+/// filled up (`slot_full`) while the applicant was choosing it.
+pub fn field_problem(bp: &Blueprint, field: &str, code: &'static str, value: &str) -> Problem {
+    let mut checker = Checker {
+        bp,
+        today: Date(0),
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    let label = bp
+        .case_record()
+        .and_then(|r| r.fields.iter().find(|f| f.id.as_str() == field))
+        .map_or_else(
+            || Localized(BTreeMap::from([("*".into(), field.to_string())])),
+            |f| f.label.clone(),
+        );
+    checker.problem(field, code, &label, value);
+    checker.problems.remove(0)
 }
 
 /// Check the inputs a person gives with a workflow action (e.g. a rejection reason);
@@ -473,7 +513,28 @@ impl Checker<'_> {
                     None
                 }
             },
-            FieldType::Datetime | FieldType::Appointment => {
+            FieldType::Appointment => {
+                let resources = self.bp.appointments.as_ref().map(|a| &a.resources);
+                let example = resources
+                    .and_then(|r| r.first())
+                    .map_or("centre@2026-12-01T08:15".to_string(), |r| {
+                        format!("{}@2026-12-01T08:15", r.id.as_str())
+                    });
+                let ok = input.as_str().and_then(|s| {
+                    let (id, when) = s.trim().split_once('@')?;
+                    resources?.iter().find(|r| r.id.as_str() == id)?;
+                    super::clock::local_minutes(when)?;
+                    Some(format!("{id}@{}", &when[..16.min(when.len())]))
+                });
+                match ok {
+                    Some(s) => Some((Json::String(s.clone()), Value::Text(s))),
+                    None => {
+                        self.problem(path, "not_an_appointment", label, &example);
+                        None
+                    }
+                }
+            }
+            FieldType::Datetime => {
                 let ok = input.as_str().and_then(|s| {
                     let (d, t) = s.split_once('T')?;
                     Date::parse(d)?;

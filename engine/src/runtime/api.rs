@@ -1,46 +1,97 @@
 //! The service's HTTP API, derived from the blueprint: citizens submit and track their
-//! application with its tracking number and access code; office staff sign in and work
-//! through cases with the actions the blueprint allows them. `app(state)` builds the
-//! router, so the handlers are tested with `oneshot` and no port.
+//! application with its tracking number and access code, correct it, pay its fees,
+//! download its documents and book appointments; office staff sign in and work through
+//! cases with the actions the blueprint allows them; other agencies call the operations
+//! the service provides, through the mediator. `app(state)` builds the router, so the
+//! handlers are tested with `oneshot` and no port.
 
-use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
 use super::accounts::{self, AccountError};
 use super::answers::{self, Problem};
-use super::cases::{self, Actor, Case, CaseError, Step};
+use super::appointments::{self, SlotError};
+use super::cases::{self, Actor, Case, CaseError, Outcome, Step};
+use super::clock::{self, Now};
+use super::mediator::Mediator;
+use super::metrics::Metrics;
+use super::steps;
 use crate::expr::Date;
 use crate::model::Blueprint;
 
 /// How long a back-office session lasts: eight hours, a working day.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 
-/// What the handlers share: the blueprint and the store's connection (SQLite has one
-/// writer; the store's work is short and runs off the async threads).
+/// The largest request body the API reads: 10 MiB (an uploaded file).
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// The payments service every fee is paid through.
+pub const PAYMENTS: &str = "IQ/GOV/CBI/payments/payments";
+
+/// What the handlers share: the blueprint (replaced on a live reload; a request keeps
+/// the one it started with), the store's connection (SQLite has one writer; the store's
+/// work is short and runs off the async threads), the mediator, the metrics and the
+/// outbox's wake-up call.
 #[derive(Clone)]
 pub struct ApiState {
-    /// The blueprint served.
-    pub blueprint: Arc<Blueprint>,
+    blueprint: Arc<RwLock<Arc<Blueprint>>>,
     /// The store.
     pub conn: Arc<Mutex<Connection>>,
+    /// The information mediator the service calls through, when there is one.
+    pub mediator: Option<Mediator>,
+    /// Request counts and latencies.
+    pub metrics: Arc<Metrics>,
+    /// Woken when work is queued for the outbox.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
-/// The one error type of the API: a status and `{type, message, detail, problems?}`.
+impl ApiState {
+    /// The state for a blueprint whose store is open and migrated.
+    pub fn new(blueprint: Blueprint, conn: Connection, mediator: Option<Mediator>) -> Self {
+        ApiState {
+            blueprint: Arc::new(RwLock::new(Arc::new(blueprint))),
+            conn: Arc::new(Mutex::new(conn)),
+            mediator,
+            metrics: Arc::new(Metrics::default()),
+            wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// The blueprint served now.
+    pub fn blueprint(&self) -> Arc<Blueprint> {
+        self.blueprint
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Serve another version of the blueprint from now on (its store already migrated).
+    pub fn replace(&self, blueprint: Blueprint) {
+        *self.blueprint.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(blueprint);
+    }
+}
+
+/// The one error type of the API: a status and `{type, message, problems?}`, in the
+/// request's language.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     kind: &'static str,
     message: String,
+    messages: BTreeMap<String, String>,
     problems: Vec<Problem>,
+    language: String,
 }
 
 impl ApiError {
@@ -49,18 +100,66 @@ impl ApiError {
             status,
             kind,
             message: message.into(),
+            messages: BTreeMap::new(),
             problems: Vec::new(),
+            language: String::new(),
         }
     }
+
+    fn invalid(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "InvalidRequest", message)
+    }
+
+    fn internal() -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal",
+            "the service failed; see its log",
+        )
+    }
+
+    /// The same error, told in `language` where the texts have it.
+    fn in_language(mut self, language: &str) -> Self {
+        self.language = language.to_string();
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+fn pick<'a>(messages: &'a BTreeMap<String, String>, language: &str) -> Option<&'a String> {
+    messages
+        .get(language)
+        .or_else(|| messages.get("en"))
+        .or_else(|| messages.values().next())
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"type": self.kind, "message": self.message});
+        let lang = self.language.as_str();
+        let message = pick(&self.messages, lang).cloned().unwrap_or(self.message);
+        let mut body = json!({"type": self.kind, "message": message});
         if !self.problems.is_empty() {
-            body["problems"] = json!(self.problems);
+            body["problems"] = Value::Array(
+                self.problems
+                    .iter()
+                    .map(|p| {
+                        json!({"field": p.field, "code": p.code,
+                            "message": pick(&p.message, lang).cloned().unwrap_or_default()})
+                    })
+                    .collect(),
+            );
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if !lang.is_empty() {
+            if let Ok(v) = HeaderValue::from_str(lang) {
+                response.headers_mut().insert(header::CONTENT_LANGUAGE, v);
+            }
+        }
+        response
     }
 }
 
@@ -69,9 +168,34 @@ impl From<CaseError> for ApiError {
         let message = e.to_string();
         match e {
             CaseError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "NotFound", message),
-            CaseError::Invalid(problems) => ApiError {
-                problems,
-                ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "InvalidRequest", message)
+            CaseError::Invalid(problems) => {
+                let count = problems.len();
+                ApiError {
+                    problems,
+                    messages: BTreeMap::from([
+                        (
+                            "en".into(),
+                            format!("the request has {count} problem(s); each is named below"),
+                        ),
+                        (
+                            "ar".into(),
+                            format!("في الطلب {count} من المشكلات، كل منها مبيّن أدناه"),
+                        ),
+                    ]),
+                    ..ApiError::invalid(message)
+                }
+            }
+            CaseError::SlotFull(problem) => ApiError {
+                problems: vec![problem],
+                ..ApiError::new(StatusCode::CONFLICT, "SlotFull", message)
+            },
+            CaseError::Blocked { messages, .. } => ApiError {
+                messages,
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "IntegrationFailed",
+                    message,
+                )
             },
             CaseError::UnknownAction(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, "UnknownAction", message)
@@ -84,11 +208,7 @@ impl From<CaseError> for ApiError {
             }
             CaseError::Store(err) => {
                 eprintln!("service store: {err}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal",
-                    "the service failed; see its log",
-                )
+                ApiError::internal()
             }
         }
     }
@@ -102,18 +222,16 @@ impl From<AccountError> for ApiError {
             }
             AccountError::Store(err) => {
                 eprintln!("service store: {err}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal",
-                    "the service failed; see its log",
-                )
+                ApiError::internal()
             }
-            other => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "InvalidRequest",
-                other.to_string(),
-            ),
+            other => ApiError::invalid(other.to_string()),
         }
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::from(CaseError::Store(e))
     }
 }
 
@@ -121,31 +239,68 @@ impl From<AccountError> for ApiError {
 pub fn app(state: ApiState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/api/service", get(service))
         .route("/api/applications", post(submit))
         .route("/api/applications/{tracking}", get(track))
+        .route(
+            "/api/applications/{tracking}/actions/{action}",
+            post(citizen_act),
+        )
+        .route(
+            "/api/applications/{tracking}/documents/{document}",
+            get(document),
+        )
+        .route("/api/applications/{tracking}/fees/{fee}/payment", post(pay))
+        .route("/api/attachments", post(upload))
+        .route("/api/appointments", get(resources))
+        .route("/api/appointments/{resource}", get(slots))
+        .route("/api/verify/{code}", get(verify))
+        .route("/api/provides/{operation}/{key}", get(provide))
         .route("/api/session", post(sign_in).delete(sign_out))
         .route("/api/cases", get(list))
         .route("/api/cases/{tracking}", get(one))
-        .route("/api/cases/{tracking}/actions/{action}", post(act))
+        .route("/api/cases/{tracking}/attachments/{id}", get(attachment))
+        .route("/api/cases/{tracking}/actions/{action}", post(staff_act))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), measure))
         .with_state(state)
 }
 
-fn clock() -> (String, Date, i64) {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let date = Date(secs.div_euclid(86_400));
-    let rest = secs.rem_euclid(86_400);
-    (
-        format!(
-            "{date}T{:02}:{:02}:{:02}Z",
-            rest / 3600,
-            rest / 60 % 60,
-            rest % 60
-        ),
-        date,
-        secs,
-    )
+async fn measure(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state.metrics.record(
+        method.as_str(),
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// The request's language: `?lang=`, else the first of `Accept-Language` the blueprint
+/// has, else the blueprint's default.
+fn language(bp: &Blueprint, headers: &HeaderMap) -> String {
+    let wanted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    for part in wanted.split(',') {
+        let tag = part.split(';').next().unwrap_or_default().trim();
+        let primary = tag.split('-').next().unwrap_or_default().to_lowercase();
+        if bp.languages.iter().any(|l| l.as_str() == primary) {
+            return primary;
+        }
+    }
+    bp.default_language().to_string()
 }
 
 /// Run store work off the async threads.
@@ -153,19 +308,13 @@ async fn with_store<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&mut Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
-    let (conn, bp) = (state.conn.clone(), state.blueprint.clone());
+    let (conn, bp) = (state.conn.clone(), state.blueprint());
     tokio::task::spawn_blocking(move || {
         let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut conn, &bp)
     })
     .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal",
-            "the service failed; see its log",
-        )
-    })?
+    .map_err(|_| ApiError::internal())?
 }
 
 fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
@@ -174,16 +323,20 @@ fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "InvalidRequest",
-            "the body must be a JSON object",
-        )),
-        Err(e) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "InvalidRequest",
-            format!("the body is not valid JSON: {e}"),
-        )),
+        Ok(_) => Err(ApiError {
+            messages: BTreeMap::from([
+                ("en".into(), "the body must be a JSON object".into()),
+                ("ar".into(), "يجب أن يكون متن الطلب كائن JSON".into()),
+            ]),
+            ..ApiError::invalid("the body must be a JSON object")
+        }),
+        Err(e) => Err(ApiError {
+            messages: BTreeMap::from([
+                ("en".into(), format!("the body is not valid JSON: {e}")),
+                ("ar".into(), format!("متن الطلب ليس JSON صالحاً: {e}")),
+            ]),
+            ..ApiError::invalid(format!("the body is not valid JSON: {e}"))
+        }),
     }
 }
 
@@ -192,40 +345,193 @@ fn status(bp: &Blueprint, state: &str) -> Value {
     let Some(s) = bp.workflow.states.iter().find(|s| s.id.as_str() == state) else {
         return Value::Null;
     };
+    localized(bp, &s.label)
+}
+
+fn localized(bp: &Blueprint, text: &crate::model::Localized) -> Value {
     Value::Object(
         bp.languages
             .iter()
-            .map(|l| (l.value.clone(), Value::String(s.label.get(l).to_string())))
+            .map(|l| (l.value.clone(), Value::String(text.get(l).to_string())))
             .collect(),
     )
 }
 
+/// What the store adds to a case: calls, documents, fees, bookings and attachments.
+fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Value, ApiError> {
+    let documents: Vec<Value> = conn
+        .prepare("SELECT document, number, code, issued_at, valid_until FROM qw_documents WHERE case_id = ?1 ORDER BY id")?
+        .query_map([id], |r| {
+            let doc: String = r.get(0)?;
+            let title = bp.documents.iter().find(|d| d.id.as_str() == doc).map_or(Value::Null, |d| localized(bp, &d.title));
+            Ok(json!({"document": doc, "title": title, "number": r.get::<_, String>(1)?, "verification_code": r.get::<_, String>(2)?,
+                "issued_at": r.get::<_, String>(3)?, "valid_until": r.get::<_, Option<String>>(4)?}))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let fees: Vec<Value> = conn
+        .prepare("SELECT fee, amount, currency, status, receipt, paid_at FROM qw_fees WHERE case_id = ?1 ORDER BY id")?
+        .query_map([id], |r| {
+            let fee: String = r.get(0)?;
+            let label = bp.fees.iter().find(|f| f.id.as_str() == fee).map_or(Value::Null, |f| localized(bp, &f.label));
+            Ok(json!({"fee": fee, "label": label, "amount": r.get::<_, i64>(1)?, "currency": r.get::<_, String>(2)?,
+                "status": r.get::<_, String>(3)?, "receipt": r.get::<_, Option<String>>(4)?, "paid_at": r.get::<_, Option<String>>(5)?}))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let bookings: Vec<Value> = conn
+        .prepare("SELECT resource, start, status FROM qw_bookings WHERE case_id = ?1 ORDER BY id")?
+        .query_map([id], |r| {
+            Ok(json!({"resource": r.get::<_, String>(0)?, "start": r.get::<_, String>(1)?, "status": r.get::<_, String>(2)?}))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = json!({"documents": documents, "fees": fees, "appointments": bookings});
+    if staff {
+        let calls: Vec<Value> = conn
+            .prepare("SELECT integration, action, at, outcome, detail FROM qw_calls WHERE case_id = ?1 ORDER BY id")?
+            .query_map([id], |r| {
+                let integration: String = r.get(0)?;
+                let label = bp.integrations.iter().find(|i| i.id.as_str() == integration).map_or(Value::Null, |i| localized(bp, &i.label));
+                Ok(json!({"integration": integration, "label": label, "action": r.get::<_, String>(1)?, "at": r.get::<_, String>(2)?,
+                    "outcome": r.get::<_, String>(3)?, "detail": serde_json::from_str::<Value>(&r.get::<_, String>(4)?).unwrap_or(Value::Null)}))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let attachments: Vec<Value> = conn
+            .prepare("SELECT id, field, name, content_type, size, sha256 FROM qw_attachments WHERE case_id = ?1 ORDER BY created_at, id")?
+            .query_map([id], |r| {
+                Ok(json!({"id": r.get::<_, String>(0)?, "field": r.get::<_, Option<String>>(1)?, "name": r.get::<_, String>(2)?,
+                    "content_type": r.get::<_, String>(3)?, "size": r.get::<_, i64>(4)?, "sha256": r.get::<_, String>(5)?}))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let pending: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM qw_outbox WHERE case_id = ?1 AND kind = 'integration' AND done_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        out["calls"] = Value::Array(calls);
+        out["attachments"] = Value::Array(attachments);
+        out["calls_pending"] = json!(pending);
+    }
+    Ok(out)
+}
+
+/// The actions open to `roles` in the case's state.
+fn open_actions(
+    bp: &Blueprint,
+    state: &str,
+    roles: &std::collections::BTreeSet<String>,
+) -> Vec<Value> {
+    bp.workflow
+        .transitions
+        .iter()
+        .filter(|t| t.from.iter().any(|f| f.as_str() == state))
+        .filter(|t| t.role.iter().any(|r| roles.contains(r.as_str())))
+        .map(|t| json!({"action": t.action.as_str(), "label": localized(bp, &t.label), "to": t.to.as_str(),
+            "inputs": t.inputs.iter().map(|f| json!({"id": f.id.as_str(), "label": localized(bp, &f.label), "required": f.required})).collect::<Vec<_>>()}))
+        .collect()
+}
+
+/// The date by which the case should be decided, from the service's SLA.
+fn due_date(bp: &Blueprint, submitted_at: &str) -> Option<String> {
+    let secs = clock::secs_of(submitted_at)?;
+    let minutes = i64::try_from(bp.sla.value.minutes).ok()?;
+    Some(Now::at(secs + minutes * 60).stamp)
+}
+
 /// What an applicant sees of their case: no staff names.
-fn public_view(bp: &Blueprint, case: &Case) -> Value {
+fn public_view(conn: &Connection, bp: &Blueprint, case: &Case) -> Result<Value, ApiError> {
     let history: Vec<Value> = case
         .history
         .iter()
-        .map(|e| json!({"at": e.at, "action": e.action, "state": e.to_state, "status": status(bp, &e.to_state)}))
+        .map(|e| {
+            let reason = e.detail.get("reason").cloned().unwrap_or(Value::Null);
+            json!({"at": e.at, "action": e.action, "state": e.to_state, "status": status(bp, &e.to_state), "reason": reason})
+        })
         .collect();
-    json!({
+    let description = bp
+        .workflow
+        .states
+        .iter()
+        .find(|s| s.id.as_str() == case.state)
+        .and_then(|s| s.description.as_ref())
+        .map_or(Value::Null, |d| localized(bp, d));
+    let citizen = std::collections::BTreeSet::from([cases::citizen_role(bp).to_string()]);
+    let mut view = json!({
         "tracking": case.tracking, "state": case.state, "status": status(bp, &case.state),
-        "submitted_at": case.submitted_at, "updated_at": case.updated_at,
-        "answers": case.values, "history": history,
-    })
+        "next": description, "submitted_at": case.submitted_at, "updated_at": case.updated_at,
+        "decision_due": due_date(bp, &case.submitted_at),
+        "answers": case.values, "history": history, "actions": open_actions(bp, &case.state, &citizen),
+    });
+    if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, case.id, false)?) {
+        v.extend(x);
+    }
+    Ok(view)
+}
+
+/// Make the calls a step triggers, telling a block in the request's language.
+async fn make_calls(
+    state: &ApiState,
+    bp: &Blueprint,
+    action: &str,
+    tracking: &str,
+    row: &crate::expr::Row,
+    today: Date,
+) -> Result<Outcome, ApiError> {
+    Ok(steps::calls(bp, state.mediator.as_ref(), action, tracking, row, today).await?)
 }
 
 async fn submit(
     State(state): State<ApiState>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let input = object(&body)?;
-    with_store(&state, move |conn, bp| {
-        let (now, today, _) = clock();
-        let checked = answers::check_answers(bp, &input, today).map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
-        let (case, code) = cases::submit(conn, bp, &checked, &now, today)?;
-        Ok((StatusCode::CREATED, Json(json!({"tracking": case.tracking, "access_code": code, "state": case.state, "status": status(bp, &case.state)}))))
-    })
-    .await
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let result = async {
+        let input = object(&body)?;
+        let now = Now::read();
+        let checked = answers::check_answers(&bp, &input, now.today)
+            .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
+        let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
+        let (tracking, outcome) = if needs_calls {
+            let tracking = with_store(&state, |conn, bp| {
+                let now = Now::read();
+                Ok(cases::reserve_tracking(conn, bp, &now)?)
+            })
+            .await?;
+            let mut row = crate::expr::Row::new();
+            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+            for (k, v) in &checked.values {
+                if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
+                    row.insert(k.clone(), answers::value_of(f, v));
+                }
+            }
+            answers::add_computed(&bp, &mut row, now.today);
+            let outcome = make_calls(&state, &bp, "submit", &tracking, &row, now.today).await?;
+            (Some(tracking), outcome)
+        } else {
+            (None, Outcome::default())
+        };
+        let lang2 = lang.clone();
+        let created = with_store(&state, move |conn, bp| {
+            let now = Now::read();
+            let (case, code) =
+                cases::submit(conn, bp, &checked, tracking.as_deref(), &outcome, &lang2, &now)?;
+            Ok(json!({"tracking": case.tracking, "access_code": code, "state": case.state,
+                "status": status(bp, &case.state), "decision_due": due_date(bp, &case.submitted_at)}))
+        })
+        .await?;
+        state.wake.notify_one();
+        Ok((StatusCode::CREATED, Json(created)))
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+fn access_code(headers: &HeaderMap) -> String {
+    headers
+        .get("x-access-code")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn track(
@@ -233,14 +539,511 @@ async fn track(
     Path(tracking): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let code = headers
-        .get("x-access-code")
+    let code = access_code(&headers);
+    with_store(&state, move |conn, bp| {
+        let case = cases::read(conn, bp, &tracking, &code)?;
+        Ok(Json(public_view(conn, bp, &case)?))
+    })
+    .await
+}
+
+/// Take `action` on the case `id` as `actor`: check, make the calls, then write.
+async fn take_step(
+    state: &ApiState,
+    id: i64,
+    action: String,
+    actor: Actor,
+    input: Map<String, Value>,
+    lang: &str,
+) -> Result<Case, ApiError> {
+    let bp = state.blueprint();
+    let result = async {
+        let (a, i, who) = (action.clone(), input.clone(), actor.clone());
+        let prepared = with_store(state, move |conn, bp| {
+            let now = Now::read();
+            let step = Step {
+                action: &a,
+                actor: &who,
+                input: &i,
+            };
+            let prepared = cases::prepare(conn, bp, id, &step, now.today)?;
+            cancel_deadline(conn, bp, id, &a, &now)?;
+            Ok(prepared)
+        })
+        .await?;
+        let now = Now::read();
+        let outcome = make_calls(
+            state,
+            &bp,
+            &action,
+            &prepared.case.tracking,
+            &prepared.row,
+            now.today,
+        )
+        .await?;
+        let case = with_store(state, move |conn, bp| {
+            let now = Now::read();
+            let step = Step {
+                action: &action,
+                actor: &actor,
+                input: &input,
+            };
+            Ok(cases::act(conn, bp, id, &step, &outcome, &now)?)
+        })
+        .await?;
+        state.wake.notify_one();
+        Ok(case)
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(lang))
+}
+
+/// A booking can be cancelled only until `cancel_before` its start.
+fn cancel_deadline(
+    conn: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    action: &str,
+    now: &Now,
+) -> Result<(), ApiError> {
+    let Some(a) = &bp.appointments else {
+        return Ok(());
+    };
+    if a.cancel_action
+        .as_ref()
+        .is_none_or(|c| c.as_str() != action)
+    {
+        return Ok(());
+    }
+    let start: Option<String> = conn
+        .query_row(
+            "SELECT start FROM qw_bookings WHERE case_id = ?1 AND status = 'booked'",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(start) = start else { return Ok(()) };
+    let before = i64::try_from(a.cancel_before.value.minutes).unwrap_or(0);
+    if clock::local_minutes(&start).is_some_and(|m| m - before < now.local_minutes) {
+        return Err(ApiError {
+            messages: BTreeMap::from([
+                (
+                    "en".into(),
+                    format!(
+                        "the appointment at {} can no longer be cancelled online; it can be cancelled until {} before it starts",
+                        start.replace('T', " "),
+                        a.cancel_before.value
+                    ),
+                ),
+                (
+                    "ar".into(),
+                    format!(
+                        "لم يعد ممكناً إلغاء الموعد {} عبر الإنترنت؛ يمكن الإلغاء حتى {} قبل بدايته",
+                        start.replace('T', " "),
+                        a.cancel_before.value
+                    ),
+                ),
+            ]),
+            ..ApiError::new(
+                StatusCode::CONFLICT,
+                "NotAllowedNow",
+                "too late to cancel online",
+            )
+        });
+    }
+    Ok(())
+}
+
+async fn citizen_act(
+    State(state): State<ApiState>,
+    Path((tracking, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let input = object(&body).map_err(|e| e.in_language(&lang))?;
+    let code = access_code(&headers);
+    let t = tracking.clone();
+    let id = with_store(&state, move |conn, bp| {
+        Ok(cases::read(conn, bp, &t, &code)?.id)
+    })
+    .await
+    .map_err(|e| e.in_language(&lang))?;
+    let actor = Actor {
+        id: format!("applicant:{tracking}"),
+        roles: std::collections::BTreeSet::from([cases::citizen_role(&bp).to_string()]),
+    };
+    let case = take_step(&state, id, action, actor, input, &lang).await?;
+    with_store(&state, move |conn, bp| {
+        Ok(Json(public_view(conn, bp, &case)?))
+    })
+    .await
+}
+
+async fn document(
+    State(state): State<ApiState>,
+    Path((tracking, document)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let code = access_code(&headers);
+    with_store(&state, move |conn, bp| {
+        let case = cases::read(conn, bp, &tracking, &code)?;
+        let Some(d) = bp.documents.iter().find(|d| d.id.as_str() == document) else {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "NotFound", format!("the service issues no document `{document}`")));
+        };
+        let found: Option<(String, String, String, Option<String>, String)> = conn
+            .query_row(
+                "SELECT number, code, issued_at, valid_until, content FROM qw_documents WHERE case_id = ?1 AND document = ?2",
+                params![case.id, document],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((number, vcode, issued_at, valid_until, content)) = found else {
+            return Err(ApiError::new(StatusCode::CONFLICT, "NotIssued", format!("`{document}` is issued in the state `{}`; the application is `{}`", d.issue_in.as_str(), case.state)));
+        };
+        Ok(Json(json!({"document": document, "title": localized(bp, &d.title), "tracking": case.tracking,
+            "number": number, "verification_code": vcode, "issued_at": issued_at, "valid_until": valid_until,
+            "issued_by": localized(bp, &bp.agency.name), "fields": serde_json::from_str::<Value>(&content).unwrap_or(Value::Null),
+            "verify": format!("/api/verify/{vcode}")})))
+    })
+    .await
+}
+
+async fn verify(
+    State(state): State<ApiState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    with_store(&state, move |conn, bp| {
+        let found: Option<(String, String, String, Option<String>, String)> = conn
+            .query_row(
+                "SELECT document, number, issued_at, valid_until, content FROM qw_documents WHERE code = ?1",
+                [code.trim().to_uppercase()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((document, number, issued_at, valid_until, content)) = found else {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "NotFound", "no document has this verification code"));
+        };
+        let d = bp.documents.iter().find(|d| d.id.as_str() == document);
+        let content: Value = serde_json::from_str(&content).unwrap_or(Value::Null);
+        let public: Map<String, Value> = d
+            .map(|d| d.public.iter().map(|f| (f.value.clone(), content.get(f.as_str()).cloned().unwrap_or(Value::Null))).collect())
+            .unwrap_or_default();
+        let expired = valid_until.as_deref().is_some_and(|v| v < Now::read().today.to_string().as_str());
+        Ok(Json(json!({"valid": !expired, "document": document, "title": d.map_or(Value::Null, |d| localized(bp, &d.title)),
+            "number": number, "issued_at": issued_at, "valid_until": valid_until, "issued_by": localized(bp, &bp.agency.name), "fields": public})))
+    })
+    .await
+}
+
+async fn pay(
+    State(state): State<ApiState>,
+    Path((tracking, fee)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let result = async {
+        let input = object(&body)?;
+        let card: String = match input.get("card_number") {
+            Some(Value::String(c)) if !c.trim().is_empty() => c.chars().filter(|c| !c.is_whitespace()).collect(),
+            _ => return Err(ApiError {
+                messages: BTreeMap::from([
+                    ("en".into(), "`card_number` is required: the number of the card to pay with".into()),
+                    ("ar".into(), "رقم البطاقة `card_number` مطلوب".into()),
+                ]),
+                ..ApiError::invalid("`card_number` is required")
+            }),
+        };
+        let code = access_code(&headers);
+        let (t, f) = (tracking.clone(), fee.clone());
+        let (id, amount, currency, payment_id) = with_store(&state, move |conn, bp| {
+            let case = cases::read(conn, bp, &t, &code)?;
+            let row: Option<(i64, String, String, Option<String>)> = conn
+                .query_row("SELECT amount, currency, status, payment_id FROM qw_fees WHERE case_id = ?1 AND fee = ?2", params![case.id, f], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            match row {
+                None => Err(ApiError::new(StatusCode::CONFLICT, "NotDue", format!("the fee `{f}` is not due on this application"))),
+                Some((_, _, status, _)) if status == "paid" => Err(ApiError::new(StatusCode::CONFLICT, "AlreadyPaid", format!("the fee `{f}` is already paid"))),
+                Some((amount, currency, _, payment)) => Ok((case.id, amount, currency, payment)),
+            }
+        })
+        .await?;
+        let Some(m) = state.mediator.clone() else {
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "PaymentsUnavailable", "no information mediator is configured, so the payments service cannot be reached"));
+        };
+        let unavailable = |e: super::mediator::CallError| {
+            let status = if e.status() == Some(504) { StatusCode::GATEWAY_TIMEOUT } else { StatusCode::BAD_GATEWAY };
+            ApiError {
+                messages: BTreeMap::from([
+                    ("en".into(), format!("the payment could not be made: {e}; nothing was charged, try again")),
+                    ("ar".into(), "تعذّر إتمام الدفع ولم يُخصم أي مبلغ؛ حاول مرة أخرى".into()),
+                ]),
+                ..ApiError::new(status, "PaymentsUnavailable", e.to_string())
+            }
+        };
+        let payment_id = match payment_id {
+            Some(p) => p,
+            None => {
+                let label = bp.fees.iter().find(|x| x.id.as_str() == fee).map_or(String::new(), |x| x.label.get("en").to_string());
+                let created = m
+                    .call("POST", PAYMENTS, "/payments", Some(&json!({"amount": amount, "currency": currency, "reference": tracking, "description": label})), &tracking)
+                    .await
+                    .map_err(unavailable)?;
+                let pid = created["id"].as_str().unwrap_or_default().to_string();
+                let (p, f) = (pid.clone(), fee.clone());
+                with_store(&state, move |conn, _| {
+                    conn.execute("UPDATE qw_fees SET payment_id = ?1, status = 'pending' WHERE case_id = ?2 AND fee = ?3", params![p, id, f])?;
+                    Ok(())
+                })
+                .await?;
+                pid
+            }
+        };
+        let paid = m
+            .call("POST", PAYMENTS, &format!("/payments/{payment_id}/pay"), Some(&json!({"card_number": card})), &tracking)
+            .await;
+        let paid = match paid {
+            Ok(p) => p,
+            Err(e) if e.status() == Some(422) => {
+                return Err(ApiError::invalid(e.to_string()));
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        if paid["status"] != "succeeded" {
+            return Err(ApiError {
+                messages: BTreeMap::from([
+                    ("en".into(), "the card was declined; nothing was charged. Try another card".into()),
+                    ("ar".into(), "رُفضت البطاقة ولم يُخصم أي مبلغ. جرّب بطاقة أخرى".into()),
+                ]),
+                ..ApiError::new(StatusCode::PAYMENT_REQUIRED, "PaymentDeclined", "the card was declined")
+            });
+        }
+        let f = fee.clone();
+        let receipt = with_store(&state, move |conn, bp| {
+            let now = Now::read();
+            Ok(cases::record_payment(conn, bp, id, &f, &payment_id, &now)?)
+        })
+        .await?;
+        state.wake.notify_one();
+        Ok(Json(json!({"fee": fee, "amount": amount, "currency": currency, "status": "paid", "receipt": receipt})))
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+async fn upload(
+    State(state): State<ApiState>,
+    Query(q): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
+    let mut problems = Vec::new();
+    let kinds = ["application/pdf", "image/jpeg", "image/png"];
+    if !kinds.contains(&content_type.as_str()) {
+        problems.push(format!(
+            "`Content-Type` must be one of {}, found `{content_type}`",
+            crate::de::one_of(kinds)
+        ));
+    }
+    if body.is_empty() {
+        problems.push("the body is empty: send the file's bytes".to_string());
+    }
+    if name.chars().count() > 200 || name.contains(['/', '\\']) {
+        problems.push(
+            "`name` must be a file name of at most 200 characters, without `/` or `\\`".to_string(),
+        );
+    }
+    let magic_ok = match content_type.as_str() {
+        "application/pdf" => body.starts_with(b"%PDF"),
+        "image/jpeg" => body.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => body.starts_with(b"\x89PNG"),
+        _ => true,
+    };
+    if !body.is_empty() && !magic_ok {
+        problems.push(format!("the bytes are not a `{content_type}` file"));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems.join("; ")));
+    }
+    with_store(&state, move |conn, _| {
+        use sha2::{Digest, Sha256};
+        let id = format!("att_{}", cases::random_token(20));
+        let hash: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+        let now = Now::read();
+        conn.execute(
+            "INSERT INTO qw_attachments (id, case_id, field, name, content_type, size, sha256, data, created_at) VALUES (?1, NULL, NULL, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, name, content_type, body.len() as i64, hash, body.to_vec(), now.stamp],
+        )?;
+        Ok((StatusCode::CREATED, Json(json!({"id": id, "name": name, "content_type": content_type, "size": body.len(), "sha256": hash}))))
+    })
+    .await
+}
+
+async fn attachment(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path((tracking, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let token = bearer(&headers);
+    with_store(&state, move |conn, _| {
+        staff(conn, &token)?;
+        let case = case_id(conn, &tracking)?;
+        let found: Option<(String, String, Vec<u8>)> = conn
+            .query_row("SELECT name, content_type, data FROM qw_attachments WHERE id = ?1 AND case_id = ?2", params![id, case], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((name, kind, data)) = found else {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "NotFound", format!("case `{tracking}` has no attachment `{id}`")));
+        };
+        let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\r', '\n'], "_"));
+        Ok((
+            [(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, disposition)],
+            data,
+        )
+            .into_response())
+    })
+    .await
+}
+
+async fn service(State(state): State<ApiState>) -> Json<Value> {
+    let bp = state.blueprint();
+    Json(json!({
+        "id": bp.id.as_str(), "version": bp.version.value, "interop": bp.interop.as_str(),
+        "title": localized(&bp, &bp.title), "summary": localized(&bp, &bp.summary),
+        "eligibility": bp.eligibility.as_ref().map(|e| localized(&bp, e)),
+        "you_need": bp.you_need.iter().map(|n| localized(&bp, n)).collect::<Vec<_>>(),
+        "agency": {"member": bp.agency.member.as_str(), "name": localized(&bp, &bp.agency.name)},
+        "languages": bp.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "sla_days": bp.sla.value.minutes / 1440,
+        "fees": bp.fees.iter().map(|f| json!({"fee": f.id.as_str(), "label": localized(&bp, &f.label),
+            "amount": f.amount.as_ref().map(|a| a.value), "currency": super::effects::currency(f)})).collect::<Vec<_>>(),
+    }))
+}
+
+async fn resources(State(state): State<ApiState>) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let Some(a) = &bp.appointments else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "this service has no appointments",
+        ));
+    };
+    Ok(Json(json!({
+        "label": localized(&bp, &a.label), "slot_minutes": a.slot.value.minutes, "horizon_days": a.horizon.value.minutes / 1440,
+        "resources": a.resources.iter().map(|r| json!({"id": r.id.as_str(), "label": localized(&bp, &r.label),
+            "governorate": r.governorate.as_ref().map(|g| g.as_str()), "address": r.address.as_ref().map(|x| localized(&bp, x)),
+            "capacity": appointments::capacity(a, r)})).collect::<Vec<_>>(),
+    })))
+}
+
+async fn slots(
+    State(state): State<ApiState>,
+    Path(resource): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let now = Now::read();
+    let day = match q.get("day") {
+        None => now.today,
+        Some(d) => Date::parse(d).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "`day` must be a date like `2026-12-01`, found `{d}`"
+            ))
+        })?,
+    };
+    with_store(&state, move |conn, bp| {
+        let now = Now::read();
+        match appointments::availability(conn, bp, &resource, day, &now) {
+            Ok(slots) => Ok(Json(
+                json!({"resource": resource, "day": day.to_string(), "slots": slots}),
+            )),
+            Err(SlotError::UnknownResource(r)) => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                format!("there is no `{r}` to book"),
+            )),
+            Err(e) => Err(ApiError::invalid(e.to_string())),
+        }
+    })
+    .await
+}
+
+/// An operation this service provides to other agencies, called through the mediator:
+/// only the listed client subsystems may call it, and it returns only the listed fields.
+async fn provide(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path((operation, key)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let client = headers
+        .get("x-road-client")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
     with_store(&state, move |conn, bp| {
-        let case = cases::read(conn, bp, &tracking, &code)?;
-        Ok(Json(public_view(bp, &case)))
+        let Some(op) = bp.provides.iter().find(|o| o.id.as_str() == operation) else {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                format!("the service provides no operation `{operation}`"),
+            ));
+        };
+        if !op.clients.is_empty() && !op.clients.iter().any(|c| c.as_str() == client) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                format!(
+                    "`{operation}` may only be called by {}",
+                    crate::de::one_of(op.clients.iter().map(|c| c.as_str()))
+                ),
+            ));
+        }
+        let column = if op.key.as_str() == "tracking" {
+            "tracking".to_string()
+        } else {
+            op.key.value.clone()
+        };
+        let found: Option<i64> = conn
+            .query_row(
+                &format!(
+                    "SELECT id FROM cases WHERE {} = ?1 ORDER BY id DESC LIMIT 1",
+                    cases::quote(&column)
+                ),
+                [key.trim()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = found else {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                format!("no application has `{}` = `{key}`", op.key.as_str()),
+            ));
+        };
+        let case = cases::load(conn, bp, id)?;
+        let mut out = Map::new();
+        for f in &op.returns {
+            let v = match f.as_str() {
+                "state" => json!(case.state),
+                "tracking" => json!(case.tracking),
+                other => case.values.get(other).cloned().unwrap_or(Value::Null),
+            };
+            out.insert(f.value.clone(), v);
+        }
+        out.insert("status".into(), status(bp, &case.state));
+        Ok(Json(Value::Object(out)))
     })
     .await
 }
@@ -258,9 +1061,18 @@ async fn sign_in(
             .to_string()
     };
     let (name, password) = (field("name"), field("password"));
+    let mut problems = Vec::new();
+    for (k, v) in [("name", &name), ("password", &password)] {
+        if v.is_empty() {
+            problems.push(format!("`{k}` is required"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems.join("; ")));
+    }
     with_store(&state, move |conn, _| {
-        let (_, _, secs) = clock();
-        let token = accounts::sign_in(conn, &name, &password, secs, SESSION_SECONDS)?;
+        let now = Now::read();
+        let token = accounts::sign_in(conn, &name, &password, now.secs, SESSION_SECONDS)?;
         Ok((
             StatusCode::CREATED,
             Json(json!({"token": token, "expires_in": SESSION_SECONDS})),
@@ -280,8 +1092,7 @@ fn bearer(headers: &HeaderMap) -> String {
 }
 
 fn staff(conn: &Connection, token: &str) -> Result<Actor, ApiError> {
-    let (_, _, secs) = clock();
-    Ok(accounts::authenticate(conn, token, secs)?)
+    Ok(accounts::authenticate(conn, token, Now::read().secs)?)
 }
 
 async fn sign_out(
@@ -291,21 +1102,19 @@ async fn sign_out(
     let token = bearer(&headers);
     with_store(&state, move |conn, _| {
         staff(conn, &token)?;
-        accounts::sign_out(conn, &token).map_err(|e| ApiError::from(AccountError::Store(e)))?;
+        accounts::sign_out(conn, &token)?;
         Ok(StatusCode::NO_CONTENT)
     })
     .await
 }
 
 fn case_id(conn: &Connection, tracking: &str) -> Result<i64, ApiError> {
-    use rusqlite::OptionalExtension;
     conn.query_row(
         "SELECT id FROM cases WHERE tracking = ?1",
         [tracking],
         |r| r.get(0),
     )
-    .optional()
-    .map_err(|e| ApiError::from(CaseError::Store(e)))?
+    .optional()?
     .ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -318,42 +1127,82 @@ fn case_id(conn: &Connection, tracking: &str) -> Result<i64, ApiError> {
 async fn list(
     State(state): State<ApiState>,
     headers: HeaderMap,
-    Query(q): Query<std::collections::BTreeMap<String, String>>,
+    Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let token = bearer(&headers);
     with_store(&state, move |conn, bp| {
-        staff(conn, &token)?;
+        let actor = staff(conn, &token)?;
         let mut problems = Vec::new();
-        let page: i64 = q.get("page").map_or(Ok(1), |p| p.parse()).unwrap_or(0);
-        let size: i64 = q.get("page_size").map_or(Ok(20), |p| p.parse()).unwrap_or(0);
-        if page < 1 {
-            problems.push("`page` must be a whole number from 1".to_string());
-        }
-        if !(1..=100).contains(&size) {
-            problems.push("`page_size` must be a whole number from 1 to 100".to_string());
-        }
+        let number = |key: &str, default: i64, range: std::ops::RangeInclusive<i64>, problems: &mut Vec<String>| match q.get(key) {
+            None => default,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    problems.push(format!("`{key}` must be a whole number from {} to {}, found `{v}`", range.start(), range.end()));
+                    default
+                }
+            },
+        };
+        let page = number("page", 1, 1..=1_000_000, &mut problems);
+        let size = number("page_size", 20, 1..=100, &mut problems);
         let filter = q.get("state").cloned();
         if let Some(s) = &filter {
             if !bp.workflow.states.iter().any(|st| st.id.as_str() == s) {
-                problems.push(format!("unknown state `{s}`"));
+                problems.push(format!("unknown state `{s}`; expected {}", crate::de::one_of(bp.workflow.states.iter().map(|s| s.id.as_str()))));
             }
         }
-        if !problems.is_empty() {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "InvalidRequest", problems.join("; ")));
+        // A role's queue: the states from which that role can act.
+        let queue = q.get("queue").cloned();
+        let mut queue_states: Option<Vec<String>> = None;
+        if let Some(role) = &queue {
+            if bp.role(role).is_none() {
+                problems.push(format!("unknown role `{role}`; expected {}", crate::de::one_of(bp.roles.iter().map(|r| r.id.as_str()))));
+            } else if !actor.roles.contains(role) {
+                problems.push(format!("you do not hold the role `{role}`"));
+            } else {
+                let mut states: Vec<String> = bp.workflow.transitions.iter()
+                    .filter(|t| t.role.iter().any(|r| r.as_str() == role))
+                    .flat_map(|t| t.from.iter().map(|f| f.value.clone()))
+                    .collect();
+                states.sort();
+                states.dedup();
+                queue_states = Some(states);
+            }
         }
-        let store = |e| ApiError::from(CaseError::Store(e));
-        let total: i64 = conn.query_row("SELECT COUNT(*) FROM cases WHERE ?1 IS NULL OR state = ?1", [&filter], |r| r.get(0)).map_err(store)?;
-        let mut stmt = conn
-            .prepare("SELECT tracking, state, submitted_at, updated_at FROM cases WHERE ?1 IS NULL OR state = ?1 ORDER BY id LIMIT ?2 OFFSET ?3")
-            .map_err(store)?;
+        let sla = q.get("sla").cloned();
+        if let Some(s) = &sla {
+            if !matches!(s.as_str(), "breached" | "within") {
+                problems.push(format!("`sla` must be `breached` or `within`, found `{s}`"));
+            }
+        }
+        let known = ["page", "page_size", "state", "queue", "sla"];
+        for k in q.keys().filter(|k| !known.contains(&k.as_str())) {
+            problems.push(format!("unknown filter `{k}`; expected {}", crate::de::one_of(known)));
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::invalid(problems.join("; ")));
+        }
+        let now = Now::read();
+        let sla_secs = i64::try_from(bp.sla.value.minutes).unwrap_or(0) * 60;
+        let deadline = Now::at(now.secs - sla_secs).stamp;
+        let finals: Vec<String> = bp.workflow.states.iter().filter(|s| s.is_final).map(|s| s.id.value.clone()).collect();
+        let states_json = queue_states.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default());
+        let finals_json = serde_json::to_string(&finals).unwrap_or_default();
+        let filters = "(?1 IS NULL OR state = ?1)
+            AND (?2 IS NULL OR state IN (SELECT value FROM json_each(?2)))
+            AND (?3 IS NULL OR (?3 = 'breached') = (submitted_at < ?4 AND state NOT IN (SELECT value FROM json_each(?5))))";
+        let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM cases WHERE {filters}"), params![filter, states_json, sla, deadline, finals_json], |r| r.get(0))?;
+        let mut stmt = conn.prepare(&format!("SELECT tracking, state, submitted_at, updated_at FROM cases WHERE {filters} ORDER BY submitted_at, id LIMIT ?6 OFFSET ?7"))?;
         let items = stmt
-            .query_map(rusqlite::params![filter, size, (page - 1) * size], |r| {
+            .query_map(params![filter, states_json, sla, deadline, finals_json, size, (page - 1) * size], |r| {
                 let state: String = r.get(1)?;
-                Ok(json!({"tracking": r.get::<_, String>(0)?, "state": state, "status": status(bp, &state), "submitted_at": r.get::<_, String>(2)?, "updated_at": r.get::<_, String>(3)?}))
-            })
-            .map_err(store)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(store)?;
+                let submitted: String = r.get(2)?;
+                let age_days = clock::secs_of(&submitted).map_or(0, |s| (now.secs - s) / 86_400);
+                let breached = !finals.contains(&state) && submitted < deadline;
+                Ok(json!({"tracking": r.get::<_, String>(0)?, "state": state, "status": status(bp, &state), "submitted_at": submitted,
+                    "updated_at": r.get::<_, String>(3)?, "age_days": age_days, "sla_breached": breached, "decision_due": due_date(bp, &submitted)}))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Json(json!({"items": items, "page": page, "page_size": size, "total": total})))
     })
     .await
@@ -366,40 +1215,87 @@ async fn one(
 ) -> Result<Json<Value>, ApiError> {
     let token = bearer(&headers);
     with_store(&state, move |conn, bp| {
-        staff(conn, &token)?;
+        let actor = staff(conn, &token)?;
         let id = case_id(conn, &tracking)?;
-        Ok(Json(json!(cases::load(conn, bp, id)?)))
+        let case = cases::load(conn, bp, id)?;
+        let mut view = json!(case);
+        view["status"] = status(bp, &case.state);
+        view["decision_due"] = json!(due_date(bp, &case.submitted_at));
+        view["actions"] = Value::Array(open_actions(bp, &case.state, &actor.roles));
+        if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, id, true)?) {
+            v.extend(x);
+        }
+        Ok(Json(view))
     })
     .await
 }
 
-async fn act(
+async fn staff_act(
     State(state): State<ApiState>,
     headers: HeaderMap,
     Path((tracking, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
     let token = bearer(&headers);
-    let input = object(&body)?;
-    with_store(&state, move |conn, bp| {
+    let input = object(&body).map_err(|e| e.in_language(&lang))?;
+    let (actor, id) = with_store(&state, move |conn, _| {
         let actor = staff(conn, &token)?;
-        let id = case_id(conn, &tracking)?;
-        let (now, today, _) = clock();
-        let case = cases::act(
-            conn,
-            bp,
-            id,
-            &Step {
-                action: &action,
-                actor: &actor,
-                input: &input,
-            },
-            &now,
-            today,
+        Ok((actor, case_id(conn, &tracking)?))
+    })
+    .await?;
+    if cases::is_automatic(&bp, &action)
+        && bp
+            .workflow
+            .transitions
+            .iter()
+            .any(|t| t.action.as_str() == action)
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            format!("`{action}` is taken by the service itself, not by a person"),
+        ));
+    }
+    let case = take_step(&state, id, action, actor, input, &lang).await?;
+    Ok(Json(json!(case)))
+}
+
+async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
+    let m = state.metrics.clone();
+    with_store(&state, move |conn, bp| {
+        let mut counts: BTreeMap<String, i64> = bp
+            .workflow
+            .states
+            .iter()
+            .map(|s| (s.id.value.clone(), 0))
+            .collect();
+        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (s, n) = row?;
+            counts.insert(s, n);
+        }
+        let pending: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM qw_outbox WHERE done_at IS NULL",
+            [],
+            |r| r.get(0),
         )?;
-        Ok(Json(json!(case)))
+        let text = m.render(bp.id.as_str(), &counts, pending);
+        Ok((
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response())
     })
     .await
+}
+
+async fn openapi(State(state): State<ApiState>) -> Json<Value> {
+    Json(super::openapi::document(&state.blueprint()))
 }
 
 #[cfg(test)]

@@ -10,8 +10,11 @@ use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use super::answers::{self, Answers, Problem, value_of};
+use super::appointments::{self, BookError, SlotError};
+use super::clock::Now;
+use super::effects;
 use super::store::tables;
-use crate::expr::{self, Date, Row, Value};
+use crate::expr::{Date, Row, Value};
 use crate::model::{Blueprint, FieldType, RoleKind, Transition};
 
 /// Who acts: an id (a staff account, or `applicant` for the citizen) and their roles.
@@ -97,6 +100,19 @@ pub enum CaseError {
         /// The condition as written.
         condition: String,
     },
+    /// The chosen appointment slot filled up.
+    #[error("the appointment slot is fully booked")]
+    SlotFull(Problem),
+    /// A call to another agency failed and the blueprint blocks the step.
+    #[error("{message}")]
+    Blocked {
+        /// The integration.
+        integration: String,
+        /// What to tell the person, per language.
+        messages: std::collections::BTreeMap<String, String>,
+        /// The message in the default language.
+        message: String,
+    },
     /// A second pair of eyes is required.
     #[error("`{0}` must be taken by someone who has not acted on this case before")]
     SelfApproval(String),
@@ -113,6 +129,11 @@ fn random_bytes(n: usize) -> Vec<u8> {
 }
 
 /// `n` random characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+/// `n` random capital letters and digits (no look-alikes).
+pub fn random_token(n: usize) -> String {
+    random_code(n)
+}
+
 fn random_code(n: usize) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     random_bytes(n)
@@ -196,20 +217,61 @@ fn to_sql(json: &Json) -> rusqlite::types::Value {
     }
 }
 
-fn quote(name: &str) -> String {
+/// A column name quoted for SQL.
+pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Store a checked submission as a new case in the blueprint's initial state.
+/// What the calls made before a step brought back, applied with the step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Fields the integrations' answers fill, by field id.
+    pub values: Map<String, Json>,
+    /// Every call made, with how it ended.
+    pub calls: Vec<Call>,
+}
+
+/// One call to another agency, as recorded on the case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    /// The integration's id.
+    pub integration: String,
+    /// `ok`, `failed` (the step was blocked) or `retrying` (the step went on).
+    pub outcome: String,
+    /// What was asked and answered, or why it failed.
+    pub detail: Json,
+}
+
+/// Reserve the next tracking number, before the calls made for a submission (the
+/// mediator's log names the case they are about). A blocked submission leaves a gap.
+pub fn reserve_tracking(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    now: &Now,
+) -> Result<String, CaseError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tracking = number(&tx, &bp.workflow.tracking, "tracking", now.today)?;
+    tx.commit()?;
+    Ok(tracking)
+}
+
+/// Store a checked submission as a new case in the blueprint's initial state, with its
+/// appointment booked, its calls recorded and its notifications queued, in one
+/// transaction.
 pub fn submit(
     conn: &mut Connection,
     bp: &Blueprint,
     answers: &Answers,
-    now: &str,
-    today: Date,
+    tracking: Option<&str>,
+    outcome: &Outcome,
+    language: &str,
+    now: &Now,
 ) -> Result<(Case, String), CaseError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let tracking = number(&tx, &bp.workflow.tracking, "tracking", today)?;
+    let tracking = match tracking {
+        Some(t) => t.to_string(),
+        None => number(&tx, &bp.workflow.tracking, "tracking", now.today)?,
+    };
     let code = random_code(10);
     let salt = random_code(16);
     let mut columns = vec![
@@ -223,8 +285,8 @@ pub fn submit(
         tracking.clone().into(),
         hash_code(&code, &salt).into(),
         bp.workflow.initial.value.clone().into(),
-        now.to_string().into(),
-        now.to_string().into(),
+        now.stamp.clone().into(),
+        now.stamp.clone().into(),
     ];
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     for f in fields.iter().filter(|f| f.kind.value != FieldType::Group) {
@@ -268,18 +330,399 @@ pub fn submit(
             )?;
         }
     }
-    let citizen = bp
-        .roles
+    for f in fields
         .iter()
-        .find(|r| r.kind.value == RoleKind::Citizen)
-        .map_or("applicant", |r| r.id.as_str());
+        .filter(|f| f.kind.value == FieldType::Appointment)
+    {
+        if let Some(Json::String(slot)) = answers.values.get(f.id.as_str()) {
+            book_slot(&tx, bp, id, f.id.as_str(), slot, now)?;
+        }
+    }
+    for f in fields.iter().filter(|f| f.kind.value == FieldType::File) {
+        if let Some(Json::String(upload)) = answers.values.get(f.id.as_str()) {
+            attach(&tx, bp, id, f.id.as_str(), upload)?;
+        }
+    }
+    let citizen = citizen_role(bp);
     tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, '{}')",
-        params![id, now, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value],
+        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, ?6)",
+        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, json!({"language": language}).to_string()],
+    )?;
+    after_step(
+        &tx,
+        bp,
+        id,
+        "submit",
+        &bp.workflow.initial.value,
+        outcome,
+        now,
     )?;
     let case = load(&tx, bp, id)?;
     tx.commit()?;
     Ok((case, code))
+}
+
+/// The citizen role's id.
+pub fn citizen_role(bp: &Blueprint) -> &str {
+    bp.roles
+        .iter()
+        .find(|r| r.kind.value == RoleKind::Citizen)
+        .map_or("applicant", |r| r.id.as_str())
+}
+
+fn book_slot(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    field: &str,
+    slot: &str,
+    now: &Now,
+) -> Result<(), CaseError> {
+    match appointments::book(tx, bp, id, slot, now) {
+        Ok(()) => Ok(()),
+        Err(BookError::Store(e)) => Err(CaseError::Store(e)),
+        Err(BookError::Slot(SlotError::Full(v))) => Err(CaseError::SlotFull(
+            answers::field_problem(bp, field, "slot_full", &v),
+        )),
+        Err(BookError::Slot(e)) => Err(CaseError::Invalid(vec![answers::field_problem(
+            bp,
+            field,
+            "not_a_slot",
+            &match e {
+                SlotError::Malformed(_) => slot.to_string(),
+                other => other.to_string(),
+            },
+        )])),
+    }
+}
+
+fn attach(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    field: &str,
+    upload: &str,
+) -> Result<(), CaseError> {
+    let changed = tx.execute(
+        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND case_id IS NULL",
+        params![id, field, upload],
+    )?;
+    if changed == 0 {
+        return Err(CaseError::Invalid(vec![answers::field_problem(
+            bp,
+            field,
+            "not_an_upload",
+            upload,
+        )]));
+    }
+    Ok(())
+}
+
+/// Everything a step does once the case is in its new state: the calls' results kept,
+/// the notifications and retries queued, documents issued, fees due, the booking
+/// released at the end, and the automatic steps whose condition now holds.
+#[allow(clippy::too_many_arguments)]
+fn after_step(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    action: &str,
+    to: &str,
+    outcome: &Outcome,
+    now: &Now,
+) -> Result<(), CaseError> {
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for call in &outcome.calls {
+        tx.execute(
+            "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, call.integration, action, now.stamp, call.outcome, call.detail.to_string()],
+        )?;
+        if call.outcome == "retrying" {
+            queue(
+                tx,
+                id,
+                "integration",
+                &call.integration,
+                &json!({"action": action}),
+                now,
+            )?;
+        }
+    }
+    set_fields(tx, fields, id, &outcome.values)?;
+    effects_of(tx, bp, id, action, to, false, now)?;
+    automatic_steps(tx, bp, id, to, now)
+}
+
+/// The effects of entering `to` by `action`. Calls of automatic steps (`queue_calls`)
+/// have nobody to tell of a failure: they go through the outbox, retried until they
+/// succeed.
+fn effects_of(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    action: &str,
+    to: &str,
+    queue_calls: bool,
+    now: &Now,
+) -> Result<(), CaseError> {
+    if queue_calls {
+        for i in bp.integrations.iter().filter(|i| i.on.as_str() == action) {
+            queue(
+                tx,
+                id,
+                "integration",
+                i.id.as_str(),
+                &json!({"action": action}),
+                now,
+            )?;
+        }
+    }
+    for (index, _) in bp
+        .notifications
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.on.as_str() == action)
+    {
+        queue(
+            tx,
+            id,
+            "notification",
+            &index.to_string(),
+            &json!({"action": action}),
+            now,
+        )?;
+    }
+    let case = load(tx, bp, id)?;
+    let row = row_of(bp, &case, now.today);
+    for d in bp.documents.iter().filter(|d| d.issue_in.as_str() == to) {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM qw_documents WHERE case_id = ?1 AND document = ?2)",
+            params![id, d.id.as_str()],
+            |r| r.get(0),
+        )?;
+        if exists {
+            continue;
+        }
+        let number = number(
+            tx,
+            &d.number.value,
+            &format!("document:{}", d.id.as_str()),
+            now.today,
+        )?;
+        let valid_until = d.valid_for.as_ref().map(|v| {
+            Date(now.today.0 + i64::try_from(v.value.minutes / 1440).unwrap_or(0)).to_string()
+        });
+        let content = effects::document_content(d, &row, &case.values);
+        tx.execute(
+            "INSERT INTO qw_documents (case_id, document, number, code, issued_at, valid_until, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, d.id.as_str(), number, random_code(12), now.stamp, valid_until, content.to_string()],
+        )?;
+    }
+    for fee in bp.fees.iter().filter(|f| f.due.as_str() == to) {
+        let amount = effects::fee_amount(fee, &row, now.today).unwrap_or(0);
+        tx.execute(
+            "INSERT INTO qw_fees (case_id, fee, amount, currency, status, due_at) VALUES (?1, ?2, ?3, ?4, 'due', ?5)
+             ON CONFLICT(case_id, fee) DO NOTHING",
+            params![id, fee.id.as_str(), amount, effects::currency(fee), now.stamp],
+        )?;
+    }
+    if let Some(a) = &bp.appointments {
+        let status = if a
+            .no_show_action
+            .as_ref()
+            .is_some_and(|n| n.as_str() == action)
+        {
+            Some("no_show")
+        } else if a
+            .cancel_action
+            .as_ref()
+            .is_some_and(|c| c.as_str() == action)
+        {
+            Some("cancelled")
+        } else if bp
+            .workflow
+            .states
+            .iter()
+            .any(|s| s.id.as_str() == to && s.is_final)
+        {
+            Some("closed")
+        } else {
+            None
+        };
+        if let Some(status) = status {
+            appointments::release(tx, id, status)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether only automatic roles take `action`.
+pub fn is_automatic(bp: &Blueprint, action: &str) -> bool {
+    bp.workflow
+        .transitions
+        .iter()
+        .filter(|t| t.action.as_str() == action)
+        .all(|t| {
+            t.role.iter().all(|r| {
+                bp.role(r.as_str())
+                    .is_some_and(|role| role.kind.value == RoleKind::Automatic)
+            })
+        })
+}
+
+/// Take the automatic transitions from `state` whose condition holds (a chain of at
+/// most ten, so a blueprint cannot loop forever).
+fn automatic_steps(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    state: &str,
+    now: &Now,
+) -> Result<(), CaseError> {
+    let mut state = state.to_string();
+    for _ in 0..10 {
+        let case = load(tx, bp, id)?;
+        let row = row_of(bp, &case, now.today);
+        let next = bp.workflow.transitions.iter().find(|t| {
+            t.from.iter().any(|f| f.as_str() == state)
+                && is_automatic(bp, t.action.as_str())
+                && t.when.as_ref().is_some_and(|w| {
+                    effects::evaluate(w, &row, now.today).ok() == Some(Value::Bool(true))
+                })
+        });
+        let Some(t) = next else { return Ok(()) };
+        system_step(tx, bp, id, t, &state, &json!({}), now)?;
+        state = t.to.value.clone();
+    }
+    Ok(())
+}
+
+/// Take `t` from `from` as the service itself (a fee paid, a no-show, a condition met).
+fn system_step(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    t: &Transition,
+    from: &str,
+    detail: &Json,
+    now: &Now,
+) -> Result<(), CaseError> {
+    let role = t.role.iter().next().map_or("system", |r| r.as_str());
+    move_case(tx, id, &t.to.value, now)?;
+    tx.execute(
+        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6, ?7)",
+        params![id, now.stamp, role, t.action.as_str(), from, t.to.value, detail.to_string()],
+    )?;
+    effects_of(tx, bp, id, t.action.as_str(), &t.to.value, true, now)
+}
+
+/// Record a fee as paid with its receipt, and take the fee's `paid` action, in one
+/// transaction; returns the receipt number.
+pub fn record_payment(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    id: i64,
+    fee: &str,
+    payment_id: &str,
+    now: &Now,
+) -> Result<String, CaseError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT status, receipt FROM qw_fees WHERE case_id = ?1 AND fee = ?2",
+            params![id, fee],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some(("paid", Some(receipt))) = existing.as_ref().map(|(s, r)| (s.as_str(), r.clone())) {
+        return Ok(receipt);
+    }
+    let receipt = number(&tx, "RCPT-{year}-{seq:7}", "receipt", now.today)?;
+    tx.execute(
+        "UPDATE qw_fees SET status = 'paid', payment_id = ?3, receipt = ?4, paid_at = ?5 WHERE case_id = ?1 AND fee = ?2",
+        params![id, fee, payment_id, receipt, now.stamp],
+    )?;
+    if let Some(f) = bp.fees.iter().find(|f| f.id.as_str() == fee) {
+        let case = load(&tx, bp, id)?;
+        if let Some(t) = bp.workflow.transitions.iter().find(|t| {
+            t.action.as_str() == f.paid.as_str() && t.from.iter().any(|s| s.as_str() == case.state)
+        }) {
+            let detail = json!({"fee": fee, "receipt": receipt, "payment": payment_id});
+            system_step(&tx, bp, id, t, &case.state, &detail, now)?;
+            automatic_steps(&tx, bp, id, &t.to.value, now)?;
+        }
+    }
+    tx.commit()?;
+    Ok(receipt)
+}
+
+/// Take the automatic action `action` on a case if its state allows it, in one
+/// transaction with its effects and the automatic steps that follow; `Ok(None)` when
+/// the case is not in a state the action starts from.
+pub fn take_automatic(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    id: i64,
+    action: &str,
+    detail: &Json,
+    now: &Now,
+) -> Result<Option<Case>, CaseError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let case = load(&tx, bp, id)?;
+    let Some(t) =
+        bp.workflow.transitions.iter().find(|t| {
+            t.action.as_str() == action && t.from.iter().any(|f| f.as_str() == case.state)
+        })
+    else {
+        return Ok(None);
+    };
+    system_step(&tx, bp, id, t, &case.state, detail, now)?;
+    automatic_steps(&tx, bp, id, &t.to.value, now)?;
+    let case = load(&tx, bp, id)?;
+    tx.commit()?;
+    Ok(Some(case))
+}
+
+fn move_case(tx: &Connection, id: i64, to: &str, now: &Now) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE cases SET state = ?1, updated_at = ?2 WHERE id = ?3",
+        params![to, now.stamp, id],
+    )
+}
+
+fn set_fields(
+    tx: &Connection,
+    fields: &[crate::model::Field],
+    id: i64,
+    values: &Map<String, Json>,
+) -> rusqlite::Result<()> {
+    for (k, v) in values {
+        if fields
+            .iter()
+            .any(|f| f.id.as_str() == k.as_str() && f.kind.value != FieldType::Group)
+        {
+            tx.execute(
+                &format!("UPDATE cases SET {} = ?1 WHERE id = ?2", quote(k)),
+                params![to_sql(v), id],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Queue work for the outbox: a notification to send or a call to retry.
+fn queue(
+    tx: &Connection,
+    id: i64,
+    kind: &str,
+    name: &str,
+    payload: &Json,
+    now: &Now,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO qw_outbox (case_id, kind, name, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, kind, name, payload.to_string(), now.stamp, now.secs],
+    )
 }
 
 /// Read a case with its tracking number and access code; a wrong code is reported like
@@ -498,27 +941,38 @@ pub struct Step<'a> {
     pub input: &'a Map<String, Json>,
 }
 
-/// Take a workflow action on a case: checks the state, the actor's role, the condition,
-/// the second pair of eyes and the inputs, then changes the state, fills the fields the
-/// inputs name, and appends the history entry — all in one transaction.
-pub fn act(
-    conn: &mut Connection,
+/// A step that passed every check, with what it will write.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The case before the step.
+    pub case: Case,
+    /// The role the actor takes it in.
+    pub role: String,
+    /// The state it leads to.
+    pub to: String,
+    /// The checked inputs.
+    pub inputs: Map<String, Json>,
+    /// Corrected answers, when the applicant corrects the application.
+    pub corrections: Map<String, Json>,
+    /// The case's row with the inputs and corrections, for the integrations' requests.
+    pub row: Row,
+}
+
+/// Check a step without writing: the state, the actor's role, the condition, the second
+/// pair of eyes, the inputs, and — when the applicant acts from a correction state —
+/// the corrected answers, checked like a new submission.
+pub fn prepare(
+    conn: &Connection,
     bp: &Blueprint,
     id: i64,
     step: &Step<'_>,
-    now: &str,
     today: Date,
-) -> Result<Case, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let case = load(&tx, bp, id)?;
+) -> Result<Prepared, CaseError> {
+    let case = load(conn, bp, id)?;
     let (t, role) = transition(bp, step.action, &case.state, step.actor)?;
-    let row = row_of(bp, &case, today);
+    let mut row = row_of(bp, &case, today);
     if let Some(when) = &t.when {
-        let holds = expr::parse(when)
-            .ok()
-            .and_then(|ast| expr::evaluate(&ast, &row, today).ok())
-            == Some(Value::Bool(true));
-        if !holds {
+        if effects::evaluate(when, &row, today).ok() != Some(Value::Bool(true)) {
             return Err(CaseError::ConditionFailed {
                 action: step.action.to_string(),
                 condition: when.value.clone(),
@@ -528,34 +982,106 @@ pub fn act(
     if !t.self_approval && case.history.iter().any(|e| e.actor == step.actor.id) {
         return Err(CaseError::SelfApproval(step.action.to_string()));
     }
-    let inputs = answers::check_inputs(bp, &t.inputs, step.input, &row, today)
-        .map_err(CaseError::Invalid)?;
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-    let mut sets = vec!["state = ?1".to_string(), "updated_at = ?2".to_string()];
-    let mut values: Vec<rusqlite::types::Value> =
-        vec![t.to.value.clone().into(), now.to_string().into()];
-    for (k, v) in &inputs {
-        if fields
+    let correcting = role == citizen_role(bp)
+        && bp
+            .workflow
+            .states
             .iter()
-            .any(|f| f.id.as_str() == k.as_str() && f.kind.value != FieldType::Group)
-        {
-            values.push(to_sql(v));
-            sets.push(format!("{} = ?{}", quote(k), values.len()));
+            .any(|s| s.id.as_str() == case.state && s.correction);
+    let mut corrections = Map::new();
+    let mut given = step.input.clone();
+    if correcting {
+        let form: Map<String, Json> = given
+            .iter()
+            .filter(|(k, _)| {
+                fields
+                    .iter()
+                    .any(|f| f.id.as_str() == k.as_str() && !f.internal)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !form.is_empty() {
+            let mut merged: Map<String, Json> = case
+                .values
+                .iter()
+                .filter(|(k, _)| {
+                    fields
+                        .iter()
+                        .any(|f| f.id.as_str() == k.as_str() && !f.internal)
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, v) in &form {
+                merged.insert(k.clone(), v.clone());
+                given.remove(k);
+            }
+            let checked = answers::check_answers(bp, &merged, today).map_err(CaseError::Invalid)?;
+            for (k, v) in checked.values {
+                if form.contains_key(&k) {
+                    if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
+                        row.insert(k.clone(), value_of(f, &v));
+                    }
+                    corrections.insert(k, v);
+                }
+            }
         }
     }
-    values.push(id.into());
-    tx.execute(
-        &format!(
-            "UPDATE cases SET {} WHERE id = ?{}",
-            sets.join(", "),
-            values.len()
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
+    let inputs =
+        answers::check_inputs(bp, &t.inputs, &given, &row, today).map_err(CaseError::Invalid)?;
+    for (k, v) in &inputs {
+        if let Some(f) = t.inputs.iter().find(|f| f.id.as_str() == k.as_str()) {
+            row.insert(k.clone(), value_of(f, v));
+        }
+    }
+    Ok(Prepared {
+        to: t.to.value.clone(),
+        case,
+        role,
+        inputs,
+        corrections,
+        row,
+    })
+}
+
+/// Take a workflow action on a case: checks it again (see [`prepare`]), then changes
+/// the state, fills the fields the inputs and the calls' answers name, appends the
+/// history entry and applies the step's effects — all in one transaction.
+pub fn act(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    id: i64,
+    step: &Step<'_>,
+    outcome: &Outcome,
+    now: &Now,
+) -> Result<Case, CaseError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let p = prepare(&tx, bp, id, step, now.today)?;
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    move_case(&tx, id, &p.to, now)?;
+    set_fields(&tx, fields, id, &p.corrections)?;
+    set_fields(&tx, fields, id, &p.inputs)?;
+    for f in fields
+        .iter()
+        .filter(|f| f.kind.value == FieldType::Appointment)
+    {
+        if let Some(Json::String(slot)) = p.corrections.get(f.id.as_str()) {
+            appointments::release(&tx, id, "moved")?;
+            book_slot(&tx, bp, id, f.id.as_str(), slot, now)?;
+        }
+    }
+    let mut detail = p.inputs.clone();
+    if !p.corrections.is_empty() {
+        detail.insert(
+            "corrected".into(),
+            json!(p.corrections.keys().collect::<Vec<_>>()),
+        );
+    }
     tx.execute(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, now, step.actor.id, role, step.action, case.state, t.to.value, Json::Object(inputs).to_string()],
+        params![id, now.stamp, step.actor.id, p.role, step.action, p.case.state, p.to, Json::Object(detail).to_string()],
     )?;
+    after_step(&tx, bp, id, step.action, &p.to, outcome, now)?;
     let updated = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(updated)

@@ -4,8 +4,11 @@
 //! The application record becomes the `cases` table, one column per field; each
 //! repeatable group becomes a `group_<field>` table of entries. Fixed tables hold what the
 //! engine itself keeps: the append-only history of every case (`qw_history`), counters for
-//! tracking and document numbers (`qw_counters`), and every migration applied
-//! (`qw_migrations`). When the blueprint gains a field, a group or a state, [`migrate`]
+//! tracking and document numbers (`qw_counters`), every migration applied
+//! (`qw_migrations`), the calls made to other agencies (`qw_calls`, append-only), the
+//! messages and retries waiting to go out (`qw_outbox`), issued documents
+//! (`qw_documents`), fees (`qw_fees`), appointment bookings (`qw_bookings`) and uploaded
+//! files (`qw_attachments`). When the blueprint gains a field, a group or a state, [`migrate`]
 //! adds what is missing and records it; when a change would lose data (a removed field
 //! or group that holds values, a removed state that cases are in), it refuses unless
 //! forced, and says exactly what would be lost.
@@ -65,6 +68,80 @@ CREATE TRIGGER IF NOT EXISTS qw_history_no_update BEFORE UPDATE ON qw_history
 BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS qw_history_no_delete BEFORE DELETE ON qw_history
 BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+CREATE TABLE IF NOT EXISTS qw_calls (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL,
+    integration TEXT NOT NULL,
+    action TEXT NOT NULL,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS qw_calls_case ON qw_calls(case_id);
+CREATE TRIGGER IF NOT EXISTS qw_calls_no_update BEFORE UPDATE ON qw_calls
+BEGIN SELECT RAISE(ABORT, 'the record of calls is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS qw_calls_no_delete BEFORE DELETE ON qw_calls
+BEGIN SELECT RAISE(ABORT, 'the record of calls is append-only'); END;
+CREATE TABLE IF NOT EXISTS qw_outbox (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL DEFAULT 0,
+    done_at TEXT,
+    result TEXT
+);
+CREATE INDEX IF NOT EXISTS qw_outbox_pending ON qw_outbox(done_at, next_at);
+CREATE TABLE IF NOT EXISTS qw_documents (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    code_hash TEXT NOT NULL UNIQUE,
+    issued_at TEXT NOT NULL,
+    valid_until TEXT,
+    content TEXT NOT NULL,
+    UNIQUE (case_id, document)
+);
+CREATE TABLE IF NOT EXISTS qw_fees (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL,
+    fee TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    payment_id TEXT,
+    receipt TEXT,
+    due_at TEXT NOT NULL,
+    paid_at TEXT,
+    UNIQUE (case_id, fee)
+);
+CREATE TABLE IF NOT EXISTS qw_bookings (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL,
+    resource TEXT NOT NULL,
+    start TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reminded INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS qw_bookings_slot ON qw_bookings(resource, start, status);
+CREATE INDEX IF NOT EXISTS qw_bookings_case ON qw_bookings(case_id);
+CREATE TABLE IF NOT EXISTS qw_attachments (
+    id TEXT PRIMARY KEY,
+    case_id INTEGER,
+    field TEXT,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS qw_attachments_case ON qw_attachments(case_id);
 ";
 
 /// A table the blueprint asks for.

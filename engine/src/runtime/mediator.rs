@@ -1,0 +1,156 @@
+//! The service's side of the information mediator: every call to another agency goes
+//! through `/r1/{service}/{path}` with `X-Road-Client` set to this service's client
+//! subsystem and `X-Road-Issue` set to the case's tracking number, so the mediator's
+//! message log shows who asked what about which case.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value as Json;
+
+/// How long a call may take before it counts as failed.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A client of one mediator, calling as one subsystem.
+#[derive(Clone)]
+pub struct Mediator {
+    base: String,
+    client: String,
+    http: Client<HttpConnector, Full<Bytes>>,
+}
+
+/// Why a call through the mediator failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// The mediator could not be reached or did not answer in time.
+    #[error("the information mediator at `{base}` did not answer: {reason}")]
+    Unreachable {
+        /// The mediator's address.
+        base: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The mediator or the service answered with an error status.
+    #[error("`{service}` answered {status}: {message}")]
+    Refused {
+        /// The service called.
+        service: String,
+        /// The HTTP status.
+        status: u16,
+        /// The error type and message of the answer.
+        message: String,
+        /// The answer's body, when it was JSON.
+        body: Json,
+    },
+    /// The answer was not JSON.
+    #[error("`{service}` answered with something that is not JSON")]
+    NotJson {
+        /// The service called.
+        service: String,
+    },
+}
+
+impl CallError {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// The client subsystem of a service identifier: its first four parts.
+pub fn subsystem(service: &str) -> String {
+    service.split('/').take(4).collect::<Vec<_>>().join("/")
+}
+
+impl Mediator {
+    /// A client of the mediator at `base` (e.g. `http://127.0.0.1:8080`) calling as the
+    /// subsystem of `service` (this service's own identifier).
+    pub fn new(base: &str, service: &str) -> Self {
+        Mediator {
+            base: base.trim_end_matches('/').to_string(),
+            client: subsystem(service),
+            http: Client::builder(TokioExecutor::new()).build_http(),
+        }
+    }
+
+    /// The mediator's address.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The client subsystem this service calls as.
+    pub fn client(&self) -> &str {
+        &self.client
+    }
+
+    /// Call `service` at `path` (beginning with `/`) about the case `issue`.
+    pub async fn call(
+        &self,
+        method: &str,
+        service: &str,
+        path: &str,
+        body: Option<&Json>,
+        issue: &str,
+    ) -> Result<Json, CallError> {
+        let unreachable = |reason: String| CallError::Unreachable {
+            base: self.base.clone(),
+            reason,
+        };
+        let uri = format!("{}/r1/{service}{path}", self.base);
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header("x-road-client", &self.client)
+            .header("accept", "application/json");
+        if !issue.is_empty() {
+            request = request.header("x-road-issue", issue);
+        }
+        let payload = match body {
+            Some(b) => {
+                request = request.header("content-type", "application/json");
+                Bytes::from(b.to_string())
+            }
+            None => Bytes::new(),
+        };
+        let request = request
+            .body(Full::new(payload))
+            .map_err(|e| unreachable(e.to_string()))?;
+        let response = match tokio::time::timeout(CALL_TIMEOUT, self.http.request(request)).await {
+            Err(_) => return Err(unreachable("no answer in time".into())),
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status().as_u16();
+        let bytes = match tokio::time::timeout(CALL_TIMEOUT, response.into_body().collect()).await {
+            Err(_) => return Err(unreachable("the answer did not arrive in time".into())),
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(c)) => c.to_bytes(),
+        };
+        let parsed: Option<Json> = if bytes.is_empty() {
+            Some(Json::Null)
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        if !(200..300).contains(&status) {
+            let body = parsed.unwrap_or(Json::Null);
+            let kind = body["type"].as_str().unwrap_or("Error");
+            let text = body["message"].as_str().unwrap_or("no message");
+            return Err(CallError::Refused {
+                service: service.to_string(),
+                status,
+                message: format!("{kind}: {text}"),
+                body,
+            });
+        }
+        parsed.ok_or_else(|| CallError::NotJson {
+            service: service.to_string(),
+        })
+    }
+}
