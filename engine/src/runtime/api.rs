@@ -1334,10 +1334,11 @@ mod tests {
             "t",
         )
         .unwrap();
-        ApiState {
-            blueprint: Arc::new(bp),
-            conn: Arc::new(Mutex::new(conn)),
-        }
+        // The calls to other agencies are tested end to end with the sandbox; here
+        // the service has none, so no mediator is needed.
+        let mut bp = bp;
+        bp.integrations.clear();
+        ApiState::new(bp, conn, None)
     }
 
     async fn call(
@@ -1369,7 +1370,7 @@ mod tests {
     fn application() -> Value {
         json!({
             "notification_number": "BN-2026-004211", "applicant_relation": "mother", "child_first_name": "زينب",
-            "child_sex": "female", "child_date_of_birth": clock().1.to_string(), "place_of_birth": "baghdad",
+            "child_sex": "female", "child_date_of_birth": Now::read().today.to_string(), "place_of_birth": "baghdad",
             "mother_national_id": "199012345678", "father_national_id": "198812345670", "phone": "07701234567", "copies": 1
         })
     }
@@ -1434,7 +1435,7 @@ mod tests {
         let mut bad = application();
         bad["phone"] = json!("123");
         bad["copies"] = json!("many");
-        let (status, body) = call(&s, "POST", "/api/applications", &[], Some(bad)).await;
+        let (status, body) = call(&s, "POST", "/api/applications", &[], Some(bad.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields: Vec<&str> = body["problems"]
             .as_array()
@@ -1444,11 +1445,14 @@ mod tests {
             .collect();
         assert_eq!(fields, ["phone", "copies"]);
         assert!(
-            body["problems"][0]["message"]["ar"]
+            body["problems"][0]["message"]
                 .as_str()
                 .unwrap()
-                .contains("رقم هاتف محمول")
+                .contains("رقم هاتف محمول"),
+            "the blueprint's first language is Arabic: {body}"
         );
+        let (_, english) = call(&s, "POST", "/api/applications", &[("Accept-Language", "en-GB,en;q=0.9")], Some(bad.clone())).await;
+        assert!(english["problems"][0]["message"].as_str().unwrap().contains("mobile number"), "{english}");
         let (status, _) = call(&s, "POST", "/api/applications", &[], Some(json!([1, 2]))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let stored: i64 = s

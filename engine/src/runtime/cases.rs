@@ -1107,6 +1107,11 @@ mod tests {
         Date::parse("2026-11-26").unwrap()
     }
 
+    fn at(stamp: &str) -> Now {
+        let _ = stamp;
+        Now::at(crate::runtime::clock::secs_of("2026-11-26T10:00:00Z").unwrap())
+    }
+
     fn staff(id: &str, role: &str) -> Actor {
         Actor {
             id: id.into(),
@@ -1126,13 +1131,7 @@ mod tests {
     #[test]
     fn submit_then_read_back_only_with_the_right_code() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, code) = submit(
-            &mut conn,
-            &bp,
-            &birth_answers(&bp),
-            "2026-11-26T10:00:00Z",
-            today(),
-        )
+        let (case, code) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("2026-11-26T10:00:00Z"))
         .unwrap();
         assert_eq!(case.tracking, "BC-2026-000001");
         assert_eq!(case.state, "submitted");
@@ -1154,14 +1153,14 @@ mod tests {
             .query_row("SELECT access_code_hash FROM cases", [], |r| r.get(0))
             .unwrap();
         assert!(!stored.contains(&code));
-        let (second, _) = submit(&mut conn, &bp, &birth_answers(&bp), "t", today()).unwrap();
+        let (second, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t")).unwrap();
         assert_eq!(second.tracking, "BC-2026-000002");
     }
 
     #[test]
     fn the_workflow_checks_state_role_inputs_and_four_eyes() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), "t1", today()).unwrap();
+        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t1")).unwrap();
         let none = Map::new();
         let clerk = staff("clerk-1", "clerk");
         let registrar = staff("registrar-1", "registrar");
@@ -1175,8 +1174,8 @@ mod tests {
                     actor,
                     input: &none,
                 },
-                now,
-                today(),
+                &Outcome::default(),
+                &at(now),
             )
         };
         assert!(matches!(
@@ -1226,7 +1225,7 @@ mod tests {
     #[test]
     fn a_rejection_keeps_its_reason() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), "t1", today()).unwrap();
+        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t1")).unwrap();
         let input = json!({"reason": "The notification number belongs to another child."});
         let clerk = staff("clerk-1", "clerk");
         let step = Step {
@@ -1234,7 +1233,7 @@ mod tests {
             actor: &clerk,
             input: input.as_object().unwrap(),
         };
-        let rejected = act(&mut conn, &bp, case.id, &step, "t2", today()).unwrap();
+        let rejected = act(&mut conn, &bp, case.id, &step, &Outcome::default(), &at("t2")).unwrap();
         assert_eq!(rejected.state, "rejected");
         assert_eq!(
             rejected.history[1].detail["reason"],
@@ -1262,7 +1261,7 @@ mod tests {
                 .unwrap()
                 .clone(),
         };
-        let (case, _) = submit(&mut conn, &bp, &answers, "t", today()).unwrap();
+        let (case, _) = submit(&mut conn, &bp, &answers, None, &Outcome::default(), "ar", &at("t")).unwrap();
         let names: Vec<&str> = case.values[&group]
             .as_array()
             .unwrap()

@@ -329,15 +329,18 @@ mod tests {
 
     #[test]
     fn tariffs_add_up_band_by_band() {
-        let fee: Fee = serde_json::from_value(json!({
-            "id": "water", "label": {"en": "Water"}, "due": "due", "paid": "pay",
-            "tariff": {"quantity": "m3", "fixed": 1000, "bands": [
-                {"from": 0, "to": 10, "price": 100}, {"from": 10, "price": 250}]}
-        }))
-        .unwrap();
+        let bp = blueprint("water-fees");
+        let fee = &bp.fees[0];
         let today = Date::parse("2026-11-26").unwrap();
-        let row = Row::from([("m3".into(), Value::Number(14.0))]);
-        assert_eq!(fee_amount(&fee, &row, today), Ok(1000 + 1000 + 1000));
+        let amount = |m3: f64| {
+            let row = Row::from([("consumption_m3".into(), Value::Number(m3))]);
+            fee_amount(fee, &row, today)
+        };
+        // 2000 fixed; 100 a cubic metre up to 20, 200 up to 40, 400 up to 60, then 800.
+        assert_eq!(amount(0.0), Ok(2000));
+        assert_eq!(amount(14.0), Ok(2000 + 1400));
+        assert_eq!(amount(45.0), Ok(2000 + 2000 + 4000 + 2000));
+        assert_eq!(amount(70.0), Ok(2000 + 2000 + 4000 + 8000 + 8000));
     }
 
     #[test]

@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS qw_documents (
     case_id INTEGER NOT NULL,
     document TEXT NOT NULL,
     number TEXT NOT NULL UNIQUE,
-    code_hash TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL UNIQUE,
     issued_at TEXT NOT NULL,
     valid_until TEXT,
     content TEXT NOT NULL,
