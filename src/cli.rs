@@ -25,6 +25,11 @@ pub enum Command {
     New(NewArgs),
     /// Start the workshop sandbox: mock agencies, service registry and information mediator.
     Sandbox(SandboxArgs),
+    /// Serve a blueprint as a running e-service: REST API, store, workflow, integrations.
+    Serve(ServeArgs),
+    /// Manage the back-office accounts of a service.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Check the integrity of the sandbox's records.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -55,6 +60,61 @@ pub struct SandboxArgs {
     /// (slower: every commit waits for the disk).
     #[arg(long, value_enum, default_value_t = DurabilityArg::Process)]
     pub durability: DurabilityArg,
+}
+
+/// Arguments of `quickwin serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The blueprint to serve.
+    #[arg(value_name = "BLUEPRINT")]
+    pub blueprint: PathBuf,
+    /// The port to listen on; `0` picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on; `0.0.0.0` lets other machines of the workshop in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The folder of the service's store (and of the sandbox it starts); by default
+    /// `.quickwin/<service id>`.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Call other agencies through this running sandbox (e.g. `http://127.0.0.1:8080`)
+    /// instead of starting one in this process.
+    #[arg(long, value_name = "URL")]
+    pub mediator: Option<String>,
+    /// The port of the sandbox started in this process (without `--mediator`); `0` picks
+    /// a free one.
+    #[arg(long, default_value_t = 8001)]
+    pub sandbox_port: u16,
+    /// Create one demo account per back-office role and print the credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// Apply a blueprint change even when it loses stored data (a removed field holding
+    /// values, a removed state that cases are in).
+    #[arg(long)]
+    pub force: bool,
+    /// Do not watch the blueprint file for changes.
+    #[arg(long)]
+    pub no_watch: bool,
+}
+
+/// `quickwin user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a back-office account; the password is read from standard input.
+    Add {
+        /// The account's name, e.g. `sara.clerk`.
+        name: String,
+        /// A back-office role of the blueprint; repeat for several.
+        #[arg(long = "role", required = true, value_name = "ROLE")]
+        roles: Vec<String>,
+        /// The blueprint of the service.
+        #[arg(long, value_name = "BLUEPRINT")]
+        blueprint: PathBuf,
+        /// The service's data folder (as given to `serve --data`).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
 }
 
 /// How durable the message log is.

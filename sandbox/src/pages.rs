@@ -162,6 +162,23 @@ pub async fn register_service(
         backend: Backend::Url(backend),
     };
     let summary = service.summary();
+    let clients: Vec<String> = body
+        .get("clients")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    {
+        // The provider grants its own service to the clients it names.
+        let mut access = app.access.write().unwrap_or_else(|e| e.into_inner());
+        for c in &clients {
+            access.grant(&id, c);
+        }
+    }
     app.registry.register(service);
     Ok((StatusCode::CREATED, Json(summary)))
 }

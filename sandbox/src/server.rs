@@ -218,6 +218,58 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
     })
 }
 
+/// Register a service that the engine serves at `base` (e.g. `http://127.0.0.1:8000`),
+/// with each operation it provides as a service of its own subsystem, and grant the
+/// access rights its blueprint implies: the calls it makes (and payments and
+/// notifications) to its subsystem, and its operations to their listed clients.
+pub fn host(
+    state: &AppState,
+    bp: &quickwin_engine::Blueprint,
+    base: &str,
+    openapi: serde_json::Value,
+) {
+    let base = base.trim_end_matches('/');
+    let client: String = bp.interop.split('/').take(4).collect::<Vec<_>>().join("/");
+    let entry =
+        |id: String, title_en: String, title_ar: String, backend: String, openapi| Service {
+            member: bp.agency.member.value.clone(),
+            agency_en: bp.agency.name.get("en").to_string(),
+            agency_ar: bp.agency.name.get("ar").to_string(),
+            id,
+            title_en,
+            title_ar,
+            openapi,
+            direct: Some(backend.clone()),
+            backend: Backend::Url(backend),
+        };
+    state.registry.register(entry(
+        bp.interop.value.clone(),
+        bp.title.get("en").to_string(),
+        bp.title.get("ar").to_string(),
+        base.to_string(),
+        openapi,
+    ));
+    let mut access = state.access.write().unwrap_or_else(|e| e.into_inner());
+    for op in &bp.provides {
+        let id = format!("{client}/{}", op.id.as_str());
+        state.registry.register(entry(
+            id.clone(),
+            op.label.get("en").to_string(),
+            op.label.get("ar").to_string(),
+            format!("{base}/api/provides/{}", op.id.as_str()),
+            serde_json::Value::Null,
+        ));
+        for c in &op.clients {
+            access.grant(&id, c.as_str());
+        }
+    }
+    for i in &bp.integrations {
+        access.grant(i.service.as_str(), &client);
+    }
+    access.grant("IQ/GOV/CBI/payments/payments", &client);
+    access.grant("IQ/GOV/MOC/notify/messages", &client);
+}
+
 /// The sandbox's HTTP application.
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()

@@ -5,6 +5,8 @@ mod check;
 mod new;
 mod sandbox;
 mod schema;
+mod serve;
+mod user;
 
 use std::process::ExitCode;
 
@@ -21,5 +23,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Sandbox(args) => sandbox::run(&args),
         Command::Audit(command) => audit::run(&command),
+        Command::Serve(args) => serve::run(&args),
+        Command::User(command) => user::run(&command),
     }
 }

@@ -141,6 +141,25 @@ pub fn add_user(
     Ok(())
 }
 
+/// Give an existing account a new password and these roles, or create it: for the
+/// demo accounts `serve --demo` prints at every start.
+pub fn put_user(
+    conn: &Connection,
+    bp: &Blueprint,
+    name: &str,
+    roles: &[String],
+    password: &str,
+    now: &str,
+) -> Result<(), AccountError> {
+    prepare(conn)?;
+    conn.execute(
+        "DELETE FROM qw_sessions WHERE user_id IN (SELECT id FROM qw_users WHERE name = ?1)",
+        [name],
+    )?;
+    conn.execute("DELETE FROM qw_users WHERE name = ?1", [name])?;
+    add_user(conn, bp, name, roles, password, now)
+}
+
 /// Check a name and password and open a session lasting `ttl_secs` from `now_secs`;
 /// returns the bearer token (shown once, stored only hashed).
 pub fn sign_in(

@@ -454,11 +454,23 @@ fn public_view(conn: &Connection, bp: &Blueprint, case: &Case) -> Result<Value, 
         .and_then(|s| s.description.as_ref())
         .map_or(Value::Null, |d| localized(bp, d));
     let citizen = std::collections::BTreeSet::from([cases::citizen_role(bp).to_string()]);
+    // What the office keeps for itself (internal fields) is not shown to the applicant.
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let answers: Map<String, Value> = case
+        .values
+        .iter()
+        .filter(|(k, _)| {
+            !fields
+                .iter()
+                .any(|f| f.id.as_str() == k.as_str() && f.internal)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut view = json!({
         "tracking": case.tracking, "state": case.state, "status": status(bp, &case.state),
         "next": description, "submitted_at": case.submitted_at, "updated_at": case.updated_at,
         "decision_due": due_date(bp, &case.submitted_at),
-        "answers": case.values, "history": history, "actions": open_actions(bp, &case.state, &citizen),
+        "answers": answers, "history": history, "actions": open_actions(bp, &case.state, &citizen),
     });
     if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, case.id, false)?) {
         v.extend(x);
@@ -1451,8 +1463,21 @@ mod tests {
                 .contains("رقم هاتف محمول"),
             "the blueprint's first language is Arabic: {body}"
         );
-        let (_, english) = call(&s, "POST", "/api/applications", &[("Accept-Language", "en-GB,en;q=0.9")], Some(bad.clone())).await;
-        assert!(english["problems"][0]["message"].as_str().unwrap().contains("mobile number"), "{english}");
+        let (_, english) = call(
+            &s,
+            "POST",
+            "/api/applications",
+            &[("Accept-Language", "en-GB,en;q=0.9")],
+            Some(bad.clone()),
+        )
+        .await;
+        assert!(
+            english["problems"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("mobile number"),
+            "{english}"
+        );
         let (status, _) = call(&s, "POST", "/api/applications", &[], Some(json!([1, 2]))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let stored: i64 = s

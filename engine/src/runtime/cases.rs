@@ -1131,7 +1131,15 @@ mod tests {
     #[test]
     fn submit_then_read_back_only_with_the_right_code() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, code) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("2026-11-26T10:00:00Z"))
+        let (case, code) = submit(
+            &mut conn,
+            &bp,
+            &birth_answers(&bp),
+            None,
+            &Outcome::default(),
+            "ar",
+            &at("2026-11-26T10:00:00Z"),
+        )
         .unwrap();
         assert_eq!(case.tracking, "BC-2026-000001");
         assert_eq!(case.state, "submitted");
@@ -1153,14 +1161,32 @@ mod tests {
             .query_row("SELECT access_code_hash FROM cases", [], |r| r.get(0))
             .unwrap();
         assert!(!stored.contains(&code));
-        let (second, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t")).unwrap();
+        let (second, _) = submit(
+            &mut conn,
+            &bp,
+            &birth_answers(&bp),
+            None,
+            &Outcome::default(),
+            "ar",
+            &at("t"),
+        )
+        .unwrap();
         assert_eq!(second.tracking, "BC-2026-000002");
     }
 
     #[test]
     fn the_workflow_checks_state_role_inputs_and_four_eyes() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t1")).unwrap();
+        let (case, _) = submit(
+            &mut conn,
+            &bp,
+            &birth_answers(&bp),
+            None,
+            &Outcome::default(),
+            "ar",
+            &at("t1"),
+        )
+        .unwrap();
         let none = Map::new();
         let clerk = staff("clerk-1", "clerk");
         let registrar = staff("registrar-1", "registrar");
@@ -1225,7 +1251,16 @@ mod tests {
     #[test]
     fn a_rejection_keeps_its_reason() {
         let (bp, mut conn) = setup("birth-certificate");
-        let (case, _) = submit(&mut conn, &bp, &birth_answers(&bp), None, &Outcome::default(), "ar", &at("t1")).unwrap();
+        let (case, _) = submit(
+            &mut conn,
+            &bp,
+            &birth_answers(&bp),
+            None,
+            &Outcome::default(),
+            "ar",
+            &at("t1"),
+        )
+        .unwrap();
         let input = json!({"reason": "The notification number belongs to another child."});
         let clerk = staff("clerk-1", "clerk");
         let step = Step {
@@ -1233,7 +1268,15 @@ mod tests {
             actor: &clerk,
             input: input.as_object().unwrap(),
         };
-        let rejected = act(&mut conn, &bp, case.id, &step, &Outcome::default(), &at("t2")).unwrap();
+        let rejected = act(
+            &mut conn,
+            &bp,
+            case.id,
+            &step,
+            &Outcome::default(),
+            &at("t2"),
+        )
+        .unwrap();
         assert_eq!(rejected.state, "rejected");
         assert_eq!(
             rejected.history[1].detail["reason"],
@@ -1261,7 +1304,16 @@ mod tests {
                 .unwrap()
                 .clone(),
         };
-        let (case, _) = submit(&mut conn, &bp, &answers, None, &Outcome::default(), "ar", &at("t")).unwrap();
+        let (case, _) = submit(
+            &mut conn,
+            &bp,
+            &answers,
+            None,
+            &Outcome::default(),
+            "ar",
+            &at("t"),
+        )
+        .unwrap();
         let names: Vec<&str> = case.values[&group]
             .as_array()
             .unwrap()

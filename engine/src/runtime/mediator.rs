@@ -90,6 +90,44 @@ impl Mediator {
         &self.client
     }
 
+    /// Register a service in the sandbox's registry (`POST /registry/services`).
+    pub async fn register(&self, entry: &Json) -> Result<Json, CallError> {
+        let uri = format!("{}/registry/services", self.base);
+        let unreachable = |reason: String| CallError::Unreachable {
+            base: self.base.clone(),
+            reason,
+        };
+        let request = hyper::Request::builder()
+            .method("POST")
+            .uri(&uri)
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(entry.to_string())))
+            .map_err(|e| unreachable(e.to_string()))?;
+        let response = match tokio::time::timeout(CALL_TIMEOUT, self.http.request(request)).await {
+            Err(_) => return Err(unreachable("no answer in time".into())),
+            Ok(Err(e)) => return Err(unreachable(e.to_string())),
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| unreachable(e.to_string()))?
+            .to_bytes();
+        let body: Json = serde_json::from_slice(&bytes).unwrap_or(Json::Null);
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            Err(CallError::Refused {
+                service: "the registry".into(),
+                status,
+                message: body["message"].as_str().unwrap_or("no message").to_string(),
+                body,
+            })
+        }
+    }
+
     /// Call `service` at `path` (beginning with `/`) about the case `issue`.
     pub async fn call(
         &self,

@@ -14,5 +14,6 @@ pub mod mediator;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox;
+pub mod service;
 pub mod steps;
 pub mod store;

@@ -1,0 +1,298 @@
+//! `quickwin serve`: check a blueprint, migrate its store, and serve it — with the
+//! sandbox's registry, mediator and mock agencies in the same process unless
+//! `--mediator` names a running sandbox — reloading the blueprint when its file changes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quickwin_engine::Blueprint;
+use quickwin_engine::runtime::accounts;
+use quickwin_engine::runtime::clock::Now;
+use quickwin_engine::runtime::service::{Service, ServiceError};
+use quickwin_engine::runtime::store::{Applied, StoreError};
+use quickwin_engine::runtime::{mediator::Mediator, openapi};
+use quickwin_engine::{Checked, Severity};
+use quickwin_sandbox::messagelog::Durability;
+use quickwin_sandbox::{Config, catalogue};
+use serde_json::json;
+
+use super::EXIT_USAGE;
+use crate::cli::ServeArgs;
+use crate::report;
+
+/// The store of a service: `DIR/service.db`, DIR being `--data` or `.quickwin/<id>`.
+pub fn store_path(bp: &Blueprint, data: Option<&Path>) -> PathBuf {
+    data_dir(bp, data).join("service.db")
+}
+
+fn data_dir(bp: &Blueprint, data: Option<&Path>) -> PathBuf {
+    data.map_or_else(
+        || PathBuf::from(".quickwin").join(bp.id.as_str()),
+        Path::to_path_buf,
+    )
+}
+
+fn print_diagnostics(checked: &Checked) {
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", report::human(checked));
+    }
+}
+
+fn print_migration(applied: &Applied) {
+    if let Some(id) = applied.migration {
+        println!("  store migrated (migration {id}):");
+        for change in &applied.plan.changes {
+            println!("    {change}");
+        }
+    }
+}
+
+fn explain(e: &ServiceError) -> ExitCode {
+    match e {
+        ServiceError::Invalid(checked) => {
+            print_diagnostics(checked);
+            let errors = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprintln!("error: the blueprint has {errors} error(s); the service did not start");
+            ExitCode::from(1)
+        }
+        ServiceError::Store {
+            path,
+            source: StoreError::WouldLoseData { losses },
+        } => {
+            eprintln!("error: the blueprint change would lose data in `{path}`:");
+            for loss in losses {
+                eprintln!("  {loss}");
+            }
+            eprintln!("  restore the blueprint, or add --force to apply the change and lose them");
+            ExitCode::from(1)
+        }
+        other => {
+            eprintln!("error: {other}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// A password for a demo account: 16 letters and digits.
+fn demo_password() -> String {
+    format!(
+        "demo-{}",
+        quickwin_engine::runtime::cases::random_token(12).to_lowercase()
+    )
+}
+
+/// Run `quickwin serve`.
+pub fn run(args: &ServeArgs) -> ExitCode {
+    let started = Instant::now();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    runtime.block_on(serve(args, started))
+}
+
+async fn bind(host: &str, port: u16, flag: &str) -> Result<tokio::net::TcpListener, ExitCode> {
+    let address = format!("{host}:{port}");
+    tokio::net::TcpListener::bind(&address).await.map_err(|e| {
+        eprintln!("error: cannot listen on {address}: {e}; choose another port with {flag}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
+    let (bp, _) = match quickwin_engine::runtime::service::load(&args.blueprint) {
+        Ok(found) => found,
+        Err(e) => return explain(&e),
+    };
+    let dir = data_dir(&bp, args.data.as_deref());
+    let listener = match bind(&args.host, args.port, "--port").await {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let local = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
+    let base = format!("http://{}:{local}", loopback(&args.host));
+    let sandbox_listener = if args.mediator.is_none() {
+        match bind("127.0.0.1", args.sandbox_port, "--sandbox-port").await {
+            Ok(l) => Some(l),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let mediator = match (&args.mediator, &sandbox_listener) {
+        (Some(url), _) => url.trim_end_matches('/').to_string(),
+        (None, Some(l)) => format!(
+            "http://127.0.0.1:{}",
+            l.local_addr()
+                .map(|a| a.port())
+                .unwrap_or(args.sandbox_port)
+        ),
+        (None, None) => String::new(),
+    };
+    let (service, applied, checked) = match Service::open(
+        &args.blueprint,
+        &dir.join("service.db"),
+        args.force,
+        Some(&mediator),
+    ) {
+        Ok(s) => s,
+        Err(e) => return explain(&e),
+    };
+    print_diagnostics(&checked);
+    let service = Arc::new(service);
+    let doc = openapi::document(&bp);
+    // The sandbox: in this process, or the one named by --mediator.
+    let sandbox_note = if let Some(sandbox_listener) = sandbox_listener {
+        let config = Config {
+            data_dir: dir.join("sandbox"),
+            seed: 1,
+            reset: false,
+            upstream_timeout: Duration::from_secs(10),
+            durability: Durability::Process,
+        };
+        let opened = match quickwin_sandbox::open(config, catalogue::CATALOGUE) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: the sandbox could not start: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        quickwin_sandbox::server::host(&opened.state, &bp, &base, doc.clone());
+        let app = quickwin_sandbox::app(opened.state);
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(sandbox_listener, app).await {
+                eprintln!("error: the sandbox stopped: {e}");
+            }
+        });
+        format!("sandbox (mock agencies, registry, mediator) in this process at {mediator}")
+    } else {
+        let m = Mediator::new(&mediator, bp.interop.as_str());
+        let client = quickwin_engine::runtime::mediator::subsystem(bp.interop.as_str());
+        let mut entries = vec![json!({
+            "id": bp.interop.as_str(), "backend": base,
+            "title": {"en": bp.title.get("en"), "ar": bp.title.get("ar")},
+            "agency": {"name": {"en": bp.agency.name.get("en"), "ar": bp.agency.name.get("ar")}},
+            "openapi": doc,
+        })];
+        for op in &bp.provides {
+            entries.push(json!({
+                "id": format!("{client}/{}", op.id.as_str()), "backend": format!("{base}/api/provides/{}", op.id.as_str()),
+                "title": {"en": op.label.get("en"), "ar": op.label.get("ar")},
+                "agency": {"name": {"en": bp.agency.name.get("en"), "ar": bp.agency.name.get("ar")}},
+                "clients": op.clients.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            }));
+        }
+        let mut failed = None;
+        for entry in &entries {
+            if let Err(e) = m.register(entry).await {
+                failed = Some(e);
+                break;
+            }
+        }
+        match failed {
+            None => format!("registered with the sandbox at {mediator}"),
+            Some(e) => format!(
+                "warning: could not register with the sandbox at {mediator}: {e}; calls to other agencies will fail until it runs"
+            ),
+        }
+    };
+    let title = bp.title.get(bp.default_language());
+    println!(
+        "quickwin serve: {title} (`{}` {}) listening on {base} (ready in {} ms)",
+        bp.id.as_str(),
+        bp.version.value,
+        started.elapsed().as_millis()
+    );
+    print_migration(&applied);
+    println!(
+        "  store                {}",
+        dir.join("service.db").display()
+    );
+    println!("  {sandbox_note}");
+    if args.mediator.is_none() {
+        println!("  message log          {mediator}/mediator/messages");
+        println!("  SMS and e-mail       {mediator}/notify/inbox");
+    }
+    println!();
+    for (what, path) in [
+        ("health", "/health"),
+        ("OpenAPI document", "/openapi.json"),
+        ("submit an application", "/api/applications"),
+        ("back office (sign in)", "/api/session"),
+        ("metrics", "/metrics"),
+    ] {
+        println!("  {what:<24} {base}{path}");
+    }
+    if args.demo {
+        println!();
+        println!("  demo accounts (for workshops; new passwords at every start):");
+        let conn = service.state.conn.clone();
+        let now = Now::read().stamp;
+        for role in bp
+            .roles
+            .iter()
+            .filter(|r| r.kind.value == quickwin_engine::model::RoleKind::Staff)
+        {
+            let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
+            let password = demo_password();
+            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            match accounts::put_user(&conn, &bp, &name, &[role.id.value.clone()], &password, &now) {
+                Ok(()) => println!(
+                    "    {:<16} name `{name}`  password `{password}`",
+                    role.id.as_str()
+                ),
+                Err(e) => eprintln!("    could not create `{name}`: {e}"),
+            }
+        }
+    }
+    println!();
+    service.spawn_worker();
+    if !args.no_watch {
+        let file = args.blueprint.display().to_string();
+        service.clone().watch(move |result| match result {
+            Ok((applied, checked)) => {
+                print_diagnostics(&checked);
+                println!("reloaded `{file}`");
+                print_migration(&applied);
+            }
+            Err(e) => {
+                explain(&e);
+                eprintln!("kept the running version of `{file}`");
+            }
+        });
+    }
+    let app = service.router();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// The address to reach a service listening on `host` from this machine.
+fn loopback(host: &str) -> &str {
+    match host {
+        "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
+        other => other,
+    }
+}
