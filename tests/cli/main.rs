@@ -8,5 +8,6 @@ mod mutations;
 mod new;
 mod sandbox;
 mod schema;
+mod serve;
 mod support;
 mod typos;

@@ -383,7 +383,8 @@ fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Val
             Ok(json!({"resource": r.get::<_, String>(0)?, "start": r.get::<_, String>(1)?, "status": r.get::<_, String>(2)?}))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut out = json!({"documents": documents, "fees": fees, "appointments": bookings});
+    let notifications = super::outbox::notifications(conn, bp, id)?;
+    let mut out = json!({"documents": documents, "fees": fees, "appointments": bookings, "notifications": notifications});
     if staff {
         let calls: Vec<Value> = conn
             .prepare("SELECT integration, action, at, outcome, detail FROM qw_calls WHERE case_id = ?1 ORDER BY id")?
@@ -442,8 +443,13 @@ fn public_view(conn: &Connection, bp: &Blueprint, case: &Case) -> Result<Value, 
         .history
         .iter()
         .map(|e| {
-            let reason = e.detail.get("reason").cloned().unwrap_or(Value::Null);
-            json!({"at": e.at, "action": e.action, "state": e.to_state, "status": status(bp, &e.to_state), "reason": reason})
+            // What the office wrote with a decision or a send-back is for the applicant;
+            // the notes of the steps in between stay in the office.
+            let told = bp.workflow.states.iter().any(|s| {
+                s.id.as_str() == e.to_state && (s.is_final || s.correction)
+            }) && e.action != "submit";
+            let detail = if told { e.detail.clone() } else { json!({}) };
+            json!({"at": e.at, "action": e.action, "state": e.to_state, "status": status(bp, &e.to_state), "detail": detail})
         })
         .collect();
     let description = bp

@@ -656,6 +656,30 @@ pub fn record_payment(
     Ok(receipt)
 }
 
+/// Keep the answer of a call that was retried later: the fields it fills, the call on
+/// the case's record, and the automatic steps its values now allow — in one transaction.
+pub fn apply_late_call(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    id: i64,
+    call: &Call,
+    values: &Map<String, Json>,
+    now: &Now,
+) -> Result<Case, CaseError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    set_fields(&tx, fields, id, values)?;
+    tx.execute(
+        "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, 'retry', ?3, ?4, ?5)",
+        params![id, call.integration, now.stamp, call.outcome, call.detail.to_string()],
+    )?;
+    let case = load(&tx, bp, id)?;
+    automatic_steps(&tx, bp, id, &case.state, now)?;
+    let case = load(&tx, bp, id)?;
+    tx.commit()?;
+    Ok(case)
+}
+
 /// Take the automatic action `action` on a case if its state allows it, in one
 /// transaction with its effects and the automatic steps that follow; `Ok(None)` when
 /// the case is not in a state the action starts from.

@@ -156,24 +156,19 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
                 steps::call_one(i, state.mediator.as_ref(), &case.tracking, &row, now.today).await;
             let answer = result?;
             let kept = effects::outputs(i, &answer);
-            let (name, stamp) = (i.id.value.clone(), now.stamp.clone());
-            let detail = json!({"request": asked, "kept": kept});
+            let call = cases::Call {
+                integration: i.id.value.clone(),
+                outcome: "ok".into(),
+                detail: json!({"request": asked, "kept": kept}),
+            };
             let saved = store(state, move |conn, bp| {
-                let tx = conn.transaction()?;
-                let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-                for (k, v) in &kept {
-                    if fields.iter().any(|f| f.id.as_str() == k.as_str()) {
-                        tx.execute(
-                            &format!("UPDATE cases SET {} = ?1 WHERE id = ?2", cases::quote(k)),
-                            params![v.as_str().map_or_else(|| v.to_string(), str::to_string), id],
-                        )?;
-                    }
-                }
-                tx.execute(
-                    "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, 'retry', ?3, 'ok', ?4)",
-                    params![id, name, stamp, detail.to_string()],
-                )?;
-                tx.commit()
+                let now = Now::read();
+                cases::apply_late_call(conn, bp, id, &call, &kept, &now)
+                    .map(|_| ())
+                    .map_err(|e| match e {
+                        cases::CaseError::Store(e) => e,
+                        _ => rusqlite::Error::InvalidQuery,
+                    })
             })
             .await;
             saved.ok_or("the answer could not be saved")?;

@@ -1,0 +1,594 @@
+//! `quickwin serve` as a workshop runs it: each catalogue blueprint served with the
+//! sandbox in the same process, driven through its HTTP API — the happy path, a
+//! rejection or send-back, a forbidden action, bad input — with the calls to other
+//! agencies checked in the mediator's message log; appointment capacity under
+//! concurrent bookings; and a kill -9 during a stream of submissions.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{free_port, http, scratch};
+
+/// A running `quickwin serve`.
+struct Served {
+    child: Child,
+    port: u16,
+    sandbox: u16,
+    /// Demo account passwords by account name.
+    passwords: BTreeMap<String, String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serve `blueprint` (relative to the repository root) with its data in `data`.
+fn serve(blueprint: &str, data: &Path) -> Served {
+    let (port, sandbox) = (free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args([
+            "serve",
+            blueprint,
+            "--port",
+            &port.to_string(),
+            "--sandbox-port",
+            &sandbox.to_string(),
+            "--data",
+            data.to_str().unwrap(),
+            "--demo",
+            "--no-watch",
+        ])
+        .current_dir(crate::support::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("quickwin serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut passwords = BTreeMap::new();
+    let mut banner = String::new();
+    let mut in_demo = false;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("demo accounts") {
+            in_demo = true;
+        } else if in_demo && line.trim().is_empty() {
+            break;
+        } else if in_demo {
+            let quoted: Vec<&str> = line.split('`').collect();
+            if quoted.len() >= 4 {
+                passwords.insert(quoted[1].to_string(), quoted[3].to_string());
+            }
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    assert!(banner.contains("listening on"), "no banner: {banner}");
+    assert!(!passwords.is_empty(), "no demo accounts: {banner}");
+    Served {
+        child,
+        port,
+        sandbox,
+        passwords,
+    }
+}
+
+impl Served {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> (u16, Value) {
+        let text = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        let (status, body) = http(self.port, method, path, headers, &text);
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+
+    /// A bearer header for the demo account of `role`.
+    fn staff(&self, role: &str) -> String {
+        let name = format!("demo.{}", role.replace('_', "-"));
+        let password = &self.passwords[&name];
+        let (status, body) = self.call(
+            "POST",
+            "/api/session",
+            &[],
+            &json!({"name": name, "password": password}),
+        );
+        assert_eq!(status, 201, "{body}");
+        format!("Bearer {}", body["token"].as_str().unwrap())
+    }
+
+    /// A mock agency's own route on the sandbox (no mediator).
+    fn agency(&self, path: &str) -> Value {
+        let (status, body) = http(self.sandbox, "GET", path, &[], "");
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// The message log's entries about one case.
+    fn logged(&self, tracking: &str) -> Vec<Value> {
+        let (status, body) = http(
+            self.sandbox,
+            "GET",
+            &format!("/mediator/messages.json?issue={tracking}"),
+            &[],
+            "",
+        );
+        assert_eq!(status, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn submit(&self, answers: &Value) -> (String, String) {
+        let (status, body) = self.call("POST", "/api/applications", &[], answers);
+        assert_eq!(status, 201, "{body}");
+        (
+            body["tracking"].as_str().unwrap().to_string(),
+            body["access_code"].as_str().unwrap().to_string(),
+        )
+    }
+
+    fn act(&self, who: &str, tracking: &str, action: &str, input: &Value) -> (u16, Value) {
+        self.call(
+            "POST",
+            &format!("/api/cases/{tracking}/actions/{action}"),
+            &[("Authorization", who)],
+            input,
+        )
+    }
+
+    fn state(&self, who: &str, tracking: &str) -> Value {
+        let (status, body) = self.call(
+            "GET",
+            &format!("/api/cases/{tracking}"),
+            &[("Authorization", who)],
+            &Value::Null,
+        );
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Wait until the case's outbox work (notifications, retried calls) is done.
+    fn settle(&self, who: &str, tracking: &str, until: impl Fn(&Value) -> bool) -> Value {
+        let started = Instant::now();
+        loop {
+            let case = self.state(who, tracking);
+            if until(&case) {
+                return case;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the case never settled: {case}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn upload(&self) -> String {
+        let pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+        let (status, body) = http(
+            self.port,
+            "POST",
+            "/api/attachments?name=scan.pdf",
+            &[("Content-Type", "application/pdf")],
+            pdf,
+        );
+        assert_eq!(status, 201, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    }
+}
+
+fn services(log: &[Value]) -> Vec<String> {
+    log.iter()
+        .map(|e| e["service"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The sandbox's people, for answers the agencies will recognise.
+fn persons(s: &Served, page: u32) -> Vec<Value> {
+    s.agency(&format!(
+        "/mock/MOI/civil-registry/persons/persons?page_size=100&page={page}"
+    ))["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn adult(p: &Value) -> bool {
+    p["date_of_birth"]
+        .as_str()
+        .is_some_and(|d| d < "2000-01-01")
+}
+
+#[test]
+fn social_welfare_end_to_end() {
+    let data = scratch("serve-social-welfare");
+    let s = serve("blueprints/social-welfare.yaml", &data);
+    let head = persons(&s, 1)
+        .into_iter()
+        .find(adult)
+        .expect("an adult in the registry");
+    let id = head["national_id"].as_str().unwrap();
+    let household = s.agency(&format!(
+        "/mock/MOI/civil-registry/households/households/{id}"
+    ));
+    assert!(
+        household["household"]["family_number"].is_string(),
+        "{household}"
+    );
+    let answers = json!({
+        "applicant_full_name": head["full_name"], "applicant_national_id": id,
+        "applicant_date_of_birth": head["date_of_birth"], "applicant_sex": head["sex"],
+        "marital_status": "married", "phone": "07701234567", "governorate": head["governorate"],
+        "district": "الكرخ", "home_address": "حي الجامعة، محلة 615، زقاق 12، دار 4", "housing": "owned",
+        "employment": "unemployed", "applicant_monthly_income": 0, "applicant_has_disability": false,
+        "household": [{"full_name": "جواد زين العابدين صادق السامرائي", "national_id": "100029455372", "relationship": "son",
+            "sex": "male", "date_of_birth": "2023-09-23", "monthly_income": 0, "has_disability": false}],
+        "declaration": true
+    });
+    // Bad input: every problem named, in the language asked for, and nothing stored.
+    let mut bad = answers.clone();
+    bad["phone"] = json!("12");
+    bad["applicant_monthly_income"] = json!("a lot");
+    bad.as_object_mut().unwrap().remove("declaration");
+    let (status, body) = s.call(
+        "POST",
+        "/api/applications",
+        &[("Accept-Language", "en")],
+        &bad,
+    );
+    assert_eq!(status, 422, "{body}");
+    let mut named: Vec<&str> = body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["applicant_monthly_income", "declaration", "phone"],
+        "{body}"
+    );
+    let (_, arabic) = s.call(
+        "POST",
+        "/api/applications",
+        &[("Accept-Language", "ar")],
+        &bad,
+    );
+    assert!(
+        arabic["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{600}'..='\u{6ff}').contains(&c)),
+        "{arabic}"
+    );
+    let (status, body) = s.call("POST", "/api/applications", &[], &json!("not an object"));
+    assert_eq!(status, 422, "{body}");
+    // The happy path: submitted, the household found in the civil registry through the
+    // mediator with the case number, accepted, visited, approved.
+    let (tracking, code) = s.submit(&answers);
+    let intake = s.staff("intake_clerk");
+    let researcher = s.staff("social_researcher");
+    let committee = s.staff("committee");
+    let case = s.state(&intake, &tracking);
+    assert_eq!(
+        case["values"]["registry_family_number"],
+        household["household"]["family_number"]
+    );
+    let log = s.logged(&tracking);
+    assert!(
+        services(&log).contains(&"IQ/GOV/MOI/civil-registry/households".to_string()),
+        "{log:?}"
+    );
+    assert!(log.iter().all(|e| e["client"] == "IQ/GOV/MOLSA/welfare"));
+    // A forbidden action, and an action not allowed in this state.
+    assert_eq!(s.act(&researcher, &tracking, "accept", &Value::Null).0, 403);
+    assert_eq!(s.act(&committee, &tracking, "approve", &Value::Null).0, 409);
+    assert_eq!(s.act(&intake, &tracking, "accept", &Value::Null).0, 200);
+    let (status, body) = s.act(
+        &researcher,
+        &tracking,
+        "record_visit",
+        &json!({"visit_date": "2026-01-01"}),
+    );
+    assert_eq!(status, 422, "{body}");
+    let visit = json!({"visit_date": body_date(&s), "members_present": 2, "housing_condition": "poor",
+        "income_confirmed": "confirmed", "recommendation": "include", "report": "Visited the home on the date given; two members were present; the roof leaks and the rooms are damp."});
+    let (status, body) = s.act(&researcher, &tracking, "record_visit", &visit);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = s.act(
+        &committee,
+        &tracking,
+        "approve",
+        &json!({"decision_number": "LC-2026-117", "monthly_allowance": 175000}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let done = s.settle(&committee, &tracking, |c| {
+        c["calls_pending"] == 0 && c["values"]["beneficiary_number"].is_string()
+    });
+    assert_eq!(done["state"], "approved");
+    // The applicant tracks it with the code; a wrong code looks like an unknown number.
+    let (status, public) = s.call(
+        "GET",
+        &format!("/api/applications/{tracking}"),
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    assert_eq!((status, public["state"].as_str()), (200, Some("approved")));
+    let wrong = s.call(
+        "GET",
+        &format!("/api/applications/{tracking}"),
+        &[("X-Access-Code", "WRONGWRONG")],
+        &Value::Null,
+    );
+    let unknown = s.call(
+        "GET",
+        "/api/applications/SW-190001-000001",
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    assert_eq!(wrong, unknown);
+    assert_eq!(wrong.0, 404);
+    // Other agencies ask for the status through the mediator (an allowed client only).
+    let op = format!("/r1/IQ/GOV/MOLSA/welfare/welfare-status/{id}");
+    let (status, body) = http(
+        s.sandbox,
+        "GET",
+        &op,
+        &[("X-Road-Client", "IQ/GOV/MOE/schools")],
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"approved\""), "{body}");
+    let (status, _) = http(
+        s.sandbox,
+        "GET",
+        &op,
+        &[("X-Road-Client", "IQ/GOV/MOJ/real-estate-registry")],
+        "",
+    );
+    assert_eq!(status, 403);
+    // A second application is rejected with a reason, and the reason reaches the applicant.
+    let (second, code2) = s.submit(&answers);
+    let (status, body) = s.act(&intake, &second, "reject", &json!({}));
+    assert_eq!(status, 422, "{body}");
+    let reasons = json!({"rejection_reason": "already_supported", "details": "The household already receives support under another file."});
+    let (status, body) = s.act(&intake, &second, "reject", &reasons);
+    assert_eq!(status, 200, "{body}");
+    let (_, public) = s.call(
+        "GET",
+        &format!("/api/applications/{second}"),
+        &[("X-Access-Code", &code2)],
+        &Value::Null,
+    );
+    assert_eq!(public["state"], "rejected");
+    assert!(public.to_string().contains("another file"));
+    let sms = s.settle(&intake, &second, |c| {
+        c["notifications"]
+            .as_array()
+            .is_some_and(|n| n.iter().all(|x| x["sent_at"].is_string()))
+    });
+    assert!(!sms["notifications"].as_array().unwrap().is_empty());
+    let (status, metrics) = http(s.port, "GET", "/metrics", &[], "");
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("quickwin_cases{service=\"social-welfare\",state=\"approved\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("quickwin_requests_total{"), "{metrics}");
+}
+
+/// Today's date on Iraq's clock, as the service sees it.
+fn body_date(_: &Served) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 3 * 3600;
+    let days = secs.div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn a_kill_during_submissions_loses_no_acknowledged_case() {
+    let data = scratch("serve-crash");
+    let mut s = serve("blueprints/water-subscription.yaml", &data);
+    let person = persons(&s, 2).into_iter().find(adult).expect("an adult");
+    let upload = s.upload();
+    let answers = json!({
+        "applicant_national_id": person["national_id"], "applicant_full_name": person["full_name"],
+        "applicant_date_of_birth": person["date_of_birth"], "phone": "07801234567", "applicant_capacity": "owner",
+        "property_governorate": "basra", "property_address": "البصرة، العشار، شارع الكورنيش، دار 7",
+        "muqataa_number": "12", "plot_number": "345", "property_type": "house", "property_area_m2": 200, "floors": 2,
+        "residents": 5, "previous_connection": false, "ownership_document": upload
+    });
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let port = s.port;
+    let writer = {
+        let acknowledged = acknowledged.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(10) {
+                let mut a = answers.clone();
+                // Each submission needs its own upload; without one it is refused (422).
+                let (status, body) = http(
+                    port,
+                    "POST",
+                    "/api/attachments?name=deed.pdf",
+                    &[("Content-Type", "application/pdf")],
+                    "%PDF-1.4\n%%EOF\n",
+                );
+                if status != 201 {
+                    break;
+                }
+                let v: Value = serde_json::from_str(&body).unwrap();
+                a["ownership_document"] = v["id"].clone();
+                let (status, body) = http(port, "POST", "/api/applications", &[], &a.to_string());
+                match status {
+                    201 => {
+                        let v: Value = serde_json::from_str(&body).unwrap();
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .push(v["tracking"].as_str().unwrap().to_string());
+                    }
+                    0 => break,
+                    other => panic!("unexpected {other}: {body}"),
+                }
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    s.child.kill().unwrap(); // SIGKILL
+    s.child.wait().unwrap();
+    writer.join().unwrap();
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() >= 5,
+        "too few submissions before the kill: {}",
+        acknowledged.len()
+    );
+    drop(s);
+    let s = serve("blueprints/water-subscription.yaml", &data);
+    let clerk = s.staff("clerk");
+    for tracking in &acknowledged {
+        let (status, body) = s.call(
+            "GET",
+            &format!("/api/cases/{tracking}"),
+            &[("Authorization", &clerk)],
+            &Value::Null,
+        );
+        assert_eq!(
+            status, 200,
+            "acknowledged case {tracking} lost after kill -9: {body}"
+        );
+    }
+}
+
+#[test]
+fn concurrent_bookings_never_exceed_a_slots_capacity() {
+    let data = scratch("serve-bookings");
+    let s = serve("blueprints/medical-appointment.yaml", &data);
+    // The first bookable slot of the centre that takes two people per slot.
+    let mut day = body_date(&s);
+    let mut slot = None;
+    for _ in 0..10 {
+        let (status, body) = s.call(
+            "GET",
+            &format!("/api/appointments/zuhour_phc?day={day}"),
+            &[],
+            &Value::Null,
+        );
+        assert_eq!(status, 200, "{body}");
+        if let Some(first) = body["slots"].as_array().and_then(|a| a.first()) {
+            assert_eq!(first["capacity"], 2);
+            slot = Some(first["value"].as_str().unwrap().to_string());
+            break;
+        }
+        day = next_day(&day);
+    }
+    let slot = slot.expect("a free slot within ten days");
+    let people: Vec<Value> = persons(&s, 3).into_iter().filter(adult).take(12).collect();
+    let port = s.port;
+    let results: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = people
+            .iter()
+            .map(|p| {
+                let answers = json!({
+                    "emergency_signs": false, "booking_for": "self", "patient_national_id": p["national_id"],
+                    "patient_full_name": p["full_name"], "patient_date_of_birth": p["date_of_birth"], "patient_sex": p["sex"],
+                    "visit_reason": "general", "residence_governorate": "nineveh", "visit_slot": slot, "phone": "07501234567"
+                });
+                scope.spawn(move || http(port, "POST", "/api/applications", &[], &answers.to_string()))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let booked = results.iter().filter(|(s, _)| *s == 201).count();
+    let full = results.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!(booked, 2, "{results:?}");
+    assert_eq!(full, results.len() - 2, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|(s, _)| *s == 409)
+            .all(|(_, b)| b.contains("SlotFull"))
+    );
+    let (_, after) = s.call(
+        "GET",
+        &format!(
+            "/api/appointments/zuhour_phc?day={}",
+            &slot[slot.find('@').unwrap() + 1..][..10]
+        ),
+        &[],
+        &Value::Null,
+    );
+    let this = after["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["value"] == slot.as_str())
+        .unwrap();
+    assert_eq!(
+        (this["booked"].as_u64(), this["free"].as_u64()),
+        (Some(2), Some(0))
+    );
+}
+
+fn next_day(day: &str) -> String {
+    let (y, rest) = day.split_at(4);
+    let m: u32 = rest[1..3].parse().unwrap();
+    let d: u32 = rest[4..6].parse().unwrap();
+    let y: i32 = y.parse().unwrap();
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][(m - 1) as usize];
+    let (y, m, d) = if d < days {
+        (y, m, d + 1)
+    } else if m < 12 {
+        (y, m + 1, 1)
+    } else {
+        (y + 1, 1, 1)
+    };
+    format!("{y:04}-{m:02}-{d:02}")
+}
