@@ -592,3 +592,232 @@ fn next_day(day: &str) -> String {
     };
     format!("{y:04}-{m:02}-{d:02}")
 }
+
+/// A person of the registry for whom `query` (a mock agency path ending in `=`) finds
+/// something, with what it found.
+fn find_with(s: &Served, query: &str, accept: impl Fn(&Value) -> bool) -> (Value, Value) {
+    for page in 1..=30 {
+        for p in persons(s, page).into_iter().filter(|p| accept(p)) {
+            let id = p["national_id"].as_str().unwrap();
+            let (status, body) = http(s.sandbox, "GET", &format!("{query}{id}"), &[], "");
+            if status != 200 {
+                continue;
+            }
+            let found: Value = serde_json::from_str(&body).unwrap();
+            if let Some(first) = found["items"].as_array().and_then(|a| a.first()) {
+                return (p, first.clone());
+            }
+        }
+    }
+    panic!("nobody in the registry has what `{query}` looks for")
+}
+
+#[test]
+fn birth_certificate_end_to_end_with_payment_and_verification() {
+    let data = scratch("serve-birth-certificate");
+    let s = serve("blueprints/birth-certificate.yaml", &data);
+    let (mother, birth) = find_with(
+        &s,
+        "/mock/MOH/births/notifications/notifications?mother_national_id=",
+        |p| p["sex"] == "female" && adult(p),
+    );
+    let father = birth["father_national_id"]
+        .as_str()
+        .unwrap_or("198812345670");
+    let answers = json!({
+        "notification_number": birth["number"], "applicant_relation": "mother", "child_first_name": "زينب",
+        "child_sex": birth["sex"], "child_date_of_birth": birth["child_date_of_birth"],
+        "place_of_birth": birth["hospital"]["governorate"], "mother_national_id": mother["national_id"],
+        "father_national_id": father, "phone": "07701234567", "copies": 2
+    });
+    // A notification number the ministry of health does not know blocks the submission
+    // with the blueprint's message, and stores nothing.
+    let mut unknown = answers.clone();
+    unknown["notification_number"] = json!("BN-1999-999999");
+    let (status, body) = s.call(
+        "POST",
+        "/api/applications",
+        &[("Accept-Language", "en")],
+        &unknown,
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["type"], "IntegrationFailed");
+    let (tracking, code) = s.submit(&answers);
+    let clerk = s.staff("clerk");
+    let registrar = s.staff("registrar");
+    let case = s.state(&clerk, &tracking);
+    assert_eq!(case["values"]["hospital_name"], birth["hospital"]["name"]);
+    // Sent back for correction; the applicant corrects a field and resubmits.
+    let (status, body) = s.act(
+        &clerk,
+        &tracking,
+        "send_back",
+        &json!({"reason": "Please write the child's first name as on the hospital notification."}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let path = format!("/api/applications/{tracking}/actions/resubmit");
+    let (status, body) = s.call(
+        "POST",
+        &path,
+        &[("X-Access-Code", &code)],
+        &json!({"child_first_name": "زينب"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "submitted");
+    let (status, _) = s.call(
+        "POST",
+        &path,
+        &[("X-Access-Code", "WRONGWRONG")],
+        &Value::Null,
+    );
+    assert_eq!(status, 404);
+    // The registrar may not verify; the clerk verifies (the parents looked up).
+    assert_eq!(s.act(&registrar, &tracking, "verify", &Value::Null).0, 403);
+    let (status, body) = s.act(&clerk, &tracking, "verify", &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    assert!(body["values"]["mother_full_name"].is_string(), "{body}");
+    let (status, body) = s.act(&registrar, &tracking, "approve", &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "awaiting_payment");
+    // The fee: declined card, then paid through the payments service via the mediator.
+    let (_, public) = s.call(
+        "GET",
+        &format!("/api/applications/{tracking}"),
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    let fee = &public["fees"][0];
+    assert_eq!(
+        (fee["status"].as_str(), fee["currency"].as_str()),
+        (Some("due"), Some("IQD"))
+    );
+    assert!(fee["amount"].as_i64().unwrap() > 0, "{fee}");
+    let pay = format!("/api/applications/{tracking}/fees/certificate_fee/payment");
+    let (status, body) = s.call(
+        "POST",
+        &pay,
+        &[("X-Access-Code", &code)],
+        &json!({"card_number": "4000 0000 0000 0002"}),
+    );
+    assert_eq!(status, 402, "{body}");
+    let (status, body) = s.call("POST", &pay, &[("X-Access-Code", &code)], &json!({}));
+    assert_eq!(status, 422, "{body}");
+    let (status, paid) = s.call(
+        "POST",
+        &pay,
+        &[("X-Access-Code", &code)],
+        &json!({"card_number": "4111 1111 1111 1111"}),
+    );
+    assert_eq!(status, 200, "{paid}");
+    assert!(paid["receipt"].as_str().unwrap().starts_with("RCPT-"));
+    let (status, _) = s.call(
+        "POST",
+        &pay,
+        &[("X-Access-Code", &code)],
+        &json!({"card_number": "4111111111111111"}),
+    );
+    assert_eq!(status, 409);
+    // Issued: the certificate with its number and code; the public check reveals only
+    // the fields the blueprint marks public.
+    let (status, certificate) = s.call(
+        "GET",
+        &format!("/api/applications/{tracking}/documents/birth_certificate"),
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    assert_eq!(status, 200, "{certificate}");
+    assert!(certificate["number"].as_str().unwrap().starts_with("BC/"));
+    let vcode = certificate["verification_code"].as_str().unwrap();
+    let (status, verified) = s.call("GET", &format!("/api/verify/{vcode}"), &[], &Value::Null);
+    assert_eq!(status, 200, "{verified}");
+    assert_eq!(verified["valid"], true);
+    let shown: Vec<&String> = verified["fields"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        shown,
+        ["child_date_of_birth", "child_first_name", "place_of_birth"]
+    );
+    assert_eq!(
+        s.call("GET", "/api/verify/NOTACODE0000", &[], &Value::Null)
+            .0,
+        404
+    );
+    let log = services(&s.logged(&tracking));
+    for service in [
+        "IQ/GOV/MOH/births/notifications",
+        "IQ/GOV/MOI/civil-registry/persons",
+        "IQ/GOV/CBI/payments/payments",
+    ] {
+        assert!(
+            log.contains(&service.to_string()),
+            "{service} not in {log:?}"
+        );
+    }
+}
+
+#[test]
+fn water_fees_end_to_end_with_a_tariff_and_a_late_posting() {
+    let data = scratch("serve-water-fees");
+    let s = serve("blueprints/water-fees.yaml", &data);
+    let (holder, account) = find_with(&s, "/mock/MMPW/water/accounts/accounts?national_id=", adult);
+    let number = account["number"].as_str().unwrap();
+    let answers = json!({
+        "water_account_number": number, "payer_relation": "subscriber", "payer_national_id": holder["national_id"],
+        "payer_full_name": holder["full_name"], "phone": "07711234567"
+    });
+    let mut bad = answers.clone();
+    bad["water_account_number"] = json!("12ab");
+    let (status, body) = s.call("POST", "/api/applications", &[], &bad);
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["field"], "water_account_number");
+    let (tracking, code) = s.submit(&answers);
+    let (_, public) = s.call(
+        "GET",
+        &format!("/api/applications/{tracking}"),
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    assert_eq!(public["state"], "bill_issued");
+    let consumption = public["answers"]["consumption_m3"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("the readings were kept: {public}"));
+    // The tariff: 2000 fixed, then 100, 200, 400 and 800 a cubic metre by band.
+    let mut expected = 2000.0;
+    for (from, to, price) in [
+        (0.0, 20.0, 100.0),
+        (20.0, 40.0, 200.0),
+        (40.0, 60.0, 400.0),
+        (60.0, f64::INFINITY, 800.0),
+    ] {
+        if consumption > from {
+            expected += (consumption.min(to) - from) * price;
+        }
+    }
+    assert_eq!(
+        public["fees"][0]["amount"].as_f64(),
+        Some(expected.round()),
+        "{public}"
+    );
+    // Staff cannot take the automatic steps themselves.
+    let officer = s.staff("billing_officer");
+    assert_eq!(
+        s.act(&officer, &tracking, "payment_received", &Value::Null)
+            .0,
+        403
+    );
+    let pay = format!("/api/applications/{tracking}/fees/water_charges/payment");
+    let (status, body) = s.call(
+        "POST",
+        &pay,
+        &[("X-Access-Code", &code)],
+        &json!({"card_number": "4111111111111111"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    // Posted to the water directorate by the outbox, then recorded as paid.
+    let done = s.settle(&officer, &tracking, |c| c["state"] == "paid");
+    assert!(done["values"]["amount_paid"].is_number(), "{done}");
+    let log = services(&s.logged(&tracking));
+    assert!(
+        log.contains(&"IQ/GOV/MMPW/water/accounts".to_string()),
+        "{log:?}"
+    );
+}

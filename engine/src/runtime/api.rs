@@ -460,18 +460,9 @@ fn public_view(conn: &Connection, bp: &Blueprint, case: &Case) -> Result<Value, 
         .and_then(|s| s.description.as_ref())
         .map_or(Value::Null, |d| localized(bp, d));
     let citizen = std::collections::BTreeSet::from([cases::citizen_role(bp).to_string()]);
-    // What the office keeps for itself (internal fields) is not shown to the applicant.
-    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-    let answers: Map<String, Value> = case
-        .values
-        .iter()
-        .filter(|(k, _)| {
-            !fields
-                .iter()
-                .any(|f| f.id.as_str() == k.as_str() && f.internal)
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // The applicant sees their whole file, what the agencies' answers added included
+    // (a water bill's readings, a registry's family number).
+    let answers = &case.values;
     let mut view = json!({
         "tracking": case.tracking, "state": case.state, "status": status(bp, &case.state),
         "next": description, "submitted_at": case.submitted_at, "updated_at": case.updated_at,
@@ -831,6 +822,13 @@ async fn pay(
             Err(e) => return Err(unavailable(e)),
         };
         if paid["status"] != "succeeded" {
+            // A declined payment is closed at the bank: the next attempt starts a new one.
+            let f = fee.clone();
+            with_store(&state, move |conn, _| {
+                conn.execute("UPDATE qw_fees SET payment_id = NULL, status = 'due' WHERE case_id = ?1 AND fee = ?2 AND status <> 'paid'", params![id, f])?;
+                Ok(())
+            })
+            .await?;
             return Err(ApiError {
                 messages: BTreeMap::from([
                     ("en".into(), "the card was declined; nothing was charged. Try another card".into()),
