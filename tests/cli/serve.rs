@@ -821,3 +821,280 @@ fn water_fees_end_to_end_with_a_tariff_and_a_late_posting() {
         "{log:?}"
     );
 }
+
+/// The first free slot of `resource` from today on, as an appointment value.
+fn first_slot(s: &Served, resource: &str) -> String {
+    let mut day = body_date(s);
+    for _ in 0..14 {
+        let (status, body) = s.call(
+            "GET",
+            &format!("/api/appointments/{resource}?day={day}"),
+            &[],
+            &Value::Null,
+        );
+        assert_eq!(status, 200, "{body}");
+        if let Some(slot) = body["slots"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["free"].as_u64() > Some(0)))
+        {
+            return slot["value"].as_str().unwrap().to_string();
+        }
+        day = next_day(&day);
+    }
+    panic!("no free slot at `{resource}` within two weeks")
+}
+
+#[test]
+fn medical_appointment_end_to_end() {
+    let data = scratch("serve-medical-appointment");
+    let s = serve("blueprints/medical-appointment.yaml", &data);
+    let patient = persons(&s, 4).into_iter().find(adult).expect("an adult");
+    let slot = first_slot(&s, "karrada_phc");
+    let answers = json!({
+        "emergency_signs": false, "booking_for": "self", "patient_national_id": patient["national_id"],
+        "patient_full_name": patient["full_name"], "patient_date_of_birth": patient["date_of_birth"], "patient_sex": patient["sex"],
+        "visit_reason": "general", "residence_governorate": "baghdad", "visit_slot": slot, "phone": "07501234567"
+    });
+    // A slot outside the opening hours, and an unknown centre, are named problems.
+    for wrong in ["karrada_phc@2026-12-04T03:00", "nowhere@2026-12-01T08:00"] {
+        let mut bad = answers.clone();
+        bad["visit_slot"] = json!(wrong);
+        let (status, body) = s.call(
+            "POST",
+            "/api/applications",
+            &[("Accept-Language", "en")],
+            &bad,
+        );
+        assert_eq!(status, 422, "{wrong}: {body}");
+        assert_eq!(body["problems"][0]["field"], "visit_slot", "{body}");
+    }
+    let (tracking, code) = s.submit(&answers);
+    let receptionist = s.staff("receptionist");
+    let doctor = s.staff("doctor");
+    let case = s.state(&receptionist, &tracking);
+    assert_eq!(case["appointments"][0]["status"], "booked", "{case}");
+    assert!(case["values"]["identity_verified"].is_boolean(), "{case}");
+    // The doctor cannot check a patient in; the receptionist can, and the health
+    // record is fetched (retried until it answers) at that step.
+    assert_eq!(
+        s.act(
+            &doctor,
+            &tracking,
+            "check_in",
+            &json!({"arrival_time": "08:10"})
+        )
+        .0,
+        403
+    );
+    let (status, body) = s.act(
+        &receptionist,
+        &tracking,
+        "check_in",
+        &json!({"arrival_time": "8 o'clock"}),
+    );
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = s.act(
+        &receptionist,
+        &tracking,
+        "check_in",
+        &json!({"arrival_time": "08:10"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = s.act(
+        &doctor,
+        &tracking,
+        "complete_visit",
+        &json!({"seen_at": format!("{}T08:30", body_date(&s)), "outcome": "treated"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let done = s.settle(&doctor, &tracking, |c| c["calls_pending"] == 0);
+    assert_eq!(done["state"], "attended");
+    assert_eq!(done["appointments"][0]["status"], "closed");
+    let log = services(&s.logged(&tracking));
+    assert!(
+        log.contains(&"IQ/GOV/MOI/civil-registry/persons".to_string()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"IQ/GOV/MOH/health-records/patients".to_string()),
+        "{log:?}"
+    );
+    // A second booking is cancelled by the patient, which frees the slot.
+    let mut again = answers.clone();
+    again["visit_slot"] = json!(first_slot(&s, "mansour_phc"));
+    let (second, code2) = s.submit(&again);
+    // The patient cannot take the receptionist's actions with their code.
+    let (status, _) = s.call(
+        "POST",
+        &format!("/api/applications/{second}/actions/confirm_booking"),
+        &[("X-Access-Code", &code2)],
+        &Value::Null,
+    );
+    assert_eq!(status, 403);
+    let (status, body) = s.call(
+        "POST",
+        &format!("/api/applications/{second}/actions/cancel"),
+        &[("X-Access-Code", &code2)],
+        &Value::Null,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "cancelled");
+    assert_eq!(body["appointments"][0]["status"], "cancelled");
+    // A finished visit takes no more actions.
+    let (status, _) = s.call(
+        "POST",
+        &format!("/api/applications/{tracking}/actions/cancel"),
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
+    assert_eq!(status, 409);
+}
+
+#[test]
+fn school_attendance_end_to_end_with_uploads() {
+    let data = scratch("serve-school-attendance");
+    let s = serve("blueprints/school-attendance.yaml", &data);
+    // A child of school age whom no school has enrolled yet.
+    let child = (1..=30)
+        .flat_map(|page| persons(&s, page))
+        .find(|p| {
+            p["date_of_birth"]
+                .as_str()
+                .is_some_and(|d| d > "2018-01-01" && d < "2021-01-01")
+                && s.agency(&format!(
+                    "/mock/MOE/schools/enrolments/enrolments?national_id={}",
+                    p["national_id"].as_str().unwrap()
+                ))["items"]
+                    .as_array()
+                    .is_some_and(Vec::is_empty)
+        })
+        .expect("a school-age child");
+    let school = &s.agency("/mock/MOE/schools/schools/schools?page_size=1")["items"][0];
+    let card = s.upload();
+    let answers = json!({
+        "registration_type": "first_enrolment", "grade": "grade_1", "child_national_id": child["national_id"],
+        "child_first_name": child["given_name"], "child_sex": child["sex"], "child_date_of_birth": child["date_of_birth"],
+        "has_special_needs": false, "governorate": school["governorate"], "district": "المركز",
+        "home_address": "محلة 312، زقاق 5، دار 9", "school_code": school["code"], "school_name": school["name"],
+        "vaccination_card": card, "parent_relation": "father", "parent_full_name": "علي حسين كاظم الموسوي",
+        "parent_national_id": child["father_national_id"], "phone": "07901234567"
+    });
+    // An upload id that does not exist is a named problem, and so is a reused one.
+    let mut bad = answers.clone();
+    bad["vaccination_card"] = json!("att_doesnotexist");
+    let (status, body) = s.call("POST", "/api/applications", &[], &bad);
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["field"], "vaccination_card");
+    let (status, body) = http(
+        s.port,
+        "POST",
+        "/api/attachments",
+        &[("Content-Type", "application/pdf")],
+        "not a pdf",
+    );
+    assert_eq!(status, 422, "{body}");
+    let (tracking, _) = s.submit(&answers);
+    let (status, body) = s.call("POST", "/api/applications", &[], &answers);
+    assert_eq!(status, 422, "a file attached twice: {body}");
+    let admin = s.staff("school_admin");
+    let case = s.state(&admin, &tracking);
+    let attachment = case["attachments"][0]["id"]
+        .as_str()
+        .expect("the card is on the case");
+    let (status, file) = http(
+        s.port,
+        "GET",
+        &format!("/api/cases/{tracking}/attachments/{attachment}"),
+        &[("Authorization", &admin)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(file.starts_with("%PDF"));
+    let (status, _) = http(
+        s.port,
+        "GET",
+        &format!("/api/cases/{tracking}/attachments/{attachment}"),
+        &[],
+        "",
+    );
+    assert_eq!(status, 401);
+    let officer = s.staff("directorate_officer");
+    assert_eq!(s.act(&officer, &tracking, "enrol", &Value::Null).0, 403);
+    let (status, body) = s.act(&admin, &tracking, "enrol", &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    let done = s.settle(&admin, &tracking, |c| c["calls_pending"] == 0);
+    assert_eq!(done["state"], "enrolled");
+    let log = services(&s.logged(&tracking));
+    assert!(
+        log.contains(&"IQ/GOV/MOE/schools/enrolments".to_string()),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn water_subscription_end_to_end() {
+    let data = scratch("serve-water-subscription");
+    let s = serve("blueprints/water-subscription.yaml", &data);
+    let (owner, property) = find_with(
+        &s,
+        "/mock/MOJ/real-estate-registry/properties/properties?owner_national_id=",
+        adult,
+    );
+    let deed = s.upload();
+    let answers = json!({
+        "applicant_national_id": owner["national_id"], "applicant_full_name": owner["full_name"],
+        "applicant_date_of_birth": owner["date_of_birth"], "phone": "07801234567", "applicant_capacity": "owner",
+        "property_governorate": property["governorate"], "in_amanat_baghdad": true,
+        "property_address": "شارع 14 رمضان، دار 22", "muqataa_number": property["muqataa"].as_str().map_or_else(|| property["muqataa"].to_string(), str::to_string),
+        "plot_number": property["plot"].as_str().map_or_else(|| property["plot"].to_string(), str::to_string),
+        "property_type": "house", "property_area_m2": 200, "floors": 2, "residents": 5, "previous_connection": false,
+        "ownership_document": deed
+    });
+    let (tracking, code) = s.submit(&answers);
+    let clerk = s.staff("clerk");
+    let surveyor = s.staff("surveyor");
+    let head = s.staff("section_head");
+    let technician = s.staff("technician");
+    assert_eq!(
+        s.act(&surveyor, &tracking, "accept_documents", &Value::Null)
+            .0,
+        403
+    );
+    assert_eq!(
+        s.act(&clerk, &tracking, "accept_documents", &Value::Null).0,
+        200
+    );
+    let survey = json!({"survey_notes": "The main pipe runs along the street; the connection is straightforward.", "pipe_diameter": "half_inch", "distance_to_main_m": 12});
+    let (status, body) = s.act(&surveyor, &tracking, "complete_survey", &survey);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = s.act(&head, &tracking, "approve", &Value::Null);
+    assert_eq!(status, 200, "{body}");
+    let pay = format!("/api/applications/{tracking}/fees/connection_fee/payment");
+    let (status, body) = s.call(
+        "POST",
+        &pay,
+        &[("X-Access-Code", &code)],
+        &json!({"card_number": "4111111111111111"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let install = json!({"meter_serial_number": "WM20260411", "initial_reading": 0, "installation_date": body_date(&s)});
+    let (status, body) = s.act(&technician, &tracking, "install_meter", &install);
+    assert_eq!(status, 200, "{body}");
+    // The account is opened at the water directorate (by the outbox), which activates
+    // the subscription and issues the contract.
+    let done = s.settle(&clerk, &tracking, |c| c["state"] == "active");
+    assert!(done["values"]["water_account_number"].is_string(), "{done}");
+    assert_eq!(done["documents"][0]["document"], "subscription_contract");
+    let log = services(&s.logged(&tracking));
+    for service in [
+        "IQ/GOV/MOI/civil-registry/persons",
+        "IQ/GOV/MOJ/real-estate-registry/properties",
+        "IQ/GOV/CBI/payments/payments",
+        "IQ/GOV/MMPW/water/accounts",
+    ] {
+        assert!(
+            log.contains(&service.to_string()),
+            "{service} not in {log:?}"
+        );
+    }
+}

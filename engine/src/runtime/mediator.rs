@@ -180,10 +180,22 @@ impl Mediator {
             let body = parsed.unwrap_or(Json::Null);
             let kind = body["type"].as_str().unwrap_or("Error");
             let text = body["message"].as_str().unwrap_or("no message");
+            let detail = match &body["detail"] {
+                Json::String(d) if !d.is_empty() => format!(" ({d})"),
+                Json::Array(items) if !items.is_empty() => format!(
+                    " ({})",
+                    items
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                _ => String::new(),
+            };
             return Err(CallError::Refused {
                 service: service.to_string(),
                 status,
-                message: format!("{kind}: {text}"),
+                message: format!("{kind}: {text}{detail}"),
                 body,
             });
         }

@@ -115,7 +115,7 @@ def enrolments():
             [
                 ("national_id", {**national_id_schema(), "description": "The pupil's national ID; the civil registry must know it. A JSON number is taken as text."}),
                 ("school_code", string("The code of the school; the school must exist. A JSON number is taken as text.", **NON_BLANK)),
-                ("grade", integer("The grade, 1 to 12, which the school's level must offer: 1–6 at a primary school, 7–9 at an intermediate one, 10–12 at a secondary one. A string of digits is accepted too.", minimum=1, maximum=12)),
+                ("grade", integer("The grade, 1 to 12, which the school's level must offer: 1–6 at a primary school, 7–9 at an intermediate one, 10–12 at a secondary one. A string of digits, or `grade_N` as a form's choice value, is accepted too.", minimum=1, maximum=12)),
                 ("school_year", string(school_year_desc + "Optional: when it is missing, the current school year is used (the one that started in September of this year, or of the last year before September); otherwise it must be two consecutive years such as `2026-2027` (else 422).", examples=["2026-2027"])),
             ]
         ),

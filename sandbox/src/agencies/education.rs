@@ -122,7 +122,8 @@ async fn enrol(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
     let school = text(&body, "school_code", &mut problems);
     let grade = match body.get("grade") {
         Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        // A form's choice value such as `grade_1` is taken as well.
+        Some(Value::String(s)) => s.trim().trim_start_matches("grade_").parse::<u64>().ok(),
         _ => None,
     };
     let grade = match grade {
