@@ -111,5 +111,8 @@ fn help_texts() {
     insta::assert_snapshot!("help-check", stdout(&quickwin(&["check", "--help"])));
     insta::assert_snapshot!("help-new", stdout(&quickwin(&["new", "--help"])));
     insta::assert_snapshot!("help-serve", stdout(&quickwin(&["serve", "--help"])));
-    insta::assert_snapshot!("help-user-add", stdout(&quickwin(&["user", "add", "--help"])));
+    insta::assert_snapshot!(
+        "help-user-add",
+        stdout(&quickwin(&["user", "add", "--help"]))
+    );
 }
