@@ -2700,15 +2700,4 @@ mod tests {
             document(&blueprint("birth-certificate"))
         );
     }
-
-    /// Writes each catalogue blueprint's document to the temporary directory, for
-    /// `tests/openapi_valid.py`.
-    #[test]
-    fn dump_documents_for_the_validator() {
-        for name in CATALOGUE {
-            let path = std::env::temp_dir().join(format!("quickwin-openapi-{name}.json"));
-            let text = serde_json::to_string_pretty(&document(&blueprint(name))).unwrap();
-            std::fs::write(&path, text + "\n").unwrap();
-        }
-    }
 }
