@@ -49,7 +49,8 @@ fn print_migration(applied: &Applied) {
     }
 }
 
-fn explain(e: &ServiceError) -> ExitCode {
+/// Explain why the blueprint cannot be served; `outcome` says what happens instead.
+fn explain(e: &ServiceError, outcome: &str) -> ExitCode {
     match e {
         ServiceError::Invalid(checked) => {
             print_diagnostics(checked);
@@ -58,7 +59,7 @@ fn explain(e: &ServiceError) -> ExitCode {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprintln!("error: the blueprint has {errors} error(s); the service did not start");
+            eprintln!("error: the blueprint has {errors} error(s); {outcome}");
             ExitCode::from(1)
         }
         ServiceError::Store {
@@ -69,15 +70,19 @@ fn explain(e: &ServiceError) -> ExitCode {
             for loss in losses {
                 eprintln!("  {loss}");
             }
-            eprintln!("  restore the blueprint, or add --force to apply the change and lose them");
+            eprintln!(
+                "  restore the blueprint, or add --force to apply the change and lose them; {outcome}"
+            );
             ExitCode::from(1)
         }
         other => {
-            eprintln!("error: {other}");
+            eprintln!("error: {other}; {outcome}");
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
+
+const NOT_STARTED: &str = "the service did not start";
 
 /// A password for a demo account: 16 letters and digits.
 fn demo_password() -> String {
@@ -114,7 +119,7 @@ async fn bind(host: &str, port: u16, flag: &str) -> Result<tokio::net::TcpListen
 async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     let (bp, _) = match quickwin_engine::runtime::service::load(&args.blueprint) {
         Ok(found) => found,
-        Err(e) => return explain(&e),
+        Err(e) => return explain(&e, NOT_STARTED),
     };
     let dir = data_dir(&bp, args.data.as_deref());
     let listener = match bind(&args.host, args.port, "--port").await {
@@ -148,7 +153,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         Some(&mediator),
     ) {
         Ok(s) => s,
-        Err(e) => return explain(&e),
+        Err(e) => return explain(&e, NOT_STARTED),
     };
     print_diagnostics(&checked);
     let service = Arc::new(service);
@@ -275,8 +280,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
                 print_migration(&applied);
             }
             Err(e) => {
-                explain(&e);
-                eprintln!("kept the running version of `{file}`");
+                explain(&e, &format!("kept the running version of `{file}`"));
             }
         });
     }

@@ -1098,3 +1098,215 @@ fn water_subscription_end_to_end() {
         );
     }
 }
+
+#[test]
+fn edits_reload_live_and_a_change_that_loses_data_is_refused() {
+    let data = scratch("serve-reload");
+    let file = data.join("permit.yaml");
+    let text =
+        std::fs::read_to_string(crate::support::root().join("blueprints/birth-certificate.yaml"))
+            .unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let (port, sandbox) = (free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args([
+            "serve",
+            file.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+            "--sandbox-port",
+            &sandbox.to_string(),
+            "--data",
+            data.join("d").to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let errors = Arc::new(Mutex::new(String::new()));
+    {
+        let errors = errors.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                errors.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+    }
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
+    let version = || {
+        let (_, body) = http(port, "GET", "/api/service", &[], "");
+        serde_json::from_str::<Value>(&body)
+            .map(|v| v["version"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !what() {
+            assert!(started.elapsed() < Duration::from_secs(15), "timed out");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for(&|| version() == "1.0.0");
+    // A valid edit is served without a restart.
+    std::fs::write(&file, text.replace("version: 1.0.0", "version: 1.1.0")).unwrap();
+    wait_for(&|| version() == "1.1.0");
+    // An invalid edit keeps the running version and prints the diagnostics.
+    std::fs::write(
+        &file,
+        text.replace("version: 1.0.0", "version: 1.2.0")
+            .replace("initial: submitted", "initial: nowhere"),
+    )
+    .unwrap();
+    wait_for(&|| errors.lock().unwrap().contains("kept the running version"));
+    assert!(
+        errors.lock().unwrap().contains("nowhere"),
+        "{}",
+        errors.lock().unwrap()
+    );
+    assert_eq!(version(), "1.1.0");
+    let _ = child.kill();
+    let _ = child.wait();
+    // A stored answer would be lost with its field: refused at start, unless forced.
+    let base = std::fs::read_to_string(
+        crate::support::root().join("engine/tests/fixtures/store-base.yaml"),
+    )
+    .unwrap();
+    let permit = data.join("permit-store.yaml");
+    std::fs::write(&permit, &base).unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "serve",
+            permit.to_str().unwrap(),
+            "--port",
+            "0",
+            "--sandbox-port",
+            "0",
+            "--no-watch",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let dir = data.join("permit");
+    let dir = dir.to_str().unwrap();
+    let mut first = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args(args(&["--data", dir]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = BufReader::new(first.stdout.take().unwrap()).lines();
+    assert!(banner.next().unwrap().unwrap().contains("listening on"));
+    let _ = first.kill();
+    let _ = first.wait();
+    let store = rusqlite::Connection::open(data.join("permit").join("service.db")).unwrap();
+    store.execute("INSERT INTO cases (tracking, access_code_hash, state, submitted_at, updated_at, income) VALUES ('P-1', 'h', 'submitted', 't', 't', 750000)", []).unwrap();
+    drop(store);
+    std::fs::write(
+        &permit,
+        base.replace(
+            "      - id: income\n        type: money\n        label: Income\n",
+            "",
+        )
+        .replace("national_id, income, members", "national_id, members"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_quickwin"))
+            .args(args(extra))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let refused = run(&["--data", dir]).wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("would lose data") && said.contains("income") && said.contains("--force"),
+        "{said}"
+    );
+    let mut forced = run(&["--data", dir, "--force"]);
+    let mut banner = BufReader::new(forced.stdout.take().unwrap()).lines();
+    let said: Vec<String> = banner.by_ref().take(3).map_while(Result::ok).collect();
+    let _ = forced.kill();
+    let _ = forced.wait();
+    assert!(
+        said[0].contains("listening on") && said[1].contains("migrated"),
+        "{said:?}"
+    );
+}
+
+#[test]
+fn user_add_creates_an_account_that_can_sign_in() {
+    let data = scratch("serve-user-add");
+    let mut add = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args([
+            "user",
+            "add",
+            "sara.clerk",
+            "--role",
+            "clerk",
+            "--blueprint",
+            "blueprints/birth-certificate.yaml",
+            "--data",
+            data.to_str().unwrap(),
+        ])
+        .current_dir(crate::support::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long clerk password\n")
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = rusqlite::Connection::open(data.join("service.db")).unwrap();
+    let hash: String = stored
+        .query_row(
+            "SELECT password_hash FROM qw_users WHERE name = 'sara.clerk'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("clerk password"));
+    drop(stored);
+    let unknown = crate::support::quickwin(&[
+        "user",
+        "add",
+        "x.y",
+        "--role",
+        "pilot",
+        "--blueprint",
+        "blueprints/birth-certificate.yaml",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(crate::support::stderr(&unknown).contains("`pilot`"));
+    let s = serve("blueprints/birth-certificate.yaml", &data);
+    let (status, body) = s.call(
+        "POST",
+        "/api/session",
+        &[],
+        &json!({"name": "sara.clerk", "password": "a long clerk password"}),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, _) = s.call(
+        "POST",
+        "/api/session",
+        &[],
+        &json!({"name": "sara.clerk", "password": "wrong"}),
+    );
+    assert_eq!(status, 401);
+}
