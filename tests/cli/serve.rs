@@ -398,12 +398,19 @@ fn social_welfare_end_to_end() {
 
 /// Today's date on Iraq's clock, as the service sees it.
 fn body_date(_: &Served) -> String {
+    local_time(0)[..10].to_string()
+}
+
+/// Iraq's clock `minutes` from now, `YYYY-MM-DDTHH:MM`.
+fn local_time(minutes: i64) -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
-        + 3 * 3600;
+        + 3 * 3600
+        + minutes * 60;
     let days = secs.div_euclid(86_400);
+    let minute = secs.rem_euclid(86_400) / 60;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -414,7 +421,7 @@ fn body_date(_: &Served) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", minute / 60, minute % 60)
 }
 
 #[test]
@@ -940,6 +947,42 @@ fn medical_appointment_end_to_end() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "cancelled");
     assert_eq!(body["appointments"][0]["status"], "cancelled");
+    // Timed steps, with two bookings moved in time as if the days had gone by: a
+    // reminder before a slot, and the no-show action once a slot has passed.
+    let mut soon = answers.clone();
+    soon["visit_slot"] = json!(first_slot(&s, "ashar_phc"));
+    let (reminded, _) = s.submit(&soon);
+    let mut missed = answers.clone();
+    missed["visit_slot"] = json!(first_slot(&s, "hay_alameer_phc"));
+    let (absent, _) = s.submit(&missed);
+    let store = rusqlite::Connection::open(data.join("service.db")).unwrap();
+    store.busy_timeout(Duration::from_secs(10)).unwrap();
+    let move_to = |tracking: &str, start: &str| {
+        store
+            .execute(
+                "UPDATE qw_bookings SET start = ?2 WHERE case_id = (SELECT id FROM cases WHERE tracking = ?1)",
+                [tracking, start],
+            )
+            .unwrap();
+    };
+    move_to(&reminded, &local_time(120));
+    move_to(&absent, &local_time(-24 * 60));
+    let case = s.settle(&receptionist, &reminded, |c| {
+        c["notifications"].as_array().is_some_and(|n| {
+            n.iter()
+                .any(|x| x["on"] == "reminder" && x["sent_at"].is_string())
+        })
+    });
+    assert_eq!(case["state"], "booked");
+    let case = s.settle(&receptionist, &absent, |c| c["state"] == "no_show");
+    assert_eq!(case["appointments"][0]["status"], "no_show");
+    assert!(
+        case["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "mark_no_show" && e["actor"] == "system")
+    );
     // A finished visit takes no more actions.
     let (status, _) = s.call(
         "POST",

@@ -674,6 +674,11 @@ pub fn apply_late_call(
         params![id, call.integration, now.stamp, call.outcome, call.detail.to_string()],
     )?;
     let case = load(&tx, bp, id)?;
+    // The fields changed, so the history says so: the service, in the case's state.
+    tx.execute(
+        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', 'system', ?3, ?4, ?4, ?5)",
+        params![id, now.stamp, format!("call:{}", call.integration), case.state, json!({"kept": values}).to_string()],
+    )?;
     automatic_steps(&tx, bp, id, &case.state, now)?;
     let case = load(&tx, bp, id)?;
     tx.commit()?;

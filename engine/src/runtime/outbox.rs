@@ -197,6 +197,7 @@ async fn timed_steps(state: &ApiState) {
         .as_ref()
         .map_or(0, |r| i64::try_from(r.value.minutes).unwrap_or(0));
     let after = i64::try_from(a.no_show_after.value.minutes).unwrap_or(0);
+    let remind_from = clock::local_text(now.local_minutes);
     let remind_until = clock::local_text(now.local_minutes + before);
     let missed_before = clock::local_text(now.local_minutes - after);
     let no_show = a.no_show_action.as_ref().map(|n| n.value.clone());
@@ -204,8 +205,8 @@ async fn timed_steps(state: &ApiState) {
         let tx = conn.transaction()?;
         if !reminders.is_empty() {
             let due: Vec<(i64, i64)> = tx
-                .prepare("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start <= ?1")?
-                .query_map([&remind_until], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .prepare("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start > ?1 AND start <= ?2")?
+                .query_map([&remind_from, &remind_until], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (booking, case_id) in due {
                 for index in &reminders {
