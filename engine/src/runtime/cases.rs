@@ -404,7 +404,7 @@ fn attach(
     upload: &str,
 ) -> Result<(), CaseError> {
     let changed = tx.execute(
-        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND case_id IS NULL",
+        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND (case_id IS NULL OR case_id = ?1)",
         params![id, field, upload],
     )?;
     if changed == 0 {
@@ -1090,6 +1090,22 @@ pub fn act(
     move_case(&tx, id, &p.to, now)?;
     set_fields(&tx, fields, id, &p.corrections)?;
     set_fields(&tx, fields, id, &p.inputs)?;
+    // Files given with the step (a survey's photos) join the case's attachments.
+    let transition = bp.workflow.transitions.iter().find(|t| {
+        t.action.as_str() == step.action && t.from.iter().any(|f| f.as_str() == p.case.state)
+    });
+    for f in transition.map_or(&[][..], |t| t.inputs.as_slice()) {
+        if f.kind.value == FieldType::File {
+            if let Some(Json::String(upload)) = p.inputs.get(f.id.as_str()) {
+                attach(&tx, bp, id, f.id.as_str(), upload)?;
+            }
+        }
+    }
+    for f in fields.iter().filter(|f| f.kind.value == FieldType::File) {
+        if let Some(Json::String(upload)) = p.corrections.get(f.id.as_str()) {
+            attach(&tx, bp, id, f.id.as_str(), upload)?;
+        }
+    }
     for f in fields
         .iter()
         .filter(|f| f.kind.value == FieldType::Appointment)
