@@ -232,14 +232,7 @@ mod tests {
     use super::*;
 
     fn bp() -> Blueprint {
-        let path = format!(
-            "{}/../blueprints/birth-certificate.yaml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap();
-        crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap()
+        crate::runtime::catalogue("birth-certificate")
     }
 
     #[test]

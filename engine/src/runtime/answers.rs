@@ -759,13 +759,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn blueprint(name: &str) -> Blueprint {
-        let path = format!("{}/../blueprints/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap()
-    }
+    use crate::runtime::catalogue as blueprint;
 
     fn today() -> Date {
         Date::parse("2026-11-26").unwrap()

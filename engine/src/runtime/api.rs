@@ -1322,14 +1322,7 @@ mod tests {
     use tower::ServiceExt;
 
     fn state() -> ApiState {
-        let path = format!(
-            "{}/../blueprints/birth-certificate.yaml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap();
-        let bp = crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap();
+        let bp = crate::runtime::catalogue("birth-certificate");
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::store::migrate(&mut conn, &bp, false, "t").unwrap();
         accounts::add_user(

@@ -216,14 +216,7 @@ mod tests {
     use super::*;
 
     fn blueprint() -> Blueprint {
-        let path = format!(
-            "{}/../blueprints/medical-appointment.yaml",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap();
-        crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap()
+        crate::runtime::catalogue("medical-appointment")
     }
 
     #[test]

@@ -1138,11 +1138,7 @@ mod tests {
     use crate::runtime::store::migrate;
 
     fn setup(name: &str) -> (Blueprint, Connection) {
-        let path = format!("{}/../blueprints/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let bp = crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap();
+        let bp = crate::runtime::catalogue(name);
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, &bp, false, "t0").unwrap();
         (bp, conn)

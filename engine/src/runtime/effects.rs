@@ -274,13 +274,7 @@ pub fn document_content(document: &Document, row: &Row, values: &Map<String, Jso
 mod tests {
     use super::*;
 
-    fn blueprint(name: &str) -> Blueprint {
-        let path = format!("{}/../blueprints/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        crate::check_bytes(&path, text.as_bytes())
-            .blueprint
-            .unwrap()
-    }
+    use crate::runtime::catalogue as blueprint;
 
     #[test]
     fn a_get_puts_inputs_in_the_path_and_a_post_in_the_body() {

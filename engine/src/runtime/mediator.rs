@@ -93,39 +93,8 @@ impl Mediator {
     /// Register a service in the sandbox's registry (`POST /registry/services`).
     pub async fn register(&self, entry: &Json) -> Result<Json, CallError> {
         let uri = format!("{}/registry/services", self.base);
-        let unreachable = |reason: String| CallError::Unreachable {
-            base: self.base.clone(),
-            reason,
-        };
-        let request = hyper::Request::builder()
-            .method("POST")
-            .uri(&uri)
-            .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(entry.to_string())))
-            .map_err(|e| unreachable(e.to_string()))?;
-        let response = match tokio::time::timeout(CALL_TIMEOUT, self.http.request(request)).await {
-            Err(_) => return Err(unreachable("no answer in time".into())),
-            Ok(Err(e)) => return Err(unreachable(e.to_string())),
-            Ok(Ok(r)) => r,
-        };
-        let status = response.status().as_u16();
-        let bytes = response
-            .into_body()
-            .collect()
+        self.send("POST", &uri, &[], Some(entry), "the registry")
             .await
-            .map_err(|e| unreachable(e.to_string()))?
-            .to_bytes();
-        let body: Json = serde_json::from_slice(&bytes).unwrap_or(Json::Null);
-        if (200..300).contains(&status) {
-            Ok(body)
-        } else {
-            Err(CallError::Refused {
-                service: "the registry".into(),
-                status,
-                message: body["message"].as_str().unwrap_or("no message").to_string(),
-                body,
-            })
-        }
     }
 
     /// Call `service` at `path` (beginning with `/`) about the case `issue`.
@@ -137,18 +106,33 @@ impl Mediator {
         body: Option<&Json>,
         issue: &str,
     ) -> Result<Json, CallError> {
+        let uri = format!("{}/r1/{service}{path}", self.base);
+        let mut headers = vec![("x-road-client", self.client.as_str())];
+        if !issue.is_empty() {
+            headers.push(("x-road-issue", issue));
+        }
+        self.send(method, &uri, &headers, body, service).await
+    }
+
+    /// Send one request and read its JSON answer, within [`CALL_TIMEOUT`] for each half.
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Json>,
+        service: &str,
+    ) -> Result<Json, CallError> {
         let unreachable = |reason: String| CallError::Unreachable {
             base: self.base.clone(),
             reason,
         };
-        let uri = format!("{}/r1/{service}{path}", self.base);
         let mut request = hyper::Request::builder()
             .method(method)
-            .uri(&uri)
-            .header("x-road-client", &self.client)
+            .uri(uri)
             .header("accept", "application/json");
-        if !issue.is_empty() {
-            request = request.header("x-road-issue", issue);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let payload = match body {
             Some(b) => {

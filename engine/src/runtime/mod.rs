@@ -17,3 +17,13 @@ pub mod outbox;
 pub mod service;
 pub mod steps;
 pub mod store;
+
+/// A catalogue blueprint, checked, for the runtime's tests.
+#[cfg(test)]
+pub(crate) fn catalogue(name: &str) -> crate::model::Blueprint {
+    let path = format!("{}/../blueprints/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("a catalogue blueprint");
+    crate::check_bytes(&path, text.as_bytes())
+        .blueprint
+        .expect("the catalogue blueprint is valid")
+}
