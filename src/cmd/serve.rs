@@ -248,7 +248,14 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
             let password = demo_password();
             let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            match accounts::put_user(&conn, &bp, &name, &[role.id.value.clone()], &password, &now) {
+            match accounts::put_user(
+                &conn,
+                &bp,
+                &name,
+                std::slice::from_ref(&role.id.value),
+                &password,
+                &now,
+            ) {
                 Ok(()) => println!(
                     "    {:<16} name `{name}`  password `{password}`",
                     role.id.as_str()
