@@ -56,3 +56,25 @@ impl ExprError {
         self
     }
 }
+
+/// The parsed form of an expression, remembered: the runtime evaluates the same few
+/// expressions of a blueprint on every request. `None` when it does not parse (a checked
+/// blueprint's expressions always do).
+pub fn parse_cached(text: &str) -> Option<std::sync::Arc<Ast>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock, RwLock};
+    type Cache = RwLock<HashMap<String, Option<Arc<Ast>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| RwLock::new(HashMap::new()));
+    if let Some(found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(text) {
+        return found.clone();
+    }
+    let parsed = parse(text).ok().map(Arc::new);
+    let mut map = cache.write().unwrap_or_else(|e| e.into_inner());
+    // Bounded, so that a process serving many blueprints over days stays small.
+    if map.len() >= 4096 {
+        map.clear();
+    }
+    map.insert(text.to_string(), parsed.clone());
+    parsed
+}

@@ -322,8 +322,7 @@ pub fn value_of(f: &Field, json: &Json) -> Value {
 /// Computed values, in order, each seeing the answers and those before it.
 pub fn add_computed(bp: &Blueprint, row: &mut Row, today: Date) {
     for c in &bp.computed {
-        let value = expr::parse(&c.expr)
-            .ok()
+        let value = expr::parse_cached(&c.expr)
             .and_then(|ast| expr::evaluate(&ast, row, today).ok())
             .unwrap_or(Value::Null);
         row.insert(c.id.value.clone(), value);
@@ -348,9 +347,7 @@ fn hidden_fields<'a>(
 }
 
 fn holds(expr_text: &str, row: &Row, today: Date) -> bool {
-    expr::parse(expr_text)
-        .ok()
-        .and_then(|ast| expr::evaluate(&ast, row, today).ok())
+    expr::parse_cached(expr_text).and_then(|ast| expr::evaluate(&ast, row, today).ok())
         == Some(Value::Bool(true))
 }
 

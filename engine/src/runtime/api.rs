@@ -54,6 +54,8 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     /// Woken when work is queued for the outbox.
     pub wake: Arc<tokio::sync::Notify>,
+    /// Tracking numbers reserved ahead.
+    reserved: Arc<Mutex<cases::Reserved>>,
 }
 
 impl ApiState {
@@ -65,6 +67,7 @@ impl ApiState {
             mediator,
             metrics: Arc::new(Metrics::default()),
             wake: Arc::new(tokio::sync::Notify::new()),
+            reserved: Arc::new(Mutex::new(cases::Reserved::default())),
         }
     }
 
@@ -360,7 +363,7 @@ fn localized(bp: &Blueprint, text: &crate::model::Localized) -> Value {
 /// What the store adds to a case: calls, documents, fees, bookings and attachments.
 fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Value, ApiError> {
     let documents: Vec<Value> = conn
-        .prepare("SELECT document, number, code, issued_at, valid_until FROM qw_documents WHERE case_id = ?1 ORDER BY id")?
+        .prepare_cached("SELECT document, number, code, issued_at, valid_until FROM qw_documents WHERE case_id = ?1 ORDER BY id")?
         .query_map([id], |r| {
             let doc: String = r.get(0)?;
             let title = bp.documents.iter().find(|d| d.id.as_str() == doc).map_or(Value::Null, |d| localized(bp, &d.title));
@@ -369,7 +372,7 @@ fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Val
         })?
         .collect::<rusqlite::Result<_>>()?;
     let fees: Vec<Value> = conn
-        .prepare("SELECT fee, amount, currency, status, receipt, paid_at FROM qw_fees WHERE case_id = ?1 ORDER BY id")?
+        .prepare_cached("SELECT fee, amount, currency, status, receipt, paid_at FROM qw_fees WHERE case_id = ?1 ORDER BY id")?
         .query_map([id], |r| {
             let fee: String = r.get(0)?;
             let label = bp.fees.iter().find(|f| f.id.as_str() == fee).map_or(Value::Null, |f| localized(bp, &f.label));
@@ -378,7 +381,7 @@ fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Val
         })?
         .collect::<rusqlite::Result<_>>()?;
     let bookings: Vec<Value> = conn
-        .prepare("SELECT resource, start, status FROM qw_bookings WHERE case_id = ?1 ORDER BY id")?
+        .prepare_cached("SELECT resource, start, status FROM qw_bookings WHERE case_id = ?1 ORDER BY id")?
         .query_map([id], |r| {
             Ok(json!({"resource": r.get::<_, String>(0)?, "start": r.get::<_, String>(1)?, "status": r.get::<_, String>(2)?}))
         })?
@@ -387,7 +390,7 @@ fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Val
     let mut out = json!({"documents": documents, "fees": fees, "appointments": bookings, "notifications": notifications});
     if staff {
         let calls: Vec<Value> = conn
-            .prepare("SELECT integration, action, at, outcome, detail FROM qw_calls WHERE case_id = ?1 ORDER BY id")?
+            .prepare_cached("SELECT integration, action, at, outcome, detail FROM qw_calls WHERE case_id = ?1 ORDER BY id")?
             .query_map([id], |r| {
                 let integration: String = r.get(0)?;
                 let label = bp.integrations.iter().find(|i| i.id.as_str() == integration).map_or(Value::Null, |i| localized(bp, &i.label));
@@ -396,7 +399,7 @@ fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Val
             })?
             .collect::<rusqlite::Result<_>>()?;
         let attachments: Vec<Value> = conn
-            .prepare("SELECT id, field, name, content_type, size, sha256 FROM qw_attachments WHERE case_id = ?1 ORDER BY created_at, id")?
+            .prepare_cached("SELECT id, field, name, content_type, size, sha256 FROM qw_attachments WHERE case_id = ?1 ORDER BY created_at, id")?
             .query_map([id], |r| {
                 Ok(json!({"id": r.get::<_, String>(0)?, "field": r.get::<_, Option<String>>(1)?, "name": r.get::<_, String>(2)?,
                     "content_type": r.get::<_, String>(3)?, "size": r.get::<_, i64>(4)?, "sha256": r.get::<_, String>(5)?}))
@@ -501,9 +504,11 @@ async fn submit(
             .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
         let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
         let (tracking, outcome) = if needs_calls {
-            let tracking = with_store(&state, |conn, bp| {
+            let reserved = state.reserved.clone();
+            let tracking = with_store(&state, move |conn, bp| {
                 let now = Now::read();
-                Ok(cases::reserve_tracking(conn, bp, &now)?)
+                let mut reserved = reserved.lock().unwrap_or_else(|e| e.into_inner());
+                Ok(cases::reserve_tracking(conn, bp, &mut reserved, &now)?)
             })
             .await?;
             let mut row = crate::expr::Row::new();

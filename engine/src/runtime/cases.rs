@@ -13,7 +13,6 @@ use super::answers::{self, Answers, Problem, value_of};
 use super::appointments::{self, BookError, SlotError};
 use super::clock::Now;
 use super::effects;
-use super::store::tables;
 use crate::expr::{Date, Row, Value};
 use crate::model::{Blueprint, FieldType, RoleKind, Transition};
 
@@ -172,12 +171,12 @@ fn next(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
     )
 }
 
-/// A number from a format such as `BC-{year}-{seq:6}` (checked by `quickwin check`).
-pub fn number(
-    conn: &Connection,
+/// A number from a format such as `BC-{year}-{seq:6}` (checked by `quickwin check`), the
+/// counter's next value taken from `seq` when the format has one.
+pub fn format_number(
     format: &str,
-    counter: &str,
     today: Date,
+    seq: &mut dyn FnMut() -> rusqlite::Result<i64>,
 ) -> rusqlite::Result<String> {
     let (y, m, d) = today.ymd();
     let mut out = String::new();
@@ -194,7 +193,7 @@ pub fn number(
             "year" => out.push_str(&format!("{y:04}")),
             "month" => out.push_str(&format!("{m:02}")),
             "day" => out.push_str(&format!("{d:02}")),
-            "seq" => out.push_str(&format!("{:0width$}", next(conn, counter)?)),
+            "seq" => out.push_str(&format!("{:0width$}", seq()?)),
             "random" => out.push_str(&random_code(width)),
             _ => out.push_str(&rest[open..=open + close]),
         }
@@ -202,6 +201,56 @@ pub fn number(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// A number from a format such as `BC-{year}-{seq:6}`, its counter advanced in the
+/// caller's transaction.
+pub fn number(
+    conn: &Connection,
+    format: &str,
+    counter: &str,
+    today: Date,
+) -> rusqlite::Result<String> {
+    format_number(format, today, &mut || next(conn, counter))
+}
+
+/// Tracking numbers' counter values reserved ahead, so that a submission that calls
+/// other agencies first costs no commit of its own for its number. Values reserved and
+/// not used when the process ends leave a gap in the numbering, as a blocked submission
+/// does.
+#[derive(Debug, Default)]
+pub struct Reserved {
+    next: i64,
+    end: i64,
+}
+
+/// How many tracking numbers one reservation takes.
+const RESERVE_BLOCK: i64 = 32;
+
+/// The next tracking number, before the calls made for a submission (the mediator's log
+/// names the case they are about).
+pub fn reserve_tracking(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    reserved: &mut Reserved,
+    now: &Now,
+) -> Result<String, CaseError> {
+    let mut seq = || -> rusqlite::Result<i64> {
+        if reserved.next >= reserved.end {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let last: i64 = tx.query_row(
+                "INSERT INTO qw_counters (name, value) VALUES ('tracking', ?1) ON CONFLICT(name) DO UPDATE SET value = value + ?1 RETURNING value",
+                [RESERVE_BLOCK],
+                |r| r.get(0),
+            )?;
+            tx.commit()?;
+            reserved.next = last - RESERVE_BLOCK + 1;
+            reserved.end = last + 1;
+        }
+        reserved.next += 1;
+        Ok(reserved.next - 1)
+    };
+    Ok(format_number(&bp.workflow.tracking, now.today, &mut seq)?)
 }
 
 fn to_sql(json: &Json) -> rusqlite::types::Value {
@@ -240,19 +289,6 @@ pub struct Call {
     pub outcome: String,
     /// What was asked and answered, or why it failed.
     pub detail: Json,
-}
-
-/// Reserve the next tracking number, before the calls made for a submission (the
-/// mediator's log names the case they are about). A blocked submission leaves a gap.
-pub fn reserve_tracking(
-    conn: &mut Connection,
-    bp: &Blueprint,
-    now: &Now,
-) -> Result<String, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let tracking = number(&tx, &bp.workflow.tracking, "tracking", now.today)?;
-    tx.commit()?;
-    Ok(tracking)
 }
 
 /// Store a checked submission as a new case in the blueprint's initial state, with its
@@ -492,6 +528,22 @@ fn effects_of(
             now,
         )?;
     }
+    let issues = bp.documents.iter().any(|d| d.issue_in.as_str() == to);
+    let charges = bp.fees.iter().any(|f| f.due.as_str() == to);
+    if issues || charges {
+        issue_and_charge(tx, bp, id, to, now)?;
+    }
+    release_booking(tx, bp, id, action, to)
+}
+
+/// Issue the documents of `to` and make its fees due.
+fn issue_and_charge(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    to: &str,
+    now: &Now,
+) -> Result<(), CaseError> {
     let case = load(tx, bp, id)?;
     let row = row_of(bp, &case, now.today);
     for d in bp.documents.iter().filter(|d| d.issue_in.as_str() == to) {
@@ -526,6 +578,17 @@ fn effects_of(
             params![id, fee.id.as_str(), amount, effects::currency(fee), now.stamp],
         )?;
     }
+    Ok(())
+}
+
+/// Free the case's booking when the step ends it: a cancellation, a no-show, a final state.
+fn release_booking(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    action: &str,
+    to: &str,
+) -> Result<(), CaseError> {
     if let Some(a) = &bp.appointments {
         let status = if a
             .no_show_action
@@ -581,6 +644,14 @@ fn automatic_steps(
 ) -> Result<(), CaseError> {
     let mut state = state.to_string();
     for _ in 0..10 {
+        let candidates = bp.workflow.transitions.iter().any(|t| {
+            t.when.is_some()
+                && t.from.iter().any(|f| f.as_str() == state)
+                && is_automatic(bp, t.action.as_str())
+        });
+        if !candidates {
+            return Ok(());
+        }
         let case = load(tx, bp, id)?;
         let row = row_of(bp, &case, now.today);
         let next = bp.workflow.transitions.iter().find(|t| {
@@ -763,11 +834,8 @@ pub fn read(
     code: &str,
 ) -> Result<Case, CaseError> {
     let found: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, access_code_hash FROM cases WHERE tracking = ?1",
-            [tracking.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT id, access_code_hash FROM cases WHERE tracking = ?1")?
+        .query_row([tracking.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match found {
         Some((id, stored)) if code_matches(code, &stored) => load(conn, bp, id),
@@ -776,65 +844,71 @@ pub fn read(
 }
 
 /// Read a case by its internal id (for the back office, after authorisation).
+///
+/// Statements are cached per connection; columns are read by name, so a store that
+/// keeps columns of removed fields (a change not forced) reads like the blueprint says.
 pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseError> {
-    let table = &tables(bp)[0];
-    let cols: Vec<String> = table.columns.iter().map(|(n, _)| quote(n)).collect();
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-    let case = conn
-        .query_row(
-            &format!("SELECT {} FROM cases WHERE id = ?1", cols.join(", ")),
-            [id],
-            |r| {
-                let mut values = Map::new();
-                for (i, (name, _)) in table.columns.iter().enumerate().skip(6) {
-                    let field = fields.iter().find(|f| f.id.as_str() == name);
-                    let v = from_sql(r.get_ref(i)?, field.map(|f| f.kind.value));
-                    if !v.is_null() {
-                        values.insert(name.clone(), v);
-                    }
+    let kind_of = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.id.as_str() == name && f.kind.value != FieldType::Group)
+            .map(|f| f.kind.value)
+    };
+    let mut stmt = conn.prepare_cached("SELECT * FROM cases WHERE id = ?1")?;
+    let case = stmt
+        .query_row([id], |r| {
+            let mut values = Map::new();
+            let names: Vec<String> = r
+                .as_ref()
+                .column_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            for (i, name) in names.iter().enumerate() {
+                let Some(kind) = kind_of(name) else { continue };
+                let v = from_sql(r.get_ref(i)?, Some(kind));
+                if !v.is_null() {
+                    values.insert(name.clone(), v);
                 }
-                Ok(Case {
-                    id: r.get(0)?,
-                    tracking: r.get(1)?,
-                    state: r.get(3)?,
-                    submitted_at: r.get(4)?,
-                    updated_at: r.get(5)?,
-                    values,
-                    history: Vec::new(),
-                })
-            },
-        )
+            }
+            Ok(Case {
+                id: r.get("id")?,
+                tracking: r.get("tracking")?,
+                state: r.get("state")?,
+                submitted_at: r.get("submitted_at")?,
+                updated_at: r.get("updated_at")?,
+                values,
+                history: Vec::new(),
+            })
+        })
         .optional()?;
     let Some(mut case) = case else {
         return Err(CaseError::NotFound);
     };
     for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
-        let group_table = tables(bp)
-            .into_iter()
-            .find(|t| t.name == format!("group_{}", f.id.as_str()));
-        let Some(group_table) = group_table else {
-            continue;
-        };
         let record = f.record.as_ref().and_then(|r| bp.record(r));
-        let names: Vec<&(String, String)> = group_table.columns.iter().skip(3).collect();
         let sql = format!(
-            "SELECT {} FROM {} WHERE case_id = ?1 ORDER BY position",
-            names
-                .iter()
-                .map(|(n, _)| quote(n))
-                .collect::<Vec<_>>()
-                .join(", "),
-            quote(&group_table.name)
+            "SELECT * FROM {} WHERE case_id = ?1 ORDER BY position",
+            quote(&format!("group_{}", f.id.as_str()))
         );
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let entries = stmt
             .query_map([id], |r| {
                 let mut entry = Map::new();
-                for (i, (name, _)) in names.iter().enumerate() {
-                    let kind = record
+                let names: Vec<String> = r
+                    .as_ref()
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                for (i, name) in names.iter().enumerate() {
+                    let Some(g) = record
                         .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name.as_str()))
-                        .map(|g| g.kind.value);
-                    let v = from_sql(r.get_ref(i)?, kind);
+                    else {
+                        continue;
+                    };
+                    let v = from_sql(r.get_ref(i)?, Some(g.kind.value));
                     if !v.is_null() {
                         entry.insert(name.clone(), v);
                     }
@@ -844,7 +918,7 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
             .collect::<rusqlite::Result<Vec<_>>>()?;
         case.values.insert(f.id.value.clone(), Json::Array(entries));
     }
-    let mut stmt = conn.prepare("SELECT at, actor, role, action, from_state, to_state, detail FROM qw_history WHERE case_id = ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT at, actor, role, action, from_state, to_state, detail FROM qw_history WHERE case_id = ?1 ORDER BY id")?;
     case.history = stmt
         .query_map([id], |r| {
             Ok(Event {

@@ -66,7 +66,12 @@ fn as_text(json: &Json) -> String {
 
 /// Evaluate an expression over the case's row; a failure is told in words.
 pub fn evaluate(text: &str, row: &Row, today: Date) -> Result<Value, String> {
-    let ast = expr::parse(text).map_err(|e| format!("`{text}`: {}", e.message))?;
+    let Some(ast) = expr::parse_cached(text) else {
+        let why = expr::parse(text)
+            .err()
+            .map_or_else(String::new, |e| e.message);
+        return Err(format!("`{text}`: {why}"));
+    };
     expr::evaluate(&ast, row, today).map_err(|e| format!("`{text}`: {e}"))
 }
 

@@ -36,7 +36,7 @@ struct Job {
 }
 
 fn due(conn: &Connection, now: i64) -> rusqlite::Result<Vec<Job>> {
-    conn.prepare(
+    conn.prepare_cached(
         "SELECT id, case_id, kind, name, attempts FROM qw_outbox WHERE done_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT 32",
     )?
     .query_map([now], |r| {
@@ -205,7 +205,7 @@ async fn timed_steps(state: &ApiState) {
         let tx = conn.transaction()?;
         if !reminders.is_empty() {
             let due: Vec<(i64, i64)> = tx
-                .prepare("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start > ?1 AND start <= ?2")?
+                .prepare_cached("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start > ?1 AND start <= ?2")?
                 .query_map([&remind_from, &remind_until], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (booking, case_id) in due {
@@ -219,7 +219,7 @@ async fn timed_steps(state: &ApiState) {
             }
         }
         let missed: Vec<i64> = if no_show.is_some() {
-            tx.prepare("SELECT case_id FROM qw_bookings WHERE status = 'booked' AND start < ?1")?
+            tx.prepare_cached("SELECT case_id FROM qw_bookings WHERE status = 'booked' AND start < ?1")?
                 .query_map([&missed_before], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         } else {
@@ -265,17 +265,24 @@ pub async fn work(state: ApiState) {
                 break;
             }
             let bp = state.blueprint();
+            let mut results = Vec::with_capacity(jobs.len());
             for job in jobs {
                 let result = run(&state, &bp, &job).await;
-                store(&state, move |conn, _| {
-                    let now = Now::read();
-                    match &result {
-                        Ok(done) => finish(conn, &job, done, &now),
-                        Err(why) => postpone(conn, &job, why, &now),
-                    }
-                })
-                .await;
+                results.push((job, result));
             }
+            // One commit for the whole batch: what was done is marked done together.
+            store(&state, move |conn, _| {
+                let now = Now::read();
+                let tx = conn.transaction()?;
+                for (job, result) in &results {
+                    match result {
+                        Ok(done) => finish(&tx, job, done, &now)?,
+                        Err(why) => postpone(&tx, job, why, &now)?,
+                    };
+                }
+                tx.commit()
+            })
+            .await;
         }
         tokio::select! {
             () = state.wake.notified() => {}
@@ -286,7 +293,7 @@ pub async fn work(state: ApiState) {
 
 /// The notifications of a case as recorded in the outbox, for the case's views.
 pub fn notifications(conn: &Connection, bp: &Blueprint, id: i64) -> rusqlite::Result<Vec<Json>> {
-    conn.prepare("SELECT kind, name, created_at, done_at, attempts, result FROM qw_outbox WHERE case_id = ?1 AND kind IN ('notification', 'reminder') ORDER BY id")?
+    conn.prepare_cached("SELECT kind, name, created_at, done_at, attempts, result FROM qw_outbox WHERE case_id = ?1 AND kind IN ('notification', 'reminder') ORDER BY id")?
         .query_map([id], |r| {
             let index: usize = r.get::<_, String>(1)?.parse().unwrap_or(usize::MAX);
             let n = bp.notifications.get(index);
@@ -305,10 +312,9 @@ pub fn notifications(conn: &Connection, bp: &Blueprint, id: i64) -> rusqlite::Re
 
 /// Whether the case has a booking still open (for tests and views).
 pub fn open_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT resource || '@' || start FROM qw_bookings WHERE case_id = ?1 AND status = 'booked'",
-        [id],
-        |r| r.get(0),
-    )
+    )?
+    .query_row([id], |r| r.get(0))
     .optional()
 }
