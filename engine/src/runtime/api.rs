@@ -320,6 +320,22 @@ async fn with_store<R: Send + 'static>(
     .map_err(|_| ApiError::internal())?
 }
 
+/// Run reads off the async threads in one read transaction: one lock of the store for
+/// all the statements of a view, and a view consistent with itself.
+async fn with_read<R: Send + 'static>(
+    state: &ApiState,
+    f: impl FnOnce(&Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    with_store(state, move |conn, bp| {
+        let tx = conn.transaction()?;
+        let result = f(&tx, bp);
+        // Reading only: ending the transaction cannot lose anything.
+        let _ = tx.commit();
+        result
+    })
+    .await
+}
+
 fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     if body.is_empty() {
         return Ok(Map::new());
@@ -554,7 +570,7 @@ async fn track(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let code = access_code(&headers);
-    with_store(&state, move |conn, bp| {
+    with_read(&state, move |conn, bp| {
         let case = cases::read(conn, bp, &tracking, &code)?;
         Ok(Json(public_view(conn, bp, &case)?))
     })

@@ -13,16 +13,16 @@ const BUCKETS: [f64; 11] = [
 
 #[derive(Default, Clone)]
 struct Series {
+    statuses: BTreeMap<u16, u64>,
     counts: [u64; BUCKETS.len()],
     total: u64,
     sum: f64,
 }
 
-/// What the service has answered so far.
+/// What the service has answered so far: one series per method and route (a few dozen).
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<(String, String), Series>>,
+    series: Mutex<Vec<((String, String), Series)>>,
 }
 
 fn escape(label: &str) -> String {
@@ -35,14 +35,18 @@ fn escape(label: &str) -> String {
 impl Metrics {
     /// Count one answered request.
     pub fn record(&self, method: &str, route: &str, status: u16, took: Duration) {
-        let key = (method.to_string(), route.to_string());
-        {
-            let mut r = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-            *r.entry((key.0.clone(), key.1.clone(), status)).or_default() += 1;
-        }
         let secs = took.as_secs_f64();
-        let mut l = self.latency.lock().unwrap_or_else(|e| e.into_inner());
-        let series = l.entry(key).or_default();
+        let mut all = self.series.lock().unwrap_or_else(|e| e.into_inner());
+        // The key is allocated only for a series not seen before.
+        let index = match all.iter().position(|(k, _)| k.0 == method && k.1 == route) {
+            Some(i) => i,
+            None => {
+                all.push(((method.to_string(), route.to_string()), Series::default()));
+                all.len() - 1
+            }
+        };
+        let series = &mut all[index].1;
+        *series.statuses.entry(status).or_default() += 1;
         for (i, bound) in BUCKETS.iter().enumerate() {
             if secs <= *bound {
                 series.counts[i] += 1;
@@ -55,34 +59,32 @@ impl Metrics {
     /// The Prometheus text exposition, with the cases per state and the outbox's backlog.
     pub fn render(&self, service: &str, cases: &BTreeMap<String, i64>, pending: i64) -> String {
         let service = escape(service);
+        let mut all = self
+            .series
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::new();
         out.push_str(
             "# HELP quickwin_requests_total HTTP requests answered, by method, route and status.\n",
         );
         out.push_str("# TYPE quickwin_requests_total counter\n");
-        for ((method, route, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            let _ = writeln!(
-                out,
-                "quickwin_requests_total{{service=\"{service}\",method=\"{}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(method),
-                escape(route)
-            );
+        for ((method, route), s) in &all {
+            for (status, n) in &s.statuses {
+                let _ = writeln!(
+                    out,
+                    "quickwin_requests_total{{service=\"{service}\",method=\"{}\",route=\"{}\",status=\"{status}\"}} {n}",
+                    escape(method),
+                    escape(route)
+                );
+            }
         }
         out.push_str(
             "# HELP quickwin_request_duration_seconds Time to answer, by method and route.\n",
         );
         out.push_str("# TYPE quickwin_request_duration_seconds histogram\n");
-        for ((method, route), s) in self
-            .latency
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
+        for ((method, route), s) in &all {
             let labels = format!(
                 "service=\"{service}\",method=\"{}\",route=\"{}\"",
                 escape(method),
