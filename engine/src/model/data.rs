@@ -134,14 +134,19 @@ pub enum Example {
 }
 
 impl Example {
-    /// The answer as JSON, the way an applicant's client would send it for the field `f`:
-    /// a number for `number` and `money`, `true`/`false` for `boolean`, a list for a
-    /// choice field with `multiple`, text otherwise. A value that does not read as its
-    /// type is left as text, for the runtime's checks to name.
-    pub fn to_json(&self, f: &Field) -> serde_json::Value {
+    /// The answer as JSON on `today`, the way an applicant's client would send it for
+    /// the field `f`: a number for `number` and `money`, `true`/`false` for `boolean`, a
+    /// list for a choice field with `multiple`, the date for a `date` written like a
+    /// bound relative to today (`today - 12d`), text otherwise. A value that does not
+    /// read as its type is left as text, for the runtime's checks to name.
+    pub fn to_json(&self, f: &Field, today: crate::expr::Date) -> serde_json::Value {
         use serde_json::Value as Json;
         let one = |text: &str| -> Json {
             match f.kind.value {
+                FieldType::Date => match self.relative_date() {
+                    Some(bound) => Json::String(bound.resolve(today).to_string()),
+                    None => Json::String(text.to_string()),
+                },
                 FieldType::Number | FieldType::Money => text
                     .trim()
                     .parse::<f64>()
@@ -169,6 +174,17 @@ impl Example {
             }
             Example::One(v) => one(v),
             Example::Many(items) => Json::Array(items.iter().map(|v| one(v)).collect()),
+        }
+    }
+}
+
+impl Example {
+    /// The bound relative to today this example is written as, e.g. `today - 12d`.
+    pub fn relative_date(&self) -> Option<crate::validate::DateBound> {
+        match self {
+            Example::One(text) => crate::validate::parse_date_bound(text)
+                .filter(|b| matches!(b, crate::validate::DateBound::Today { .. })),
+            Example::Many(_) => None,
         }
     }
 }

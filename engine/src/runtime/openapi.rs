@@ -854,7 +854,7 @@ impl<'a> Builder<'a> {
     fn candidates(&self, f: &Field) -> Vec<Value> {
         let mut raw: Vec<Value> = Vec::new();
         if let Some(example) = &f.example {
-            raw.extend(self.normalised(f, &example.value.to_json(f)));
+            raw.extend(self.normalised(f, &example.value.to_json(f, self.day)));
         }
         let from_pattern = || {
             f.pattern

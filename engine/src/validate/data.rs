@@ -429,11 +429,16 @@ impl Validator<'_> {
                 Some("a list is for a choice field with `multiple: true`; give one value".into());
             return;
         }
-        let value = example.value.to_json(f);
+        let reference = Date::parse(crate::runtime::openapi::EXAMPLE_DAY).unwrap_or(Date(0));
+        let value = example.value.to_json(f, reference);
         let input: serde_json::Map<String, serde_json::Value> =
             [(f.id.value.clone(), value)].into_iter().collect();
+        // A date example written like a bound (`today - 12d`) moves with the bounds: it is
+        // checked against them on the reference day, like every other rule.
+        let moving = f.kind.value == F::Date && example.value.relative_date().is_some();
         let relative = |b: &Option<Spanned<String>>| {
             f.kind.value == F::Date
+                && !moving
                 && b.as_ref()
                     .and_then(parse_date_bound)
                     .is_some_and(|b| matches!(b, DateBound::Today { .. }))
@@ -449,7 +454,6 @@ impl Validator<'_> {
         if relative(&f.max) {
             probe.max = None;
         }
-        let reference = Date::parse(crate::runtime::openapi::EXAMPLE_DAY).unwrap_or(Date(0));
         let bp = self.bp;
         let run = |field: &Field, day: Date| {
             check_inputs(bp, std::slice::from_ref(field), &input, &Row::new(), day)

@@ -185,6 +185,7 @@ fn examples_are_checked_against_their_fields() {
         ),
         (dob, &*format!("{dob}        example: 1990-05-01\n")),
         (dob, &*format!("{dob}        example: 2031-05-01\n")),
+        (dob, &*format!("{dob}        example: today - 12d\n")),
         (choice, &*format!("{choice} example: other,")),
     ] {
         let found = diagnostics(old, new);
@@ -213,6 +214,11 @@ fn examples_are_checked_against_their_fields() {
             "must be a date",
         ),
         (dob, format!("{dob}        example: \"\"\n"), "is required"),
+        (
+            dob,
+            format!("{dob}        example: today + 1d\n"),
+            "must be on or before 2026-11-01",
+        ),
     ] {
         let found = diagnostics(old, &new);
         assert!(
