@@ -406,7 +406,7 @@ impl Validator<'_> {
         let written = match &example.value {
             crate::model::Example::One(v) => format!("`{}`", v.value),
             crate::model::Example::Many(items) => format!(
-                "[{}]",
+                "`[{}]`",
                 items
                     .iter()
                     .map(|v| v.value.as_str())
@@ -507,7 +507,7 @@ impl Validator<'_> {
                 Code::InvalidValue,
                 span,
                 format!(
-                    "the example {written} is outside the field's dates on every day from {reference} on: on {reference}, {message}"
+                    "the example {written} is outside the field's bounds on every day from {reference} on (on {reference}, {message})"
                 ),
             )
             .help = Some(
