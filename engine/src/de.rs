@@ -22,6 +22,7 @@ use crate::yaml::{Kind, Node, Style, is_null_word};
 pub(crate) const SPANNED: &str = "$quickwin::Spanned";
 pub(crate) const ONE_OR_MANY: &str = "$quickwin::OneOrMany";
 pub(crate) const LOCALIZED: &str = "$quickwin::Localized";
+pub(crate) const EXAMPLE: &str = "$quickwin::Example";
 
 /// A place where a text per language was written, and the languages it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -424,6 +425,13 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                     visitor.visit_str(s)
                 }
                 _ => Err(self.wrong("a text, or a text per language like `{en: …, ar: …}`")),
+            },
+            // An example answer: a list, or one value kept as written (`07701234567`
+            // stays text with its leading zero; the field's type says what it is).
+            EXAMPLE => match &self.node.kind {
+                Kind::Seq(items) => visitor.visit_seq(self.seq(items)),
+                Kind::Scalar(..) => visitor.visit_newtype_struct(self),
+                Kind::Map(_) => Err(self.wrong("a value, or a list of choices")),
             },
             _ => visitor.visit_newtype_struct(self),
         }

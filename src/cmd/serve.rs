@@ -157,7 +157,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     };
     print_diagnostics(&checked);
     let service = Arc::new(service);
-    let doc = openapi::document(&bp);
+    let doc = openapi::document(&bp, Now::read().today);
     // The sandbox: in this process, or the one named by --mediator.
     let sandbox_note = if let Some(sandbox_listener) = sandbox_listener {
         let config = Config {

@@ -116,3 +116,11 @@ fn help_texts() {
         stdout(&quickwin(&["user", "add", "--help"]))
     );
 }
+
+#[test]
+fn field_examples_are_checked_with_the_runtimes_rules() {
+    let file = "tests/fixtures/diagnostics/examples.yaml";
+    let output = quickwin(&["check", file]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("diagnostic-examples", stdout(&output));
+}

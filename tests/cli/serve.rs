@@ -1343,3 +1343,72 @@ fn user_add_creates_an_account_that_can_sign_in() {
     );
     assert_eq!(status, 401);
 }
+
+/// Put a fresh upload wherever an example names one (`att_…`).
+fn with_uploads(s: &Served, value: &mut Value) {
+    match value {
+        Value::String(text) if text.starts_with("att_") => *text = s.upload(),
+        Value::Array(items) => items.iter_mut().for_each(|v| with_uploads(s, v)),
+        Value::Object(map) => map.values_mut().for_each(|v| with_uploads(s, v)),
+        _ => {}
+    }
+}
+
+/// What a citizen does with `curl` on a fresh clone: serve a catalogue blueprint, read
+/// the submission example from `/openapi.json` and send it as it is (after uploading the
+/// files it names). The examples are the sandbox's demo family, so the agencies the
+/// submission consults know them, and the service answers 201.
+#[test]
+fn every_catalogue_service_takes_the_example_of_its_own_document() {
+    // Each blueprint, and the services its `on: submit` integrations call.
+    let catalogue: &[(&str, &[&str])] = &[
+        ("birth-certificate", &["IQ/GOV/MOH/births/notifications"]),
+        (
+            "medical-appointment",
+            &["IQ/GOV/MOI/civil-registry/persons"],
+        ),
+        ("school-attendance", &["IQ/GOV/MOI/civil-registry/persons"]),
+        ("social-welfare", &["IQ/GOV/MOI/civil-registry/households"]),
+        ("water-fees", &["IQ/GOV/MMPW/water/readings"]),
+        (
+            "water-subscription",
+            &[
+                "IQ/GOV/MOI/civil-registry/persons",
+                "IQ/GOV/MOJ/real-estate-registry/properties",
+            ],
+        ),
+    ];
+    for (name, consulted) in catalogue {
+        let data = scratch(&format!("serve-example-{name}"));
+        let s = serve(&format!("blueprints/{name}.yaml"), &data);
+        let (status, doc) = s.call("GET", "/openapi.json", &[], &Value::Null);
+        assert_eq!(status, 200, "{name}: {doc}");
+        let mut example =
+            doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]
+                ["example"]
+                .clone();
+        assert!(example.is_object(), "{name}: no example in {doc}");
+        with_uploads(&s, &mut example);
+        let (status, body) = s.call("POST", "/api/applications", &[], &example);
+        assert_eq!(status, 201, "{name}: {body}\nthe example: {example}");
+        // Every agency consulted on submission answered (a call that is retried later is
+        // waited for).
+        let tracking = body["tracking"].as_str().unwrap();
+        let started = Instant::now();
+        loop {
+            let log = s.logged(tracking);
+            let answered = |service: &&str| {
+                log.iter()
+                    .any(|e| e["service"] == **service && e["status"] == 200)
+            };
+            if consulted.iter().all(answered) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{name}: not every agency answered 200: {log:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}

@@ -1,9 +1,14 @@
 //! Records, fields, reference lists and computed values: the data a service keeps.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::common::{Expr, Localized, Name, Spanned};
+use crate::de::EXAMPLE;
 
 /// A named list of choices, e.g. the relationships within a household.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -110,6 +115,134 @@ pub struct Field {
     /// Whether the office, not the applicant, fills the field (it is not asked in the form).
     #[serde(default)]
     pub internal: bool,
+    /// An answer as an applicant would give it, e.g. a national ID number the sandbox
+    /// knows: shown in the service's OpenAPI document and checked by `check` against the
+    /// field's own rules. A list for a choice field with `multiple`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Spanned<Example>>,
+}
+
+/// A field's example answer, as written in the blueprint: one value (its text as
+/// written, so `07701234567` keeps its leading zero; the field's type says whether it is
+/// a number or a yes/no), or a list of values for a choice field with `multiple`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Example {
+    /// One value.
+    One(Spanned<String>),
+    /// A list of values.
+    Many(Vec<Spanned<String>>),
+}
+
+impl Example {
+    /// The answer as JSON on `today`, the way an applicant's client would send it for
+    /// the field `f`: a number for `number` and `money`, `true`/`false` for `boolean`, a
+    /// list for a choice field with `multiple`, the date for a `date` written like a
+    /// bound relative to today (`today - 12d`), text otherwise. A value that does not
+    /// read as its type is left as text, for the runtime's checks to name.
+    pub fn to_json(&self, f: &Field, today: crate::expr::Date) -> serde_json::Value {
+        use serde_json::Value as Json;
+        let one = |text: &str| -> Json {
+            match f.kind.value {
+                FieldType::Date => match self.relative_date() {
+                    Some(bound) => Json::String(bound.resolve(today).to_string()),
+                    None => Json::String(text.to_string()),
+                },
+                FieldType::Number | FieldType::Money => text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .and_then(|n| {
+                        if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                            Some(Json::from(n as i64))
+                        } else {
+                            serde_json::Number::from_f64(n).map(Json::Number)
+                        }
+                    })
+                    .unwrap_or_else(|| Json::String(text.to_string())),
+                FieldType::Boolean => match text.trim() {
+                    "true" | "True" | "TRUE" => Json::Bool(true),
+                    "false" | "False" | "FALSE" => Json::Bool(false),
+                    other => Json::String(other.to_string()),
+                },
+                _ => Json::String(text.to_string()),
+            }
+        };
+        match self {
+            Example::One(v) if f.kind.value == FieldType::Choice && f.multiple => {
+                Json::Array(vec![one(v)])
+            }
+            Example::One(v) => one(v),
+            Example::Many(items) => Json::Array(items.iter().map(|v| one(v)).collect()),
+        }
+    }
+}
+
+impl Example {
+    /// The bound relative to today this example is written as, e.g. `today - 12d`.
+    pub fn relative_date(&self) -> Option<crate::validate::DateBound> {
+        match self {
+            Example::One(text) => crate::validate::parse_date_bound(text)
+                .filter(|b| matches!(b, crate::validate::DateBound::Today { .. })),
+            Example::Many(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Example {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExampleVisitor;
+        impl<'de> Visitor<'de> for ExampleVisitor {
+            type Value = Example;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value, or a list of choices")
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Example, D::Error> {
+                Spanned::<String>::deserialize(deserializer).map(Example::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Example, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Example::Many(items))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Example, E> {
+                Ok(Example::One(Spanned::new(
+                    Default::default(),
+                    v.to_string(),
+                )))
+            }
+        }
+        deserializer.deserialize_newtype_struct(EXAMPLE, ExampleVisitor)
+    }
+}
+
+impl Serialize for Example {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Example::One(v) => v.serialize(serializer),
+            Example::Many(items) => items.serialize(serializer),
+        }
+    }
+}
+
+impl JsonSchema for Example {
+    fn schema_name() -> Cow<'static, str> {
+        "Example".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An answer as an applicant would give it: a text, a number or true/false, or a list of choices for a choice field with `multiple`.",
+            "anyOf": [
+                { "type": ["string", "number", "boolean"] },
+                { "type": "array", "items": { "type": ["string", "number", "boolean"] } }
+            ]
+        })
+    }
 }
 
 /// The kinds of value a field can hold.

@@ -1331,8 +1331,12 @@ async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
     .await
 }
 
+/// The document with examples for today, so that they can be sent as they are.
 async fn openapi(State(state): State<ApiState>) -> Json<Value> {
-    Json(super::openapi::document(&state.blueprint()))
+    Json(super::openapi::document(
+        &state.blueprint(),
+        super::clock::Now::read().today,
+    ))
 }
 
 #[cfg(test)]

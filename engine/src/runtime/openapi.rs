@@ -9,9 +9,11 @@
 //! the submission example is chosen so that the form's journey does not end on an exit
 //! page).
 //!
-//! The document depends on the blueprint only: dates in examples are reckoned from
-//! [`EXAMPLE_DAY`], not from the clock, so the same blueprint always gives the same
-//! document.
+//! A field's `example` is the example's answer when the runtime accepts it on the day the
+//! document is made for; otherwise (a date that has aged out of its bounds, say) a value
+//! of the field's type is made up. The document depends on the blueprint and that day
+//! only: the service serves it for today, so that its examples can be sent as they are;
+//! tests make it for [`EXAMPLE_DAY`], so that it is always the same.
 
 use std::collections::BTreeSet;
 
@@ -51,8 +53,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/cases/{tracking}/actions/{action}"),
 ];
 
-/// The day the examples' dates are reckoned from (`today` in a field's bounds). Dates
-/// are taken at the latest bound the field allows, so they stay valid on later days.
+/// A fixed day to make the document for, so that it is the same every time (tests,
+/// snapshots), and the day from which `check` reckons a date example's bounds relative to
+/// today. Made-up dates are taken at the latest bound the field allows, so they stay
+/// valid on later days.
 pub const EXAMPLE_DAY: &str = "2026-11-01";
 
 /// An upload id as `POST /api/attachments` returns it, for examples.
@@ -64,18 +68,20 @@ const ACCESS_CODE_EXAMPLE: &str = "7KQ2M9XH4P";
 /// The body axum answers with when a request body is over [`MAX_BODY`].
 const TOO_LARGE_BODY: &str = "Failed to buffer the request body: length limit exceeded";
 
-/// The OpenAPI document of the service `bp`.
-pub fn document(bp: &Blueprint) -> Value {
-    Builder::new(bp).document()
+/// The OpenAPI document of the service `bp`, with examples for `day` (the service
+/// passes today; tests pass [`EXAMPLE_DAY`]).
+pub fn document(bp: &Blueprint, day: Date) -> Value {
+    Builder::new(bp, day).document()
 }
 
-/// An application for the service `bp` that passes [`answers::check_answers`] (on
-/// [`EXAMPLE_DAY`] and, for fields bounded by `today`, on the days after it): every
-/// field the applicant is asked, with a value of its type within its bounds, chosen so
-/// that no branch of the form leads to an exit page. An appointment is written right but
-/// its slot is not checked (it may be past or full).
-pub fn submission_example(bp: &Blueprint) -> Map<String, Value> {
-    Builder::new(bp).submission_example()
+/// An application for the service `bp` that passes [`answers::check_answers`] (on `day`
+/// and, for fields bounded by `today`, on the days after it): every field the applicant
+/// is asked, with the field's `example` or else a value of its type within its bounds,
+/// chosen so that no branch of the form leads to an exit page; optional uploads are left
+/// out, required ones name an example id to replace. An appointment is the
+/// first slot of the first resource on the next open day after `day` (it may be full).
+pub fn submission_example(bp: &Blueprint, day: Date) -> Map<String, Value> {
+    Builder::new(bp, day).submission_example()
 }
 
 /// The English text, else the text for every language, else any.
@@ -477,10 +483,10 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(bp: &'a Blueprint) -> Self {
+    fn new(bp: &'a Blueprint, day: Date) -> Self {
         Builder {
             bp,
-            day: Date::parse(EXAMPLE_DAY).unwrap_or(Date(0)),
+            day,
             languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
             submission: std::cell::OnceCell::new(),
         }
@@ -786,6 +792,12 @@ impl<'a> Builder<'a> {
 
     /// Whether the runtime accepts `value` for the field `f` (on the example day).
     fn accepts(&self, f: &Field, value: &Value) -> bool {
+        self.normalised(f, value).is_some()
+    }
+
+    /// `value` as the runtime keeps it for the field `f`, if it accepts it (on the
+    /// example day).
+    fn normalised(&self, f: &Field, value: &Value) -> Option<Value> {
         let input: Map<String, Value> = [(f.id.value.clone(), value.clone())].into_iter().collect();
         answers::check_inputs(
             self.bp,
@@ -794,7 +806,8 @@ impl<'a> Builder<'a> {
             &Row::new(),
             self.day,
         )
-        .is_ok()
+        .ok()
+        .map(|mut checked| checked.remove(f.id.as_str()).unwrap_or(Value::Null))
     }
 
     fn date_candidates(&self, f: &Field) -> Vec<Date> {
@@ -836,9 +849,13 @@ impl<'a> Builder<'a> {
         format!("{}@{}T09:00", r.id.as_str(), Date(self.day.0 + 1))
     }
 
-    /// Values the runtime accepts for `f`, the most plain first.
+    /// Values the runtime accepts for `f`: its `example` first (as the runtime keeps it,
+    /// when it accepts it today), then made-up ones, the most plain first.
     fn candidates(&self, f: &Field) -> Vec<Value> {
         let mut raw: Vec<Value> = Vec::new();
+        if let Some(example) = &f.example {
+            raw.extend(self.normalised(f, &example.value.to_json(f, self.day)));
+        }
         let from_pattern = || {
             f.pattern
                 .as_ref()
@@ -923,19 +940,34 @@ impl<'a> Builder<'a> {
             FieldType::Reference => raw.push(json!("1")),
             FieldType::Group => {
                 let record = f.record.as_ref().and_then(|r| self.bp.record(r));
-                let entry: Map<String, Value> = record
-                    .map(|r| {
-                        r.fields
-                            .iter()
-                            .filter_map(|g| {
-                                self.candidates(g)
-                                    .into_iter()
-                                    .next()
-                                    .map(|v| (g.id.value.clone(), v))
-                            })
-                            .collect()
+                let fields = record.map_or(&[][..], |r| r.fields.as_slice());
+                let mut entry: Map<String, Value> = fields
+                    .iter()
+                    .filter_map(|g| {
+                        self.candidates(g)
+                            .into_iter()
+                            .next()
+                            .map(|v| (g.id.value.clone(), v))
                     })
-                    .unwrap_or_default();
+                    .collect();
+                // A field asked only when a condition holds is left out when the entry
+                // does not meet it (no kind of disability for someone without one).
+                let row: Row = fields
+                    .iter()
+                    .filter_map(|g| {
+                        entry
+                            .get(g.id.as_str())
+                            .map(|v| (g.id.value.clone(), answers::value_of(g, v)))
+                    })
+                    .collect();
+                entry.retain(|id, _| {
+                    fields.iter().find(|g| g.id.as_str() == id).is_none_or(|g| {
+                        g.required
+                            || g.required_if
+                                .as_ref()
+                                .is_none_or(|c| holds(c, &row, self.day))
+                    })
+                });
                 let least = f.min_items.as_ref().map_or(1, |m| m.value.max(1));
                 let most = f.max_items.as_ref().map_or(least, |m| m.value);
                 raw.push(Value::Array(vec![
@@ -989,10 +1021,14 @@ impl<'a> Builder<'a> {
     }
 
     fn search_submission(&self) -> Map<String, Value> {
+        // An optional upload is left out: an upload's id is only good once uploaded, and
+        // without it the example can be sent as it is.
+        let optional_upload =
+            |f: &Field| f.kind.value == FieldType::File && !f.required && f.required_if.is_none();
         let asked: Vec<(&Field, Vec<Value>)> = self
             .fields()
             .iter()
-            .filter(|f| !f.internal)
+            .filter(|f| !f.internal && !optional_upload(f))
             .map(|f| (f, self.candidates(f)))
             .filter(|(_, c)| !c.is_empty())
             .collect();
@@ -2457,7 +2493,7 @@ mod tests {
     #[test]
     fn the_document_has_every_route_and_no_other() {
         for name in CATALOGUE {
-            let doc = document(&blueprint(name));
+            let doc = document(&blueprint(name), example_day());
             let mut found: Vec<(String, String)> = Vec::new();
             for (path, item) in doc["paths"].as_object().unwrap() {
                 for (method, op) in item.as_object().unwrap() {
@@ -2522,7 +2558,7 @@ mod tests {
                     && !(status == StatusCode::NOT_FOUND && body.is_empty()),
                 "{method} {uri}: {status}"
             );
-            let documented = document(&state.blueprint());
+            let documented = document(&state.blueprint(), example_day());
             assert!(
                 documented["paths"][path][method]["responses"]
                     .get(status.as_str())
@@ -2543,18 +2579,34 @@ mod tests {
         );
     }
 
+    fn example_day() -> Date {
+        Date::parse(EXAMPLE_DAY).unwrap()
+    }
+
     #[test]
     fn the_submission_example_passes_the_runtime_checks() {
-        let days = [Date::parse(EXAMPLE_DAY).unwrap(), Now::read().today];
-        for name in CATALOGUE {
+        let today = Now::read().today;
+        // Made for the fixed day, checked then and today; made for today, checked today.
+        for (made, days) in [
+            (example_day(), vec![example_day(), today]),
+            (today, vec![today]),
+        ] {
+            for name in CATALOGUE {
+                submission_example_passes(name, made, &days);
+            }
+        }
+    }
+
+    fn submission_example_passes(name: &str, made: Date, days: &[Date]) {
+        {
             let bp = blueprint(name);
-            let doc = document(&bp);
+            let doc = document(&bp, made);
             let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"]
                 .as_object()
                 .unwrap()
                 .clone();
-            assert_eq!(example, submission_example(&bp));
-            for day in days {
+            assert_eq!(example, submission_example(&bp, made));
+            for &day in days {
                 match answers::check_answers(&bp, &example, day) {
                     Ok(checked) => assert_eq!(
                         checked.values.len(),
@@ -2578,7 +2630,7 @@ mod tests {
                     }
                 }
             }
-            let builder = Builder::new(&bp);
+            let builder = Builder::new(&bp, made);
             assert_eq!(
                 builder.exits_taken(&example),
                 0,
@@ -2591,8 +2643,8 @@ mod tests {
     fn the_action_examples_pass_the_runtime_checks() {
         for name in CATALOGUE {
             let bp = blueprint(name);
-            let doc = document(&bp);
-            let builder = Builder::new(&bp);
+            let doc = document(&bp, example_day());
+            let builder = Builder::new(&bp, example_day());
             for citizen in [false, true] {
                 for action in builder.actions(citizen) {
                     let prefix = if citizen {
@@ -2622,7 +2674,7 @@ mod tests {
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect();
                         if citizen && !corrections.is_empty() {
-                            let mut merged = submission_example(&bp);
+                            let mut merged = submission_example(&bp, example_day());
                             merged.extend(corrections);
                             assert!(
                                 answers::check_answers(&bp, &merged, builder.day).is_ok(),
@@ -2657,7 +2709,7 @@ mod tests {
     #[test]
     fn the_application_schema_follows_the_fields() {
         let bp = blueprint("medical-appointment");
-        let doc = document(&bp);
+        let doc = document(&bp, example_day());
         let app = &doc["components"]["schemas"]["Application"];
         assert_eq!(app["additionalProperties"], false);
         let required: Vec<&str> = app["required"]
@@ -2690,14 +2742,17 @@ mod tests {
     #[test]
     fn the_document_is_the_same_every_time() {
         let bp = blueprint("social-welfare");
-        assert_eq!(document(&bp).to_string(), document(&bp).to_string());
+        assert_eq!(
+            document(&bp, example_day()).to_string(),
+            document(&bp, example_day()).to_string()
+        );
     }
 
     #[test]
     fn birth_certificate_document() {
         insta::assert_json_snapshot!(
             "birth-certificate-openapi",
-            document(&blueprint("birth-certificate"))
+            document(&blueprint("birth-certificate"), example_day())
         );
     }
 }

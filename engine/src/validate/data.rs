@@ -346,6 +346,174 @@ impl Validator<'_> {
             }
             self.expr(cond, scope, Some(Ty::Bool), "`required_if`");
         }
+        self.example(f, &kind_name);
+    }
+
+    /// Check a field's `example` with the runtime's own checks of an answer.
+    ///
+    /// Every rule applies as it does to an applicant's answer, except date bounds
+    /// relative to today, which move with the clock: `check` takes them at their
+    /// furthest reach from [`EXAMPLE_DAY`](crate::runtime::openapi::EXAMPLE_DAY) on, so
+    /// the result does not depend on the day it runs. A date the bounds rule out on
+    /// every day from then on (e.g. a birth date older than `today - 18y` allows) is a
+    /// warning: the OpenAPI document then shows a date of its own instead. An example
+    /// the other rules refuse is an error.
+    fn example(&mut self, f: &Field, kind_name: &str) {
+        use crate::expr::{Date, Row};
+        use crate::runtime::answers::check_inputs;
+        let Some(example) = &f.example else { return };
+        let span = example.span;
+        if matches!(f.kind.value, F::Group | F::File | F::Appointment) || f.internal {
+            let why = match f.kind.value {
+                F::Group => "a group's example is made of the examples of its record's fields",
+                F::File => "an upload's id is only known once the file is uploaded",
+                F::Appointment => "the free slots change every day",
+                _ => "the office or an integration fills an `internal` field, not the applicant",
+            };
+            let what = if f.internal {
+                "an `internal`".to_string()
+            } else {
+                format!("a `{kind_name}`")
+            };
+            self.error(
+                Code::InapplicableKey,
+                span,
+                format!("`example` does not apply to {what} field"),
+            )
+            .help = Some(format!("{why}; remove the `example`"));
+            return;
+        }
+        let language = if self.bp.languages.iter().any(|l| l.as_str() == "en") {
+            "en".to_string()
+        } else {
+            self.bp
+                .languages
+                .first()
+                .map_or_else(|| "en".to_string(), |l| l.value.clone())
+        };
+        let first_problem = |problems: Vec<crate::runtime::answers::Problem>| {
+            problems
+                .into_iter()
+                .next()
+                .and_then(|p| {
+                    p.message
+                        .get(&language)
+                        .or_else(|| p.message.values().next())
+                        .cloned()
+                })
+                .unwrap_or_default()
+        };
+        let written = match &example.value {
+            crate::model::Example::One(v) => format!("`{}`", v.value),
+            crate::model::Example::Many(items) => format!(
+                "`[{}]`",
+                items
+                    .iter()
+                    .map(|v| v.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if matches!(example.value, crate::model::Example::Many(_))
+            && !(f.kind.value == F::Choice && f.multiple)
+        {
+            self.error(
+                Code::InvalidValue,
+                span,
+                format!(
+                    "the example {written} is a list, but `{}` takes one answer",
+                    f.id
+                ),
+            )
+            .help =
+                Some("a list is for a choice field with `multiple: true`; give one value".into());
+            return;
+        }
+        let reference = Date::parse(crate::runtime::openapi::EXAMPLE_DAY).unwrap_or(Date(0));
+        let value = example.value.to_json(f, reference);
+        let input: serde_json::Map<String, serde_json::Value> =
+            [(f.id.value.clone(), value)].into_iter().collect();
+        // A date example written like a bound (`today - 12d`) moves with the bounds: it is
+        // checked against them on the reference day, like every other rule.
+        let moving = f.kind.value == F::Date && example.value.relative_date().is_some();
+        let relative = |b: &Option<Spanned<String>>| {
+            f.kind.value == F::Date
+                && !moving
+                && b.as_ref()
+                    .and_then(parse_date_bound)
+                    .is_some_and(|b| matches!(b, DateBound::Today { .. }))
+        };
+        // The answer on its own: required (so an empty example is named), with no
+        // condition and without the bounds that move with the clock.
+        let mut probe = f.clone();
+        probe.required = true;
+        probe.required_if = None;
+        if relative(&f.min) {
+            probe.min = None;
+        }
+        if relative(&f.max) {
+            probe.max = None;
+        }
+        let bp = self.bp;
+        let run = |field: &Field, day: Date| {
+            check_inputs(bp, std::slice::from_ref(field), &input, &Row::new(), day)
+        };
+        if let Err(problems) = run(&probe, reference) {
+            let message = first_problem(problems);
+            self.error(
+                Code::InvalidValue,
+                span,
+                format!("the example {written} is not a valid answer: {message}"),
+            )
+            .help = Some(format!(
+                "give an answer the field `{}` accepts, as an applicant would",
+                f.id
+            ));
+            return;
+        }
+        if !(relative(&f.min) || relative(&f.max)) {
+            return;
+        }
+        // The bounds move forward with the days: the earliest day from the reference day
+        // on that the upper bound reaches the example is the one where the lower bound
+        // is least in the way.
+        probe.min = f.min.clone();
+        probe.max = f.max.clone();
+        let date = input
+            .values()
+            .next()
+            .and_then(|v| v.as_str())
+            .and_then(Date::parse);
+        let mut days = vec![reference];
+        if let (Some(date), Some(DateBound::Today { years, days: d })) =
+            (date, f.max.as_ref().and_then(parse_date_bound))
+        {
+            let reached = DateBound::Today {
+                years: -years,
+                days: 0,
+            }
+            .resolve(Date(date.0 - d));
+            days.extend(
+                (-3..=3)
+                    .map(|k| Date(reached.0 + k))
+                    .filter(|day| *day > reference),
+            );
+        }
+        let fits = days.iter().any(|day| run(&probe, *day).is_ok());
+        if !fits {
+            let problems = run(&probe, reference).err().unwrap_or_default();
+            let message = first_problem(problems);
+            self.warning(
+                Code::InvalidValue,
+                span,
+                format!(
+                    "the example {written} is outside the field's bounds on every day from {reference} on (on {reference}, {message})"
+                ),
+            )
+            .help = Some(
+                "the OpenAPI document shows a date of its own instead; give a date the bounds allow".into(),
+            );
+        }
     }
 
     pub(super) fn computed(&mut self) {

@@ -157,3 +157,95 @@ fn semantic_rules() {
         );
     }
 }
+
+/// The diagnostics (severity, code, message) `check` gives for the base with `old`
+/// replaced by `new`.
+fn diagnostics(old: &str, new: &str) -> Vec<(bool, Code, String)> {
+    assert!(BASE.contains(old), "{old}");
+    let text = BASE.replacen(old, new, 1);
+    check_bytes("t.yaml", text.as_bytes())
+        .diagnostics
+        .iter()
+        .map(|d| (d.is_error(), d.code, d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn examples_are_checked_against_their_fields() {
+    let phone = "        type: phone\n        label: {en: Phone, ar: الهاتف}\n";
+    let dob = "        type: date\n        label: {en: Date of birth, ar: تاريخ الميلاد}\n";
+    let choice = "{id: reason, type: choice, label: {en: Reason, ar: السبب}, required: true,";
+    // Good examples: as written (a leading zero kept), a number, a date any day allows,
+    // a future date (valid once its day comes), a list of one choice written plainly.
+    for (old, new) in [
+        (phone, &*format!("{phone}        example: 07701234567\n")),
+        (
+            phone,
+            &*format!("{phone}        example: \"+964 770 123 4567\"\n"),
+        ),
+        (dob, &*format!("{dob}        example: 1990-05-01\n")),
+        (dob, &*format!("{dob}        example: 2031-05-01\n")),
+        (dob, &*format!("{dob}        example: today - 12d\n")),
+        (choice, &*format!("{choice} example: other,")),
+    ] {
+        let found = diagnostics(old, new);
+        assert!(found.is_empty(), "{new}: {found:?}");
+    }
+    // Bad ones: an error naming the runtime's problem, at the example.
+    for (old, new, says) in [
+        (
+            phone,
+            format!("{phone}        example: 7701234567\n"),
+            "must be a mobile number",
+        ),
+        (
+            choice,
+            format!("{choice} example: maybe,"),
+            "Choose one of the options",
+        ),
+        (
+            choice,
+            format!("{choice} example: [other, incomplete],"),
+            "takes one answer",
+        ),
+        (
+            dob,
+            format!("{dob}        example: 1990-13-01\n"),
+            "must be a date",
+        ),
+        (dob, format!("{dob}        example: \"\"\n"), "is required"),
+        (
+            dob,
+            format!("{dob}        example: today + 1d\n"),
+            "must be on or before 2026-11-01",
+        ),
+    ] {
+        let found = diagnostics(old, &new);
+        assert!(
+            found.iter().any(|(error, code, message)| *error
+                && *code == Code::InvalidValue
+                && message.contains(says)),
+            "{new}: {found:?}"
+        );
+    }
+    // A date bound relative to today: a warning only, the same whatever the day.
+    let old_enough = format!("{dob}        min: today - 18y\n        example: 1990-05-01\n");
+    let found = diagnostics(dob, &old_enough);
+    assert!(
+        found.iter().any(|(error, code, message)| !*error
+            && *code == Code::InvalidValue
+            && message.contains("on every day from 2026-11-01 on")),
+        "{found:?}"
+    );
+    // Where an example makes no sense.
+    let found = diagnostics(
+        "        type: phone\n",
+        "        type: phone\n        internal: true\n        example: 07701234567\n",
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, code, _)| *code == Code::InapplicableKey),
+        "{found:?}"
+    );
+}

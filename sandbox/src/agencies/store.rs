@@ -217,38 +217,18 @@ pub fn fill(
                 r.billed
             ])?;
         }
-        // The real-estate registry: each household's home, registered to its head, in a
-        // muqataa (cadastral district) and plot numbered from the family number.
-        let mut s =
-            tx.prepare("INSERT OR IGNORE INTO properties VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?;
-        for h in &world.households {
-            let kind = world
-                .water_accounts
-                .iter()
-                .find(|a| a.holder_national_id == h.head_national_id)
-                .map_or("residential", |a| a.property_type);
-            let n = crate::util::sha256_hex(h.family_number.as_bytes());
-            let number =
-                |range: std::ops::Range<usize>| u64::from_str_radix(&n[range], 16).unwrap_or(0);
-            let (mut muqataa, plot, area) = (
-                1 + number(0..4) % 120,
-                1 + number(4..8) % 900,
-                150 + number(8..12) % 450,
-            );
-            // A rare clash of numbers moves the home to the next muqataa.
-            while s.execute(params![
-                h.governorate,
-                muqataa as i64,
-                plot as i64,
-                h.head_national_id,
-                kind,
-                area as i64,
-                h.address.ar,
-                h.address.en
-            ])? == 0
-            {
-                muqataa += 1;
-            }
+        let mut s = tx.prepare("INSERT INTO properties VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?;
+        for p in &world.properties {
+            s.execute(params![
+                p.governorate,
+                p.muqataa,
+                p.plot,
+                p.owner_national_id,
+                p.property_type,
+                p.area_m2,
+                p.address.ar,
+                p.address.en
+            ])?;
         }
         tx.execute(
             "INSERT OR REPLACE INTO meta VALUES ('seed', ?1), ('created', ?2)",

@@ -8,13 +8,18 @@
 //! same seed and date always give the same world: the generator uses its own splitmix64
 //! generator, ordered collections only, and no clock.
 //!
+//! Besides the drawn world there is the [`demo`] family, the same for every seed and day,
+//! whose numbers the catalogue blueprints give as examples.
+//!
 //! The data hold together the way a trainer expects when demonstrating a pilot: children
 //! carry their father's given name as their `father_name` and his father's as their
 //! `grandfather_name`, parents are between 19 and 60 years older than their children,
 //! every school-age child is enrolled in a school of their governorate at the grade of
 //! their age (a few six-year-olds are not yet), newborns are notified by a hospital of
-//! their mother's governorate, and meter indexes only go up.
+//! their mother's governorate, meter indexes only go up, and every household's home is
+//! in the real-estate registry, registered to its head.
 
+pub mod demo;
 mod names;
 mod places;
 mod random;
@@ -66,6 +71,8 @@ pub struct World {
     pub water_accounts: Vec<WaterAccount>,
     /// Monthly meter readings, account by account, oldest first.
     pub readings: Vec<Reading>,
+    /// The real-estate registry: each household's home, then the demo family's plot.
+    pub properties: Vec<Property>,
 }
 
 /// A person in the civil registry.
@@ -242,6 +249,25 @@ pub struct Reading {
     pub billed: bool,
 }
 
+/// A property in the real-estate registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Property {
+    /// The governorate.
+    pub governorate: &'static str,
+    /// The muqataa (cadastral district) number.
+    pub muqataa: u32,
+    /// The plot number in the muqataa.
+    pub plot: u32,
+    /// The owner's national ID.
+    pub owner_national_id: String,
+    /// `"residential"` or `"commercial"`.
+    pub property_type: &'static str,
+    /// The area of the plot in m².
+    pub area_m2: u32,
+    /// The address.
+    pub address: Name,
+}
+
 /// Serialize a date as `YYYY-MM-DD`.
 fn date_text<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(date)
@@ -272,7 +298,8 @@ pub fn generate(seed: u64, today: Date) -> World {
     let enrolments = enrolments(seed, today, &registry, &schools, &school_districts);
     let births = births(seed, today, &registry);
     let (water_accounts, readings) = water(seed, today, &registry);
-    World {
+    let properties = properties(&registry.households, &water_accounts);
+    let mut world = World {
         persons: registry.persons,
         households: registry.households,
         births,
@@ -281,7 +308,46 @@ pub fn generate(seed: u64, today: Date) -> World {
         enrolments,
         water_accounts,
         readings,
+        properties,
+    };
+    demo::add(&mut world, today);
+    world
+}
+
+/// Each household's home, registered to its head, in a muqataa (cadastral district) and
+/// plot numbered from the family number; a rare clash of numbers moves the home to the
+/// next muqataa. The demo family's places are taken first (their plots are above 900, so
+/// no home is ever moved for them).
+fn properties(households: &[Household], accounts: &[WaterAccount]) -> Vec<Property> {
+    let mut taken: BTreeSet<(&str, u32, u32)> = BTreeSet::from([demo::HOME, demo::PLOT]);
+    let mut out = Vec::with_capacity(households.len());
+    for h in households {
+        let kind = accounts
+            .iter()
+            .find(|a| a.holder_national_id == h.head_national_id)
+            .map_or("residential", |a| a.property_type);
+        let n = crate::util::sha256_hex(h.family_number.as_bytes());
+        let number =
+            |range: std::ops::Range<usize>| u64::from_str_radix(&n[range], 16).unwrap_or(0);
+        let (mut muqataa, plot, area) = (
+            1 + number(0..4) % 120,
+            1 + number(4..8) % 900,
+            150 + number(8..12) % 450,
+        );
+        while !taken.insert((h.governorate, muqataa as u32, plot as u32)) {
+            muqataa += 1;
+        }
+        out.push(Property {
+            governorate: h.governorate,
+            muqataa: muqataa as u32,
+            plot: plot as u32,
+            owner_national_id: h.head_national_id.clone(),
+            property_type: kind,
+            area_m2: area as u32,
+            address: h.address.clone(),
+        });
     }
+    out
 }
 
 /// Days in `n` years, near enough.
@@ -414,7 +480,8 @@ impl Registry {
             rng: Rng::stream(seed, "registry"),
             today,
             ids: BTreeSet::new(),
-            phones: BTreeSet::new(),
+            // The demo family's phones are never handed out.
+            phones: demo::PHONES.iter().map(|p| p.to_string()).collect(),
             persons: Vec::with_capacity(counts.iter().sum::<usize>() * 6),
             households: Vec::with_capacity(counts.iter().sum()),
             homes: Vec::with_capacity(counts.iter().sum()),
@@ -1196,20 +1263,102 @@ mod tests {
     #[test]
     fn the_world_has_the_expected_size() {
         let w = generate(1, today());
-        assert_eq!(w.households.len(), HOUSEHOLDS);
+        // The drawn households and births, and the demo family's one of each.
+        assert_eq!(w.households.len(), HOUSEHOLDS + 1);
         assert!(
             (2_700..=3_300).contains(&w.persons.len()),
             "{}",
             w.persons.len()
         );
         assert!(
-            (140..=BIRTHS).contains(&w.births.len()),
+            (141..=BIRTHS + 1).contains(&w.births.len()),
             "{}",
             w.births.len()
         );
         assert_eq!(w.water_accounts.len(), w.households.len());
         assert_eq!(w.readings.len(), 12 * w.water_accounts.len());
         assert!(w.enrolments.len() > 500, "{}", w.enrolments.len());
+        // Every home, and the demo family's plot.
+        assert_eq!(w.properties.len(), w.households.len() + 1);
+    }
+
+    #[test]
+    fn the_demo_family_is_the_same_for_every_seed_and_day() {
+        let days = [today(), day("2027-01-10"), day("2026-05-10")];
+        let first = generate(1, today());
+        let demo_of = |w: &World| {
+            let persons: Vec<Person> = w
+                .persons
+                .iter()
+                .filter(|p| p.family_number == demo::FAMILY_NUMBER)
+                .cloned()
+                .collect();
+            let household = w
+                .households
+                .iter()
+                .find(|h| h.family_number == demo::FAMILY_NUMBER)
+                .cloned();
+            let account = w
+                .water_accounts
+                .iter()
+                .find(|a| a.number == demo::WATER_ACCOUNT)
+                .cloned();
+            let school = w.schools.iter().find(|s| s.code == demo::SCHOOL).cloned();
+            let places: Vec<Property> = w
+                .properties
+                .iter()
+                .filter(|p| p.owner_national_id == demo::FATHER)
+                .cloned()
+                .collect();
+            (persons, household, account, school, places)
+        };
+        let want = demo_of(&first);
+        assert_eq!(want.0, demo::persons());
+        assert_eq!(
+            want.0
+                .iter()
+                .map(|p| p.national_id.as_str())
+                .collect::<Vec<_>>(),
+            [demo::FATHER, demo::MOTHER, demo::SON, demo::DAUGHTER]
+        );
+        assert_eq!(want.4.len(), 2, "the home and the plot");
+        for seed in [1, 2, 7, 42, 1234] {
+            for today in days {
+                let w = generate(seed, today);
+                assert_eq!(demo_of(&w), want, "seed {seed} on {today}");
+                // The newborn is notified, recently; the account has an unbilled month.
+                let birth = w
+                    .births
+                    .iter()
+                    .find(|b| b.number == demo::NOTIFICATION)
+                    .expect("the demo notification");
+                assert_eq!(birth.mother_national_id, demo::MOTHER);
+                assert_eq!(birth.father_national_id.as_deref(), Some(demo::FATHER));
+                assert_eq!(
+                    birth.child_date_of_birth,
+                    Date(today.0 - demo::NEWBORN_AGE_DAYS)
+                );
+                let readings: Vec<&Reading> = w
+                    .readings
+                    .iter()
+                    .filter(|r| r.account_number == demo::WATER_ACCOUNT)
+                    .collect();
+                assert_eq!(readings.len(), 12);
+                assert!(!readings[11].billed && readings[..11].iter().all(|r| r.billed));
+                // The demo's son is not enrolled, and nothing generated takes its numbers.
+                assert!(!w.enrolments.iter().any(|e| e.national_id == demo::SON));
+                let generated = w
+                    .persons
+                    .iter()
+                    .filter(|p| p.family_number != demo::FAMILY_NUMBER);
+                assert!(generated.clone().all(|p| !p.national_id.starts_with('0')));
+                assert!(generated.clone().all(|p| {
+                    p.phone
+                        .as_deref()
+                        .is_none_or(|ph| !demo::PHONES.contains(&ph))
+                }));
+            }
+        }
     }
 
     #[test]
@@ -1373,8 +1522,9 @@ mod tests {
                 assert_eq!(father.sex, MALE);
                 assert_eq!(father.family_number, mother.family_number);
             }
+            // Numbered by the year of birth; the demo's number is fixed whatever the day.
             let year = b.child_date_of_birth.ymd().0;
-            assert!(b.number.starts_with(&format!("BN-{year}-")));
+            assert!(b.number.starts_with(&format!("BN-{year}-")) || b.number == demo::NOTIFICATION);
             assert!(!persons.values().any(|p| {
                 p.date_of_birth == b.child_date_of_birth
                     && p.mother_national_id.as_ref() == Some(&b.mother_national_id)
@@ -1405,10 +1555,35 @@ mod tests {
                     assert!(digits(&e.student_number, 10));
                 }
                 None if age == 6 => waiting += 1,
+                // The demo family's son waits to be registered by the pilot, at any age.
+                None if p.national_id == demo::SON => {}
                 None => assert!(!(6..=17).contains(&age), "{age}-year-old not enrolled"),
             }
         }
         assert!(waiting > 0, "some six-year-olds are not yet enrolled");
+
+        // Properties: a home for every household, registered to its head at its address,
+        // each place once.
+        unique(
+            "property",
+            w.properties
+                .iter()
+                .map(|p| format!("{}/{}/{}", p.governorate, p.muqataa, p.plot))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        );
+        for h in &w.households {
+            assert!(
+                w.properties
+                    .iter()
+                    .any(|p| p.owner_national_id == h.head_national_id
+                        && p.governorate == h.governorate
+                        && p.address == h.address),
+                "{} has no home",
+                h.family_number
+            );
+        }
 
         // Water: held by the head, twelve readings ending last month, always going up.
         let mut by_account: BTreeMap<&str, Vec<&Reading>> = BTreeMap::new();
