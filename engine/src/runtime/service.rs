@@ -86,9 +86,15 @@ impl Service {
         let (bp, checked) = load(file)?;
         let (conn, applied) = open_store(&bp, db, force)?;
         let mediator = mediator_base.map(|base| Mediator::new(base, bp.interop.as_str()));
+        let state = ApiState::new(bp, conn, mediator)
+            .with_readers(db, 2)
+            .map_err(|e| ServiceError::Store {
+                path: db.display().to_string(),
+                source: e.into(),
+            })?;
         Ok((
             Service {
-                state: ApiState::new(bp, conn, mediator),
+                state,
                 file: file.to_path_buf(),
             },
             applied,
