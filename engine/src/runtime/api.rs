@@ -84,7 +84,8 @@ impl ApiState {
         for _ in 0..n {
             let conn = Connection::open_with_flags(
                 path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.execute_batch("PRAGMA busy_timeout=5000; PRAGMA query_only=ON;")?;
             readers.push(Mutex::new(conn));
