@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod expr;
 pub mod hours;
 pub mod lists;
+pub mod memo;
 pub mod model;
 pub mod runtime;
 pub mod schema;

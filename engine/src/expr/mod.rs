@@ -61,20 +61,8 @@ impl ExprError {
 /// expressions of a blueprint on every request. `None` when it does not parse (a checked
 /// blueprint's expressions always do).
 pub fn parse_cached(text: &str) -> Option<std::sync::Arc<Ast>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, OnceLock, RwLock};
-    type Cache = RwLock<HashMap<String, Option<Arc<Ast>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| RwLock::new(HashMap::new()));
-    if let Some(found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(text) {
-        return found.clone();
-    }
-    let parsed = parse(text).ok().map(Arc::new);
-    let mut map = cache.write().unwrap_or_else(|e| e.into_inner());
-    // Bounded, so that a process serving many blueprints over days stays small.
-    if map.len() >= 4096 {
-        map.clear();
-    }
-    map.insert(text.to_string(), parsed.clone());
-    parsed
+    static PARSED: std::sync::OnceLock<crate::memo::Memo<Ast>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(Default::default)
+        .get(text, |t| parse(t).ok())
 }

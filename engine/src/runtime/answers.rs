@@ -319,6 +319,15 @@ pub fn value_of(f: &Field, json: &Json) -> Value {
     }
 }
 
+/// A field's `pattern`, anchored to the whole answer and compiled once: the same few
+/// patterns are matched on every submission.
+fn anchored(pattern: &str) -> Option<std::sync::Arc<Regex>> {
+    static COMPILED: std::sync::OnceLock<crate::memo::Memo<Regex>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(Default::default)
+        .get(pattern, |p| Regex::new(&format!("^(?:{p})$")).ok())
+}
+
 /// Computed values, in order, each seeing the answers and those before it.
 pub fn add_computed(bp: &Blueprint, row: &mut Row, today: Date) {
     for c in &bp.computed {
@@ -653,7 +662,7 @@ impl Checker<'_> {
     /// Whether `s` matches the field's pattern (reports when not).
     fn pattern(&mut self, f: &Field, s: &str, path: &str) -> bool {
         let Some(p) = &f.pattern else { return true };
-        let ok = Regex::new(&format!("^(?:{})$", p.value)).is_ok_and(|re| re.is_match(s));
+        let ok = anchored(&p.value).is_some_and(|re| re.is_match(s));
         if !ok {
             match &f.pattern_message {
                 Some(m) => self.custom(path, "pattern", m),
