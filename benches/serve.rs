@@ -36,6 +36,11 @@
 //! temporary folders, ports are chosen free, and every child process is killed at the
 //! end, also when the bench panics.
 
+// The baseline runs in this process; it gets the allocator quickwin uses, so that the
+// comparison is of the handlers, not of the allocators.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hash::{BuildHasher, Hasher};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
