@@ -17,7 +17,7 @@
 //!   quickwin checks the answers, calls the civil registry through the information
 //!   mediator of the sandbox it runs in the same process, stores the case and queues the
 //!   SMS. The **baseline** is a minimal axum + rusqlite handler compiled into this bench
-//!   (its own tokio runtime): parse the JSON body, insert the case row and its household
+//!   and run as a process of its own, like `quickwin serve`: parse the JSON body, insert the case row and its household
 //!   rows in one transaction into a WAL-mode SQLite file with `synchronous=FULL` (the
 //!   engine store's pragmas) under a `Mutex<Connection>`, answer 201 with a tracking
 //!   number and an access code.
@@ -36,8 +36,8 @@
 //! temporary folders, ports are chosen free, and every child process is killed at the
 //! end, also when the bench panics.
 
-// The baseline runs in this process; it gets the allocator quickwin uses, so that the
-// comparison is of the handlers, not of the allocators.
+// The baseline (this program run again as a server) gets the allocator quickwin uses, so
+// that the comparison is of the handlers, not of the allocators.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -617,24 +617,29 @@ async fn baseline_read(
     }
 }
 
-/// Serve the baseline on its own runtime; the port.
-fn start_baseline(runtime: &tokio::runtime::Runtime, store: &Path) -> u16 {
+/// Serve the baseline on `port` until killed: this program run again as a process of
+/// its own (`QUICKWIN_BENCH_BASELINE`), so that the baseline, like `quickwin serve`,
+/// does not share a process with the load generator.
+fn serve_baseline(store: &Path, port: u16) {
     let state = Arc::new(Baseline {
         conn: Mutex::new(baseline_store(store)),
         next: AtomicU64::new(1),
     });
     let app = Router::new()
+        .route("/health", get(|| async { "ok" }))
         .route("/api/applications", post(baseline_submit))
         .route("/api/applications/{tracking}", get(baseline_read))
         .with_state(state);
-    let listener = TcpListener::bind("127.0.0.1:0").expect("baseline port");
-    let port = listener.local_addr().expect("address").port();
-    listener.set_nonblocking(true).expect("non-blocking");
-    runtime.spawn(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("baseline runtime");
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("baseline port");
         let _ = axum::serve(listener, app).await;
     });
-    port
 }
 
 // ---------------------------------------------------------------------------------------
@@ -890,6 +895,14 @@ fn json_server() -> Result<(String, PathBuf), String> {
 }
 
 fn main() {
+    if let Ok(store) = std::env::var("QUICKWIN_BENCH_BASELINE") {
+        let port = std::env::var("QUICKWIN_BENCH_BASELINE_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .expect("QUICKWIN_BENCH_BASELINE_PORT");
+        serve_baseline(Path::new(&store), port);
+        return;
+    }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_quickwin"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let blueprint = root.join("blueprints/social-welfare.yaml");
@@ -906,11 +919,6 @@ fn main() {
 
     startup(&bin, root, &blueprint);
 
-    let server_runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("baseline")
-        .build()
-        .expect("baseline runtime");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -986,8 +994,19 @@ fn main() {
         serve.check_running();
         drop(serve);
 
-        // The baseline, on its own runtime in this process.
-        let port = start_baseline(&server_runtime, &dir.path().join("baseline.db"));
+        // The baseline, in a process of its own.
+        let port = free_port();
+        let mut baseline = Proc::spawn(
+            "baseline",
+            {
+                let mut c = Command::new(std::env::current_exe().expect("this program"));
+                c.env("QUICKWIN_BENCH_BASELINE", dir.path().join("baseline.db"))
+                    .env("QUICKWIN_BENCH_BASELINE_PORT", port.to_string());
+                c
+            },
+            dir.path().join("baseline.log"),
+        );
+        tokio::task::block_in_place(|| wait_ready(&mut baseline, port, "/health", Instant::now()));
         let pool = submit_pool(port, "/api/applications", &body, POOL, |v| {
             Some(Submitted {
                 path: format!("/api/applications/{}", v["tracking"].as_str()?),
@@ -1076,5 +1095,4 @@ fn main() {
     for note in notes {
         println!("{note}");
     }
-    server_runtime.shutdown_background();
 }

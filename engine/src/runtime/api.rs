@@ -27,6 +27,7 @@ use super::clock::{self, Now};
 use super::mediator::Mediator;
 use super::metrics::Metrics;
 use super::steps;
+use super::writer;
 use crate::expr::Date;
 use crate::model::Blueprint;
 
@@ -61,14 +62,20 @@ pub struct ApiState {
     readers: Arc<Vec<Mutex<Connection>>>,
     /// Which reader to try first next.
     next_reader: Arc<std::sync::atomic::AtomicUsize>,
+    /// The queue of the writer thread, which commits the store work of many requests
+    /// together.
+    writer: writer::Writer,
 }
 
 impl ApiState {
     /// The state for a blueprint whose store is open and migrated.
     pub fn new(blueprint: Blueprint, conn: Connection, mediator: Option<Mediator>) -> Self {
+        let blueprint = Arc::new(RwLock::new(Arc::new(blueprint)));
+        let conn = Arc::new(Mutex::new(conn));
         ApiState {
-            blueprint: Arc::new(RwLock::new(Arc::new(blueprint))),
-            conn: Arc::new(Mutex::new(conn)),
+            writer: writer::Writer::start(conn.clone(), blueprint.clone()),
+            blueprint,
+            conn,
             mediator,
             metrics: Arc::new(Metrics::default()),
             wake: Arc::new(tokio::sync::Notify::new()),
@@ -329,18 +336,29 @@ fn language(bp: &Blueprint, headers: &HeaderMap) -> String {
     bp.default_language().to_string()
 }
 
-/// Run store work off the async threads.
+/// Run store work on the service's writer thread, in the next group commit; the answer
+/// comes once the group is durable.
 async fn with_store<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&mut Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
-    let (conn, bp) = (state.conn.clone(), state.blueprint());
-    tokio::task::spawn_blocking(move || {
-        let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut conn, &bp)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: writer::Job = Box::new(move |conn, bp| {
+        let result = f(conn, bp);
+        let ok = result.is_ok();
+        let send: writer::Reply = Box::new(move |committed| {
+            let _ = reply.send(if committed {
+                result
+            } else {
+                Err(ApiError::internal())
+            });
+        });
+        (send, ok)
+    });
+    if !state.writer.send(job) {
+        return Err(ApiError::internal());
+    }
+    answer.await.map_err(|_| ApiError::internal())?
 }
 
 /// Run a view's reads in one read transaction: one lock of the store for all its
@@ -352,7 +370,7 @@ async fn with_read<R: Send + 'static>(
     f: impl FnOnce(&Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let run = |conn: &mut Connection, bp: &Blueprint| {
-        let tx = conn.transaction()?;
+        let tx = conn.savepoint()?;
         let result = f(&tx, bp);
         // Reading only: ending the transaction cannot lose anything.
         let _ = tx.commit();

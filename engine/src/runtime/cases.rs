@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
@@ -237,7 +237,7 @@ pub fn reserve_tracking(
 ) -> Result<String, CaseError> {
     let mut seq = || -> rusqlite::Result<i64> {
         if reserved.next >= reserved.end {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = conn.savepoint()?;
             let last: i64 = tx.query_row(
                 "INSERT INTO qw_counters (name, value) VALUES ('tracking', ?1) ON CONFLICT(name) DO UPDATE SET value = value + ?1 RETURNING value",
                 [RESERVE_BLOCK],
@@ -303,7 +303,7 @@ pub fn submit(
     language: &str,
     now: &Now,
 ) -> Result<(Case, String), CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let tracking = match tracking {
         Some(t) => t.to_string(),
         None => number(&tx, &bp.workflow.tracking, "tracking", now.today)?,
@@ -697,7 +697,7 @@ pub fn record_payment(
     payment_id: &str,
     now: &Now,
 ) -> Result<String, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let existing: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT status, receipt FROM qw_fees WHERE case_id = ?1 AND fee = ?2",
@@ -737,7 +737,7 @@ pub fn apply_late_call(
     values: &Map<String, Json>,
     now: &Now,
 ) -> Result<Case, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     set_fields(&tx, fields, id, values)?;
     tx.execute(
@@ -767,7 +767,7 @@ pub fn take_automatic(
     detail: &Json,
     now: &Now,
 ) -> Result<Option<Case>, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let case = load(&tx, bp, id)?;
     let Some(t) =
         bp.workflow.transitions.iter().find(|t| {
@@ -1158,7 +1158,7 @@ pub fn act(
     outcome: &Outcome,
     now: &Now,
 ) -> Result<Case, CaseError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.savepoint()?;
     let p = prepare(&tx, bp, id, step, now.today)?;
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     move_case(&tx, id, &p.to, now)?;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod service;
 pub mod steps;
 pub mod store;
+pub mod writer;
 
 /// A catalogue blueprint, checked, for the runtime's tests.
 #[cfg(test)]
