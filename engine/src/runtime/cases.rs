@@ -172,11 +172,13 @@ fn next(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
 }
 
 /// A number from a format such as `BC-{year}-{seq:6}` (checked by `quickwin check`), the
-/// counter's next value taken from `seq` when the format has one.
-pub fn format_number(
+/// counter's next value taken from `seq` when the format has one, and `{random:N}`
+/// filled by `random`.
+pub fn format_with(
     format: &str,
     today: Date,
     seq: &mut dyn FnMut() -> rusqlite::Result<i64>,
+    random: &dyn Fn(usize) -> String,
 ) -> rusqlite::Result<String> {
     let (y, m, d) = today.ymd();
     let mut out = String::new();
@@ -194,13 +196,22 @@ pub fn format_number(
             "month" => out.push_str(&format!("{m:02}")),
             "day" => out.push_str(&format!("{d:02}")),
             "seq" => out.push_str(&format!("{:0width$}", seq()?)),
-            "random" => out.push_str(&random_code(width)),
+            "random" => out.push_str(&random(width)),
             _ => out.push_str(&rest[open..=open + close]),
         }
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// A number from a format, with random letters where it asks for them.
+pub fn format_number(
+    format: &str,
+    today: Date,
+    seq: &mut dyn FnMut() -> rusqlite::Result<i64>,
+) -> rusqlite::Result<String> {
+    format_with(format, today, seq, &random_code)
 }
 
 /// A number from a format such as `BC-{year}-{seq:6}`, its counter advanced in the

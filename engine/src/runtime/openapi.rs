@@ -186,30 +186,11 @@ fn fit(base: &str, min: u32, max: Option<u32>) -> String {
     text.trim().to_string()
 }
 
-/// A tracking or document number in `format` (`BC-{year}-{seq:6}`) on `day`.
+/// A tracking or document number in `format` (`BC-{year}-{seq:6}`) on `day`: the counter
+/// at 42 and fixed letters, so that the document is the same every time.
 fn number_example(format: &str, day: Date) -> String {
-    let (y, m, d) = day.ymd();
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let inner = &rest[open + 1..open + close];
-        let (name, width) = inner.split_once(':').unwrap_or((inner, ""));
-        let width: usize = width.parse().unwrap_or(1);
-        match name {
-            "year" => out.push_str(&y.to_string()),
-            "month" => out.push_str(&format!("{m:02}")),
-            "day" => out.push_str(&format!("{d:02}")),
-            "seq" => out.push_str(&format!("{:0width$}", 42)),
-            _ => out.extend("7KQ2M9XH4PRT3WZ8".chars().cycle().take(width)),
-        }
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    out
+    let letters = |width: usize| "7KQ2M9XH4PRT3WZ8".chars().cycle().take(width).collect();
+    super::cases::format_with(format, day, &mut || Ok(42), &letters).unwrap_or_default()
 }
 
 /// A small reading of the regular expressions blueprints use in `pattern`, enough to
