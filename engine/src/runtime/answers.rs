@@ -233,6 +233,29 @@ pub fn check_answers(
     }
 }
 
+/// The answers given so far as an expression row, with the computed values: for the
+/// form's branching before the application is complete. Answers that do not parse are
+/// left out; nothing is reported.
+pub fn partial_row(bp: &Blueprint, input: &Map<String, Json>, today: Date) -> Row {
+    let mut checker = Checker {
+        bp,
+        today,
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    let mut row = Row::new();
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for f in fields.iter().filter(|f| !f.internal) {
+        if let Some(v) = input.get(f.id.as_str()) {
+            if let Some((_, value)) = checker.field(f, Some(v), f.id.as_str()) {
+                row.insert(f.id.value.clone(), value);
+            }
+        }
+    }
+    add_computed(bp, &mut row, today);
+    row
+}
+
 /// A problem with the answer of the application's field `field`, e.g. a slot that
 /// filled up (`slot_full`) while the applicant was choosing it.
 pub fn field_problem(bp: &Blueprint, field: &str, code: &'static str, value: &str) -> Problem {

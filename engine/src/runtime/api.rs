@@ -161,6 +161,18 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The message in `language` (or the default text).
+    pub fn message_in(&self, language: &str) -> String {
+        pick(&self.messages, language)
+            .cloned()
+            .unwrap_or_else(|| self.message.clone())
+    }
+
+    /// The problems named, each with its field.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
 }
 
 fn pick<'a>(messages: &'a BTreeMap<String, String>, language: &str) -> Option<&'a String> {
@@ -296,6 +308,7 @@ pub fn app(state: ApiState) -> Router {
         .route("/api/cases/{tracking}", get(one))
         .route("/api/cases/{tracking}/attachments/{id}", get(attachment))
         .route("/api/cases/{tracking}/actions/{action}", post(staff_act))
+        .merge(super::portal::routes())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), measure))
         .with_state(state)
@@ -321,7 +334,7 @@ async fn measure(State(state): State<ApiState>, request: Request, next: Next) ->
 
 /// The request's language: `?lang=`, else the first of `Accept-Language` the blueprint
 /// has, else the blueprint's default.
-fn language(bp: &Blueprint, headers: &HeaderMap) -> String {
+pub(crate) fn language(bp: &Blueprint, headers: &HeaderMap) -> String {
     let wanted = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -338,7 +351,7 @@ fn language(bp: &Blueprint, headers: &HeaderMap) -> String {
 
 /// Run store work on the service's writer thread, in the next group commit; the answer
 /// comes once the group is durable.
-async fn with_store<R: Send + 'static>(
+pub(crate) async fn with_store<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&mut Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
@@ -365,7 +378,7 @@ async fn with_store<R: Send + 'static>(
 /// statements, and a view consistent with itself. With read-only connections, the
 /// reads run at once on a free one (they take tens of microseconds, less than handing
 /// them to another thread would cost); otherwise on the writer, off the async threads.
-async fn with_read<R: Send + 'static>(
+pub(crate) async fn with_read<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&Connection, &Blueprint) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
@@ -419,7 +432,7 @@ fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// The status label of a state, per language.
-fn status(bp: &Blueprint, state: &str) -> Value {
+pub(crate) fn status(bp: &Blueprint, state: &str) -> Value {
     let Some(s) = bp.workflow.states.iter().find(|s| s.id.as_str() == state) else {
         return Value::Null;
     };
@@ -516,7 +529,11 @@ fn due_date(bp: &Blueprint, submitted_at: &str) -> Option<String> {
 }
 
 /// What an applicant sees of their case: no staff names.
-fn public_view(conn: &Connection, bp: &Blueprint, case: &Case) -> Result<Value, ApiError> {
+pub(crate) fn public_view(
+    conn: &Connection,
+    bp: &Blueprint,
+    case: &Case,
+) -> Result<Value, ApiError> {
     let history: Vec<Value> = case
         .history
         .iter()
@@ -574,45 +591,66 @@ async fn submit(
     let lang = language(&bp, &headers);
     let result = async {
         let input = object(&body)?;
-        let now = Now::read();
-        let checked = answers::check_answers(&bp, &input, now.today)
-            .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
-        let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
-        let (tracking, outcome) = if needs_calls {
-            let reserved = state.reserved.clone();
-            let tracking = with_store(&state, move |conn, bp| {
-                let now = Now::read();
-                let mut reserved = reserved.lock().unwrap_or_else(|e| e.into_inner());
-                Ok(cases::reserve_tracking(conn, bp, &mut reserved, &now)?)
-            })
-            .await?;
-            let mut row = crate::expr::Row::new();
-            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-            for (k, v) in &checked.values {
-                if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
-                    row.insert(k.clone(), answers::value_of(f, v));
-                }
-            }
-            answers::add_computed(&bp, &mut row, now.today);
-            let outcome = make_calls(&state, &bp, "submit", &tracking, &row, now.today).await?;
-            (Some(tracking), outcome)
-        } else {
-            (None, Outcome::default())
-        };
-        let lang2 = lang.clone();
-        let created = with_store(&state, move |conn, bp| {
-            let now = Now::read();
-            let (case, code) =
-                cases::submit(conn, bp, &checked, tracking.as_deref(), &outcome, &lang2, &now)?;
-            Ok(json!({"tracking": case.tracking, "access_code": code, "state": case.state,
-                "status": status(bp, &case.state), "decision_due": due_date(bp, &case.submitted_at)}))
-        })
-        .await?;
-        state.wake.notify_one();
+        let created = submit_answers(&state, input, &lang).await?;
         Ok((StatusCode::CREATED, Json(created)))
     }
     .await;
     result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+/// Submit an application: check the answers, make the calls the submission triggers,
+/// store the case. `{tracking, access_code, state, status, decision_due}`.
+pub(crate) async fn submit_answers(
+    state: &ApiState,
+    input: Map<String, Value>,
+    lang: &str,
+) -> Result<Value, ApiError> {
+    let bp = state.blueprint();
+    let now = Now::read();
+    let checked = answers::check_answers(&bp, &input, now.today)
+        .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
+    let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
+    let (tracking, outcome) = if needs_calls {
+        let reserved = state.reserved.clone();
+        let tracking = with_store(state, move |conn, bp| {
+            let now = Now::read();
+            let mut reserved = reserved.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(cases::reserve_tracking(conn, bp, &mut reserved, &now)?)
+        })
+        .await?;
+        let mut row = crate::expr::Row::new();
+        let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+        for (k, v) in &checked.values {
+            if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
+                row.insert(k.clone(), answers::value_of(f, v));
+            }
+        }
+        answers::add_computed(&bp, &mut row, now.today);
+        let outcome = make_calls(state, &bp, "submit", &tracking, &row, now.today).await?;
+        (Some(tracking), outcome)
+    } else {
+        (None, Outcome::default())
+    };
+    let lang = lang.to_string();
+    let created = with_store(state, move |conn, bp| {
+        let now = Now::read();
+        let (case, code) = cases::submit(
+            conn,
+            bp,
+            &checked,
+            tracking.as_deref(),
+            &outcome,
+            &lang,
+            &now,
+        )?;
+        Ok(
+            json!({"tracking": case.tracking, "access_code": code, "state": case.state,
+            "status": status(bp, &case.state), "decision_due": due_date(bp, &case.submitted_at)}),
+        )
+    })
+    .await?;
+    state.wake.notify_one();
+    Ok(created)
 }
 
 fn access_code(headers: &HeaderMap) -> String {

@@ -14,6 +14,7 @@ pub mod mediator;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox;
+pub mod portal;
 pub mod service;
 pub mod steps;
 pub mod store;

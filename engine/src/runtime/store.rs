@@ -7,8 +7,8 @@
 //! tracking and document numbers (`qw_counters`), every migration applied
 //! (`qw_migrations`), the calls made to other agencies (`qw_calls`, append-only), the
 //! messages and retries waiting to go out (`qw_outbox`), issued documents
-//! (`qw_documents`), fees (`qw_fees`), appointment bookings (`qw_bookings`) and uploaded
-//! files (`qw_attachments`). When the blueprint gains a field, a group or a state, [`migrate`]
+//! (`qw_documents`), fees (`qw_fees`), appointment bookings (`qw_bookings`), uploaded
+//! files (`qw_attachments`) and the web form's unfinished applications (`qw_drafts`). When the blueprint gains a field, a group or a state, [`migrate`]
 //! adds what is missing and records it; when a change would lose data (a removed field
 //! or group that holds values, a removed state that cases are in), it refuses unless
 //! forced, and says exactly what would be lost.
@@ -142,6 +142,11 @@ CREATE TABLE IF NOT EXISTS qw_attachments (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS qw_attachments_case ON qw_attachments(case_id);
+CREATE TABLE IF NOT EXISTS qw_drafts (
+    token_hash TEXT PRIMARY KEY,
+    answers TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
 ";
 
 /// A table the blueprint asks for.

@@ -1,0 +1,719 @@
+//! The citizen pages every service gets from its blueprint: the start page, the form
+//! page by page (branching, exit pages, the check-your-answers page), the confirmation
+//! with the tracking number and access code, and the status page. Plain HTML forms that
+//! work without JavaScript, in each of the blueprint's languages (Arabic right to left),
+//! with CSRF protection on every form and every value escaped by the templates.
+
+mod form;
+mod text;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Map, Value as Json, json};
+use sha2::{Digest, Sha256};
+
+use self::form::Next;
+use super::api::{self, ApiState};
+use super::cases;
+use super::clock::Now;
+use crate::model::Blueprint;
+
+/// The pages' templates, embedded in the binary.
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../../templates/portal/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../../templates/portal/macros.html"),
+    ),
+    (
+        "start.html",
+        include_str!("../../../templates/portal/start.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../../templates/portal/page.html"),
+    ),
+    (
+        "exit.html",
+        include_str!("../../../templates/portal/exit.html"),
+    ),
+    (
+        "check.html",
+        include_str!("../../../templates/portal/check.html"),
+    ),
+    (
+        "confirmation.html",
+        include_str!("../../../templates/portal/confirmation.html"),
+    ),
+    (
+        "track.html",
+        include_str!("../../../templates/portal/track.html"),
+    ),
+    (
+        "status.html",
+        include_str!("../../../templates/portal/status.html"),
+    ),
+    (
+        "message.html",
+        include_str!("../../../templates/portal/message.html"),
+    ),
+];
+
+/// The pages' style sheet.
+const STYLE: &str = include_str!("../../../templates/portal/portal.css");
+
+/// How long an unfinished application is kept: a day.
+const DRAFT_SECONDS: i64 = 86_400;
+
+/// The embedded templates, compiled once.
+pub fn templates() -> &'static tera::Tera {
+    static TERA: OnceLock<tera::Tera> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(TEMPLATES.to_vec())
+            .expect("the embedded templates parse (a test renders every one)");
+        tera.autoescape_on(vec![".html"]);
+        tera
+    })
+}
+
+/// The citizen pages' routes.
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/", get(start))
+        .route("/portal.css", get(style))
+        .route("/apply", get(begin))
+        .route("/apply/check", get(check).post(send))
+        .route("/apply/exit/{exit}", get(exit))
+        .route("/apply/{page}", get(show_page).post(save_page))
+        .route("/track", get(find).post(lookup))
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// The cookies of a request, by name.
+fn cookies(headers: &HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A page being answered: its language, its CSRF token, and the cookies to set.
+struct Visit {
+    lang: String,
+    csrf: String,
+    set: Vec<String>,
+}
+
+fn cookie(name: &str, value: &str, same_site: &str, max_age: i64) -> String {
+    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}")
+}
+
+impl Visit {
+    /// The language (`?lang=` remembered in a cookie, else the cookie, else
+    /// `Accept-Language`, else the blueprint's first) and the CSRF token.
+    fn new(bp: &Blueprint, headers: &HeaderMap, query: &BTreeMap<String, String>) -> Visit {
+        let jar = cookies(headers);
+        let known = |l: &str| bp.languages.iter().any(|x| x.as_str() == l);
+        let mut set = Vec::new();
+        let lang = if let Some(l) = query.get("lang").filter(|l| known(l)) {
+            set.push(cookie("qw_lang", l, "Lax", 31_536_000));
+            l.clone()
+        } else if let Some(l) = jar.get("qw_lang").filter(|l| known(l)) {
+            l.clone()
+        } else {
+            api::language(bp, headers)
+        };
+        let csrf = match jar.get("qw_csrf").filter(|t| t.len() == 32) {
+            Some(t) => t.clone(),
+            None => {
+                let t = cases::random_token(32);
+                set.push(cookie("qw_csrf", &t, "Strict", 86_400));
+                t
+            }
+        };
+        Visit { lang, csrf, set }
+    }
+
+    /// Whether a posted form carries this visit's CSRF token.
+    fn allows(&self, pairs: &[(String, String)]) -> bool {
+        let given = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map_or("", |(_, v)| v.as_str());
+        given.len() == 32 && given == self.csrf
+    }
+
+    /// The template context every page has.
+    fn context(&self, bp: &Blueprint, path: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("lang", &self.lang);
+        c.insert("dir", if self.lang == "ar" { "rtl" } else { "ltr" });
+        c.insert("t", &text::texts(&self.lang));
+        c.insert("csrf", &self.csrf);
+        c.insert("service", bp.title.get(&self.lang));
+        c.insert("agency", bp.agency.name.get(&self.lang));
+        c.insert("path", path);
+        let others: Vec<Json> = bp
+            .languages
+            .iter()
+            .filter(|l| l.as_str() != self.lang)
+            .map(|l| json!({"code": l.as_str(), "name": if l.as_str() == "ar" { "العربية" } else if l.as_str() == "en" { "English" } else { l.as_str() }}))
+            .collect();
+        c.insert("languages", &others);
+        c
+    }
+
+    /// A rendered page with the visit's cookies.
+    fn page(self, status: StatusCode, name: &str, c: &tera::Context) -> Response {
+        let body = match templates().render(name, c) {
+            Ok(html) => html,
+            Err(e) => {
+                eprintln!("service page `{name}`: {e:?}");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the page could not be made",
+                )
+                    .into_response();
+            }
+        };
+        self.with_cookies((status, Html(body)).into_response())
+    }
+
+    fn with_cookies(self, mut response: Response) -> Response {
+        for c in self.set {
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        );
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    fn redirect(self, to: &str) -> Response {
+        self.with_cookies(Redirect::to(to).into_response())
+    }
+}
+
+async fn start(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let mut c = v.context(&bp, "/");
+    let lang = v.lang.clone();
+    c.insert("summary", bp.summary.get(&lang));
+    c.insert(
+        "eligibility",
+        &bp.eligibility.as_ref().map(|e| e.get(&lang)),
+    );
+    let needs: Vec<&str> = bp.you_need.iter().map(|n| n.get(&lang)).collect();
+    c.insert("you_need", &needs);
+    let fees: Vec<Json> = bp
+        .fees
+        .iter()
+        .map(|f| json!({"label": f.label.get(&lang), "amount": f.amount.as_ref().map(|a| money(a.value, &lang)), "currency": super::effects::currency(f)}))
+        .collect();
+    c.insert("fees", &fees);
+    c.insert("sla_days", &(bp.sla.value.minutes / 1440));
+    v.page(StatusCode::OK, "start.html", &c)
+}
+
+/// An amount as the language writes it: `5,000` or `٥٬٠٠٠`.
+fn money(amount: f64, lang: &str) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(if lang == "ar" { '٬' } else { ',' });
+        }
+        out.push(ch);
+    }
+    if whole < 0 {
+        out.insert(0, '-');
+    }
+    if lang == "ar" {
+        out.chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .map_or(c, |d| char::from_u32(0x660 + d).unwrap_or(c))
+            })
+            .collect()
+    } else {
+        out
+    }
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The unfinished application of this browser, if any.
+async fn draft(state: &ApiState, headers: &HeaderMap) -> Option<(String, Map<String, Json>)> {
+    let token = cookies(headers).get("qw_draft")?.clone();
+    let key = hash(&token);
+    api::with_read(state, move |conn, _| {
+        let now = Now::read().secs;
+        let found: Option<String> = conn
+            .prepare_cached(
+                "SELECT answers FROM qw_drafts WHERE token_hash = ?1 AND updated_at > ?2",
+            )?
+            .query_row(params![key, now - DRAFT_SECONDS], |r| r.get(0))
+            .optional()?;
+        Ok(found.and_then(|t| serde_json::from_str::<Json>(&t).ok()))
+    })
+    .await
+    .ok()
+    .flatten()
+    .and_then(|j| j.as_object().cloned())
+    .map(|m| (token, m))
+}
+
+async fn save_draft(state: &ApiState, token: &str, answers: &Map<String, Json>) -> bool {
+    let (key, text) = (hash(token), Json::Object(answers.clone()).to_string());
+    api::with_store(state, move |conn, _| {
+        let now = Now::read().secs;
+        conn.execute(
+            "INSERT INTO qw_drafts (token_hash, answers, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(token_hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at",
+            params![key, text, now],
+        )?;
+        Ok(())
+    })
+    .await
+    .is_ok()
+}
+
+fn page_path(next: &Next) -> String {
+    match next {
+        Next::Page(id) => format!("/apply/{id}"),
+        Next::Exit(id) => format!("/apply/exit/{id}"),
+        Next::Check => "/apply/check".to_string(),
+    }
+}
+
+async fn begin(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let mut v = Visit::new(&bp, &headers, &q);
+    let token = cases::random_token(32);
+    let key = hash(&token);
+    let created = api::with_store(&state, move |conn, _| {
+        let now = Now::read().secs;
+        conn.execute(
+            "DELETE FROM qw_drafts WHERE updated_at <= ?1",
+            [now - DRAFT_SECONDS],
+        )?;
+        conn.execute(
+            "INSERT INTO qw_drafts (token_hash, answers, updated_at) VALUES (?1, '{}', ?2)",
+            params![key, now],
+        )?;
+        Ok(())
+    })
+    .await;
+    if created.is_err() {
+        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+    }
+    v.set.push(cookie("qw_draft", &token, "Lax", DRAFT_SECONDS));
+    let today = Now::read().today;
+    let to = page_path(&form::first(&bp, &crate::expr::Row::new(), today));
+    v.redirect(&to)
+}
+
+fn message(v: Visit, bp: &Blueprint, status: StatusCode, key: &str) -> Response {
+    let mut c = v.context(bp, "/");
+    c.insert("key", key);
+    v.page(status, "message.html", &c)
+}
+
+/// The page's context: its widgets with the answers and problems given.
+fn page_context(
+    v: &Visit,
+    bp: &Blueprint,
+    page: &crate::model::Page,
+    answers: &Map<String, Json>,
+    problems: &[super::answers::Problem],
+) -> tera::Context {
+    let mut c = v.context(bp, &format!("/apply/{}", page.id.as_str()));
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let widgets: Vec<form::Widget> = page
+        .fields
+        .iter()
+        .filter_map(|id| fields.iter().find(|f| f.id == *id))
+        .map(|f| {
+            form::widget(
+                bp,
+                f,
+                f.id.as_str(),
+                answers.get(f.id.as_str()),
+                &v.lang,
+                problems,
+            )
+        })
+        .collect();
+    let summary: Vec<Json> = problems
+        .iter()
+        .map(|p| {
+            let message = p
+                .message
+                .get(&v.lang)
+                .or_else(|| p.message.values().next())
+                .cloned()
+                .unwrap_or_default();
+            let target = p.field.replace("].", ".").replace('[', ".");
+            json!({"message": message, "target": format!("f-{}", target.replace('.', "-"))})
+        })
+        .collect();
+    c.insert("page_id", page.id.as_str());
+    c.insert("title", page.title.get(&v.lang));
+    c.insert("intro", &page.intro.as_ref().map(|i| i.get(&v.lang)));
+    c.insert("widgets", &widgets);
+    c.insert("problems", &summary);
+    c
+}
+
+async fn show_page(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path(page_id): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let Some((_, answers)) = draft(&state, &headers).await else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let c = page_context(&v, &bp, page, &answers, &[]);
+    v.page(StatusCode::OK, "page.html", &c)
+}
+
+async fn save_page(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path(page_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let Some((token, mut answers)) = draft(&state, &headers).await else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    // What this page asks is replaced by what was sent, blanks included.
+    for id in &page.fields {
+        answers.remove(id.as_str());
+    }
+    let given = form::read_page(&bp, page, &pairs);
+    answers.extend(given);
+    // "Add another" keeps the applicant on the page with one more entry of the group.
+    if let Some((_, group)) = pairs.iter().find(|(k, _)| k == "add") {
+        if page.fields.iter().any(|f| f.as_str() == group) {
+            let entries = answers
+                .entry(group.clone())
+                .or_insert_with(|| Json::Array(Vec::new()));
+            if let Json::Array(list) = entries {
+                if list.is_empty() {
+                    list.push(json!({}));
+                }
+                list.push(json!({}));
+            }
+            save_draft(&state, &token, &answers).await;
+            let c = page_context(&v, &bp, page, &answers, &[]);
+            return v.page(StatusCode::OK, "page.html", &c);
+        }
+    }
+    let today = Now::read().today;
+    let problems = form::page_problems(&bp, page, &answers, today);
+    if !save_draft(&state, &token, &answers).await {
+        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+    }
+    if !problems.is_empty() {
+        let mut c = page_context(&v, &bp, page, &answers, &problems);
+        c.insert("title_prefix", text::texts(&v.lang)["errors"]);
+        return v.page(StatusCode::UNPROCESSABLE_ENTITY, "page.html", &c);
+    }
+    let row = super::answers::partial_row(&bp, &answers, today);
+    let to = page_path(&form::next(&bp, page, &row, today));
+    v.redirect(&to)
+}
+
+async fn exit(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path(exit_id): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let Some(page) = bp.form.exits.iter().find(|e| e.id.as_str() == exit_id) else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let mut c = v.context(&bp, &format!("/apply/exit/{exit_id}"));
+    c.insert("title", page.title.get(&v.lang));
+    c.insert("body", page.body.get(&v.lang));
+    v.page(StatusCode::OK, "exit.html", &c)
+}
+
+/// The answers in words, page by page, for the check-your-answers page.
+fn summary(bp: &Blueprint, answers: &Map<String, Json>, lang: &str) -> Vec<Json> {
+    let today = Now::read().today;
+    let row = super::answers::partial_row(bp, answers, today);
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    form::journey(bp, &row, today)
+        .into_iter()
+        .map(|page| {
+            let rows: Vec<Json> = page
+                .fields
+                .iter()
+                .filter_map(|id| fields.iter().find(|f| f.id == *id))
+                .map(|f| {
+                    let w =
+                        form::widget(bp, f, f.id.as_str(), answers.get(f.id.as_str()), lang, &[]);
+                    json!({"label": w.label, "value": shown(&w, answers.get(f.id.as_str()), lang)})
+                })
+                .collect();
+            json!({"id": page.id.as_str(), "title": page.title.get(lang), "rows": rows})
+        })
+        .collect()
+}
+
+/// An answer in words: a choice's label, yes or no, a group's entries.
+fn shown(w: &form::Widget, value: Option<&Json>, lang: &str) -> String {
+    let t = text::texts(lang);
+    match (w.control, value) {
+        (_, None | Some(Json::Null)) => t["none"].to_string(),
+        ("yesno", Some(v)) => {
+            let yes = matches!(v, Json::Bool(true))
+                || v.as_str()
+                    .is_some_and(|s| matches!(s, "yes" | "true" | "on"));
+            (if yes { t["yes"] } else { t["no"] }).to_string()
+        }
+        ("radio" | "select" | "checkboxes", _) => {
+            let chosen: Vec<&str> = w
+                .choices
+                .iter()
+                .filter(|c| c.selected)
+                .map(|c| c.label.as_str())
+                .collect();
+            if chosen.is_empty() {
+                t["none"].to_string()
+            } else {
+                chosen.join("، ")
+            }
+        }
+        ("group", _) => w
+            .entries
+            .iter()
+            .map(|e| {
+                e.iter()
+                    .filter(|g| !g.value.is_empty() || g.choices.iter().any(|c| c.selected))
+                    .map(|g| shown(g, Some(&json!(g.value)), lang))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
+        (_, Some(Json::String(s))) => s.clone(),
+        (_, Some(other)) => other.to_string(),
+    }
+}
+
+async fn check(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let Some((_, answers)) = draft(&state, &headers).await else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let mut c = v.context(&bp, "/apply/check");
+    c.insert("pages", &summary(&bp, &answers, &v.lang));
+    c.insert("problems", &Vec::<Json>::new());
+    v.page(StatusCode::OK, "check.html", &c)
+}
+
+async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let Some((token, answers)) = draft(&state, &headers).await else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    // Answers on pages the applicant no longer goes through are not sent.
+    let today = Now::read().today;
+    let row = super::answers::partial_row(&bp, &answers, today);
+    let asked: Vec<&str> = form::journey(&bp, &row, today)
+        .iter()
+        .flat_map(|p| p.fields.iter().map(|f| f.as_str()))
+        .collect();
+    let input: Map<String, Json> = answers
+        .iter()
+        .filter(|(k, _)| asked.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match api::submit_answers(&state, input, &v.lang).await {
+        Ok(created) => {
+            let key = hash(&token);
+            let _ = api::with_store(&state, move |conn, _| {
+                conn.execute("DELETE FROM qw_drafts WHERE token_hash = ?1", [key])?;
+                Ok(())
+            })
+            .await;
+            v.set.push(cookie("qw_draft", "", "Lax", 0));
+            let mut c = v.context(&bp, "/apply/check");
+            c.insert("tracking", &created["tracking"]);
+            c.insert("code", &created["access_code"]);
+            c.insert("status", &created["status"][&v.lang]);
+            v.page(StatusCode::CREATED, "confirmation.html", &c)
+        }
+        Err(e) => {
+            let mut c = v.context(&bp, "/apply/check");
+            c.insert("pages", &summary(&bp, &answers, &v.lang));
+            let mut problems: Vec<Json> = e
+                .problems()
+                .iter()
+                .map(|p| json!({"message": p.message.get(&v.lang).or_else(|| p.message.values().next()).cloned().unwrap_or_default()}))
+                .collect();
+            if problems.is_empty() {
+                problems.push(json!({"message": e.message_in(&v.lang)}));
+            }
+            c.insert("problems", &problems);
+            let status = if e.status().is_client_error() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                e.status()
+            };
+            v.page(status, "check.html", &c)
+        }
+    }
+}
+
+async fn find(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let mut c = v.context(&bp, "/track");
+    c.insert("tracking", "");
+    c.insert("failed", &false);
+    v.page(StatusCode::OK, "track.html", &c)
+}
+
+async fn lookup(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or(String::new(), |(_, v)| v.trim().to_uppercase())
+    };
+    let (tracking, code) = (field("tracking"), field("code"));
+    let (t, k) = (tracking.clone(), code.clone());
+    let view = api::with_read(&state, move |conn, bp| {
+        let case = cases::read(conn, bp, &t, &k)?;
+        api::public_view(conn, bp, &case)
+    })
+    .await;
+    match view {
+        Ok(view) => {
+            let lang = v.lang.clone();
+            let mut c = v.context(&bp, "/track");
+            let history: Vec<Json> = view["history"]
+                .as_array()
+                .map(|h| {
+                    h.iter()
+                        .map(|e| json!({"at": e["at"].as_str().unwrap_or_default().replace('T', " ").trim_end_matches('Z'), "status": e["status"][&lang]}))
+                        .collect()
+                })
+                .unwrap_or_default();
+            c.insert("tracking", &view["tracking"]);
+            c.insert("status", &view["status"][&lang]);
+            c.insert("next", &view["next"][&lang]);
+            c.insert(
+                "due",
+                &view["decision_due"]
+                    .as_str()
+                    .map(|d| d.get(..10).unwrap_or(d)),
+            );
+            c.insert("history", &history);
+            v.page(StatusCode::OK, "status.html", &c)
+        }
+        Err(_) => {
+            let mut c = v.context(&bp, "/track");
+            c.insert("tracking", &tracking);
+            c.insert("failed", &true);
+            v.page(StatusCode::NOT_FOUND, "track.html", &c)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,312 @@
+//! The citizen pages through the router, as a browser without JavaScript uses them.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use rusqlite::Connection;
+use tower::ServiceExt;
+
+use crate::runtime::api::{ApiState, app};
+
+fn state(mut bp: crate::model::Blueprint) -> ApiState {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::runtime::store::migrate(&mut conn, &bp, false, "t").unwrap();
+    // The calls to other agencies are tested end to end with the sandbox.
+    bp.integrations.clear();
+    ApiState::new(bp, conn, None)
+}
+
+/// A browser: keeps cookies, follows nothing by itself.
+struct Browser {
+    state: ApiState,
+    cookies: Vec<(String, String)>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: String,
+    html: String,
+    headers: axum::http::HeaderMap,
+}
+
+impl Browser {
+    fn new(state: ApiState) -> Self {
+        Browser {
+            state,
+            cookies: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, method: &str, uri: &str, form: &[(&str, &str)]) -> Page {
+        let mut req = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req = req.header("cookie", jar.join("; "));
+        }
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        if method == "POST" {
+            req = req.header("content-type", "application/x-www-form-urlencoded");
+        }
+        let res = app(self.state.clone())
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        for c in res.headers().get_all("set-cookie") {
+            let text = c.to_str().unwrap();
+            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let location = headers
+            .get("location")
+            .map_or(String::new(), |l| l.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Page {
+            status,
+            location,
+            html: String::from_utf8_lossy(&bytes).into_owned(),
+            headers,
+        }
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "qw_csrf")
+            .unwrap()
+            .1
+            .clone()
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
+    let mut b = Browser::new(state(crate::runtime::catalogue("birth-certificate")));
+    let ar = b.send("GET", "/", &[]).await;
+    assert_eq!(ar.status, StatusCode::OK);
+    assert!(
+        ar.html.contains(r#"<html lang="ar" dir="rtl">"#),
+        "{}",
+        ar.html
+    );
+    assert!(ar.html.contains("ابدأ الآن"));
+    assert!(!ar.html.contains("<script"));
+    assert!(ar.html.len() < 100 * 1024);
+    let csp = ar.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(ar.headers["x-content-type-options"], "nosniff");
+    let cookie = ar.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    // The switch is remembered.
+    let en = b.send("GET", "/?lang=en", &[]).await;
+    assert!(en.html.contains(r#"<html lang="en" dir="ltr">"#));
+    let again = b.send("GET", "/", &[]).await;
+    assert!(again.html.contains("Start now"));
+    let css = b.send("GET", "/portal.css", &[]).await;
+    assert!(css.html.contains("--accent") && css.html.len() < 20 * 1024);
+}
+
+#[tokio::test]
+async fn a_citizen_applies_page_by_page_and_tracks_the_case() {
+    let mut b = Browser::new(state(crate::runtime::catalogue("birth-certificate")));
+    b.send("GET", "/?lang=en", &[]).await;
+    let begun = b.send("GET", "/apply", &[]).await;
+    assert_eq!(begun.status, StatusCode::SEE_OTHER);
+    assert_eq!(begun.location, "/apply/notification");
+    let form = b.send("GET", &begun.location, &[]).await;
+    assert!(form.html.contains(r#"name="csrf""#));
+    assert!(form.html.contains(r#"for="f-notification_number""#));
+    // Without the form's token nothing is saved.
+    let forged = b
+        .send(
+            "POST",
+            "/apply/notification",
+            &[("notification_number", "BN-2026-000001")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A mistake: the summary links to the field, the message stands beside it, and
+    // what was typed is kept.
+    let csrf = b.csrf();
+    let wrong = b
+        .send(
+            "POST",
+            "/apply/notification",
+            &[
+                ("csrf", &csrf),
+                ("notification_number", "12<b>3"),
+                ("applicant_relation", "mother"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.html.contains(r##"href="#f-notification_number""##),
+        "{}",
+        wrong.html
+    );
+    assert!(wrong.html.contains(r#"aria-invalid="true""#));
+    assert!(
+        wrong.html.contains("12&lt;b&gt;3"),
+        "typed text kept and escaped"
+    );
+    assert!(!wrong.html.contains("12<b>3"));
+    let today = crate::runtime::clock::Now::read().today.to_string();
+    let steps: &[(&str, Vec<(&str, &str)>)] = &[
+        (
+            "/apply/notification",
+            vec![
+                ("notification_number", "BN-2026-004211"),
+                ("applicant_relation", "mother"),
+            ],
+        ),
+        (
+            "/apply/child",
+            vec![
+                ("child_first_name", "Zainab"),
+                ("child_sex", "female"),
+                ("child_date_of_birth", &today),
+                ("place_of_birth", "baghdad"),
+            ],
+        ),
+        (
+            "/apply/parents",
+            vec![
+                ("mother_national_id", "199012345678"),
+                ("father_national_id", "198812345670"),
+            ],
+        ),
+        (
+            "/apply/contact",
+            vec![("phone", "07701234567"), ("copies", "2")],
+        ),
+    ];
+    for (path, fields) in steps {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let moved = b.send("POST", path, &form).await;
+        assert_eq!(
+            moved.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            moved.html
+        );
+    }
+    let check = b.send("GET", "/apply/check", &[]).await;
+    assert!(
+        check.html.contains("Zainab") && check.html.contains("Baghdad"),
+        "{}",
+        check.html
+    );
+    assert!(check.html.contains(r#"href="/apply/child""#));
+    let sent = b.send("POST", "/apply/check", &[("csrf", &csrf)]).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.html);
+    let tracking = sent
+        .html
+        .split("BC-")
+        .nth(1)
+        .map(|t| format!("BC-{}", &t[..11]))
+        .unwrap();
+    let code_at = sent.html.find("access code").unwrap();
+    let code: String = sent.html[code_at..]
+        .split("<strong class=\"number\" dir=\"ltr\">")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(10)
+        .collect();
+    // The form is gone once sent.
+    assert_eq!(
+        b.send("GET", "/apply/check", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let status = b
+        .send(
+            "POST",
+            "/track",
+            &[("csrf", &csrf), ("tracking", &tracking), ("code", &code)],
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.html);
+    assert!(
+        status.html.contains("Received") || status.html.contains("Submitted"),
+        "{}",
+        status.html
+    );
+    let wrong = b
+        .send(
+            "POST",
+            "/track",
+            &[
+                ("csrf", &csrf),
+                ("tracking", &tracking),
+                ("code", "WRONGWRONG"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_exit_page_ends_the_journey_and_labels_are_escaped() {
+    let mut bp = crate::runtime::catalogue("medical-appointment");
+    bp.title = crate::model::Localized(std::collections::BTreeMap::from([
+        ("en".to_string(), "<img src=x onerror=alert(1)>".to_string()),
+        ("ar".to_string(), "<b>حجز</b>".to_string()),
+    ]));
+    let mut b = Browser::new(state(bp));
+    let start = b.send("GET", "/?lang=en", &[]).await;
+    assert!(start.html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!start.html.contains("<img"));
+    let begun = b.send("GET", "/apply", &[]).await;
+    let csrf = b.csrf();
+    let out = b
+        .send(
+            "POST",
+            &begun.location,
+            &[("csrf", &csrf), ("emergency_signs", "yes")],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.location.starts_with("/apply/exit/"), "{}", out.location);
+    let exit = b.send("GET", &out.location, &[]).await;
+    assert_eq!(exit.status, StatusCode::OK);
+    assert!(exit.html.contains("emergency"), "{}", exit.html);
+}
+
+#[test]
+fn every_template_compiles() {
+    let tera = super::templates();
+    for (name, _) in super::TEMPLATES {
+        assert!(tera.get_template_names().any(|n| n == *name), "{name}");
+    }
+}

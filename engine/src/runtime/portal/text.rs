@@ -1,0 +1,101 @@
+//! The pages' own words (not the blueprint's), in English and Arabic.
+
+/// `(key, English, Arabic)`.
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("start", "Start now", "ابدأ الآن"),
+    ("track", "Track an application", "متابعة طلب"),
+    (
+        "who",
+        "Who can use this service",
+        "من يمكنه استخدام هذه الخدمة",
+    ),
+    ("need", "What you need", "ما تحتاج إليه"),
+    ("fee", "Fee", "الرسوم"),
+    ("time", "Processing time", "مدة الإنجاز"),
+    ("days", "working days at most", "يوماً على الأكثر"),
+    ("continue", "Continue", "متابعة"),
+    ("back", "Back", "رجوع"),
+    ("errors", "There is a problem", "هناك مشكلة"),
+    (
+        "check",
+        "Check your answers before sending your application",
+        "راجع إجاباتك قبل إرسال طلبك",
+    ),
+    ("change", "Change", "تغيير"),
+    ("send", "Send application", "إرسال الطلب"),
+    ("sent", "Application sent", "تم إرسال الطلب"),
+    ("tracking", "Your tracking number", "رقم المتابعة الخاص بك"),
+    ("code", "Your access code", "رمز الدخول الخاص بك"),
+    (
+        "keep",
+        "Keep both: you need them to follow your application. We do not show the access code again.",
+        "احتفظ بالرقمين: تحتاج إليهما لمتابعة طلبك. لن نعرض رمز الدخول مرة أخرى.",
+    ),
+    ("see", "See your application", "عرض طلبك"),
+    ("status", "Status of your application", "حالة طلبك"),
+    ("next", "What happens next", "ما الخطوة التالية"),
+    ("history", "History", "السجل"),
+    ("due", "Decision expected by", "موعد القرار المتوقع"),
+    ("find", "Find your application", "ابحث عن طلبك"),
+    (
+        "notfound",
+        "No application has this tracking number and access code. Check both and try again.",
+        "لا يوجد طلب بهذا الرقم ورمز الدخول. تحقق منهما وحاول مرة أخرى.",
+    ),
+    ("yes", "Yes", "نعم"),
+    ("no", "No", "لا"),
+    ("optional", "optional", "اختياري"),
+    ("add", "Add another", "إضافة آخر"),
+    ("remove", "Remove", "حذف"),
+    ("entry", "Entry", "إدخال"),
+    ("choose", "Choose…", "اختر…"),
+    ("none", "Not given", "لم يُذكر"),
+    (
+        "expired",
+        "Your form has expired or was sent already. Start again.",
+        "انتهت صلاحية النموذج أو أُرسل سابقاً. ابدأ من جديد.",
+    ),
+    (
+        "refused",
+        "The form could not be checked. Reload the page and try again.",
+        "تعذّر التحقق من النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",
+    ),
+    ("language", "Language", "اللغة"),
+    (
+        "skip",
+        "Skip to the main content",
+        "انتقل إلى المحتوى الرئيسي",
+    ),
+    (
+        "upload",
+        "Upload the file when you send the application through the service's API; the web form does not take files yet.",
+        "يُرفع الملف عند إرسال الطلب عبر واجهة الخدمة البرمجية؛ لا يقبل النموذج الإلكتروني الملفات بعد.",
+    ),
+    (
+        "slot",
+        "Write the place and time as shown in the list of free slots, e.g.",
+        "اكتب المكان والوقت كما يظهران في قائمة المواعيد المتاحة، مثل",
+    ),
+];
+
+/// The page texts in `language` (English where it has none), as a map for templates.
+pub fn texts(language: &str) -> std::collections::BTreeMap<&'static str, &'static str> {
+    TEXTS
+        .iter()
+        .map(|(k, en, ar)| (*k, if language == "ar" { *ar } else { *en }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_text_has_both_languages() {
+        for (key, en, ar) in super::TEXTS {
+            assert!(!en.is_empty() && !ar.is_empty(), "{key}");
+            assert!(
+                ar.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c)),
+                "{key}"
+            );
+        }
+    }
+}
