@@ -449,7 +449,12 @@ fn localized(bp: &Blueprint, text: &crate::model::Localized) -> Value {
 }
 
 /// What the store adds to a case: calls, documents, fees, bookings and attachments.
-fn extras(conn: &Connection, bp: &Blueprint, id: i64, staff: bool) -> Result<Value, ApiError> {
+pub(crate) fn extras(
+    conn: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    staff: bool,
+) -> Result<Value, ApiError> {
     let documents: Vec<Value> = conn
         .prepare_cached("SELECT document, number, code, issued_at, valid_until FROM qw_documents WHERE case_id = ?1 ORDER BY id")?
         .query_map([id], |r| {
@@ -675,7 +680,7 @@ async fn track(
 }
 
 /// Take `action` on the case `id` as `actor`: check, make the calls, then write.
-async fn take_step(
+pub(crate) async fn take_step(
     state: &ApiState,
     id: i64,
     action: String,
@@ -1225,7 +1230,7 @@ fn bearer(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-fn staff(conn: &Connection, token: &str) -> Result<Actor, ApiError> {
+pub(crate) fn staff(conn: &Connection, token: &str) -> Result<Actor, ApiError> {
     Ok(accounts::authenticate(conn, token, Now::read().secs)?)
 }
 
@@ -1242,7 +1247,7 @@ async fn sign_out(
     .await
 }
 
-fn case_id(conn: &Connection, tracking: &str) -> Result<i64, ApiError> {
+pub(crate) fn case_id(conn: &Connection, tracking: &str) -> Result<i64, ApiError> {
     conn.query_row(
         "SELECT id FROM cases WHERE tracking = ?1",
         [tracking],

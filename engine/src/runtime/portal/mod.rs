@@ -5,6 +5,7 @@
 //! with CSRF protection on every form and every value escaped by the templates.
 
 mod form;
+mod office;
 mod text;
 
 use std::collections::BTreeMap;
@@ -68,6 +69,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "message.html",
         include_str!("../../../templates/portal/message.html"),
     ),
+    (
+        "office_signin.html",
+        include_str!("../../../templates/portal/office_signin.html"),
+    ),
+    (
+        "office_cases.html",
+        include_str!("../../../templates/portal/office_cases.html"),
+    ),
+    (
+        "office_case.html",
+        include_str!("../../../templates/portal/office_case.html"),
+    ),
 ];
 
 /// The pages' style sheet.
@@ -98,6 +111,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/apply/exit/{exit}", get(exit))
         .route("/apply/{page}", get(show_page).post(save_page))
         .route("/track", get(find).post(lookup))
+        .merge(office::routes())
 }
 
 async fn style() -> Response {

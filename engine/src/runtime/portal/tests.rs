@@ -310,3 +310,142 @@ fn every_template_compiles() {
         assert!(tera.get_template_names().any(|n| n == *name), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
+    let bp = crate::runtime::catalogue("birth-certificate");
+    let s = state(bp.clone());
+    {
+        let conn = s.conn.lock().unwrap();
+        crate::runtime::accounts::add_user(
+            &conn,
+            &bp,
+            "sara.clerk",
+            &["clerk".into()],
+            "clerk password 1",
+            "t",
+        )
+        .unwrap();
+        crate::runtime::accounts::add_user(
+            &conn,
+            &bp,
+            "ali.registrar",
+            &["registrar".into()],
+            "registrar password 1",
+            "t",
+        )
+        .unwrap();
+    }
+    // A case to work on, through the API.
+    let today = crate::runtime::clock::Now::read().today.to_string();
+    let answers = serde_json::json!({
+        "notification_number": "BN-2026-004211", "applicant_relation": "mother", "child_first_name": "زينب",
+        "child_sex": "female", "child_date_of_birth": today, "place_of_birth": "baghdad",
+        "mother_national_id": "199012345678", "father_national_id": "198812345670", "phone": "07701234567", "copies": 1
+    });
+    let created =
+        crate::runtime::api::submit_answers(&s, answers.as_object().unwrap().clone(), "ar")
+            .await
+            .unwrap();
+    let tracking = created["tracking"].as_str().unwrap().to_string();
+    let mut b = Browser::new(s);
+    assert_eq!(
+        b.send("GET", "/office/cases", &[]).await.location,
+        "/office"
+    );
+    b.send("GET", "/office?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let refused = b
+        .send(
+            "POST",
+            "/office",
+            &[
+                ("csrf", &csrf),
+                ("name", "sara.clerk"),
+                ("password", "wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.html.contains("The name or the password is wrong"));
+    let signed = b
+        .send(
+            "POST",
+            "/office",
+            &[
+                ("csrf", &csrf),
+                ("name", "sara.clerk"),
+                ("password", "clerk password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.location, "/office/cases");
+    let session = signed.headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        session.contains("qw_staff=")
+            && session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+    );
+    let queue = b.send("GET", "/office/cases", &[]).await;
+    assert!(queue.html.contains(&tracking), "{}", queue.html);
+    let case = b
+        .send("GET", &format!("/office/cases/{tracking}"), &[])
+        .await;
+    assert!(case.html.contains("زينب"));
+    // The clerk's actions are offered; the registrar's are not.
+    assert!(
+        case.html
+            .contains(&format!("/office/cases/{tracking}/actions/verify"))
+    );
+    assert!(
+        !case
+            .html
+            .contains(&format!("/office/cases/{tracking}/actions/approve"))
+    );
+    let no_reason = b
+        .send(
+            "POST",
+            &format!("/office/cases/{tracking}/actions/reject"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.html.contains("error-summary"));
+    let forbidden = b
+        .send(
+            "POST",
+            &format!("/office/cases/{tracking}/actions/approve"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(
+        forbidden.status,
+        StatusCode::CONFLICT,
+        "approve is not open in this state"
+    );
+    let forged = b
+        .send(
+            "POST",
+            &format!("/office/cases/{tracking}/actions/verify"),
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let verified = b
+        .send(
+            "POST",
+            &format!("/office/cases/{tracking}/actions/verify"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.html);
+    let after = b
+        .send("GET", &format!("/office/cases/{tracking}"), &[])
+        .await;
+    assert!(after.html.contains("staff:sara.clerk"));
+    b.send("POST", "/office/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(
+        b.send("GET", "/office/cases", &[]).await.location,
+        "/office"
+    );
+}

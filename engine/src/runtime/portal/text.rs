@@ -78,6 +78,73 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The back office's words: `(key, English, Arabic)`.
+const OFFICE: &[(&str, &str, &str)] = &[
+    ("office", "Back office", "المكتب الخلفي"),
+    ("sign_in", "Sign in", "تسجيل الدخول"),
+    ("sign_out", "Sign out", "تسجيل الخروج"),
+    ("name", "Name", "اسم المستخدم"),
+    ("password", "Password", "كلمة المرور"),
+    (
+        "bad",
+        "The name or the password is wrong.",
+        "اسم المستخدم أو كلمة المرور غير صحيحة.",
+    ),
+    ("queue", "Queue", "قائمة العمل"),
+    ("case", "Case", "الطلب"),
+    ("state", "Status", "الحالة"),
+    ("age", "Days since submission", "الأيام منذ التقديم"),
+    ("late", "past the processing time", "تجاوز مدة الإنجاز"),
+    (
+        "empty",
+        "No case waits for this role.",
+        "لا توجد طلبات بانتظار هذا الدور.",
+    ),
+    ("figures", "Figures", "أرقام"),
+    ("decided", "Decided cases", "الطلبات المنجزة"),
+    (
+        "median",
+        "Median days to a decision",
+        "الوسيط بالأيام حتى القرار",
+    ),
+    (
+        "within",
+        "Decided within the processing time",
+        "أُنجزت ضمن مدة الإنجاز",
+    ),
+    ("answers", "Answers", "الإجابات"),
+    (
+        "calls",
+        "Checks with other agencies",
+        "التحقق لدى الجهات الأخرى",
+    ),
+    ("documents", "Documents", "الوثائق"),
+    ("fees", "Fees", "الرسوم"),
+    ("files", "Attached files", "الملفات المرفقة"),
+    ("actions", "What you can do", "الإجراءات المتاحة لك"),
+    (
+        "none",
+        "No action is open to you in this state.",
+        "لا يوجد إجراء متاح لك في هذه الحالة.",
+    ),
+    ("by", "by", "بواسطة"),
+    ("ok", "answered", "أجاب"),
+    (
+        "retrying",
+        "no answer yet; tried again later",
+        "لم يُجب بعد؛ ستُعاد المحاولة",
+    ),
+    ("failed", "failed", "فشل"),
+];
+
+/// The back office's words in `language`.
+pub fn office(language: &str) -> std::collections::BTreeMap<&'static str, &'static str> {
+    OFFICE
+        .iter()
+        .map(|(k, en, ar)| (*k, if language == "ar" { *ar } else { *en }))
+        .collect()
+}
+
 /// The page texts in `language` (English where it has none), as a map for templates.
 pub fn texts(language: &str) -> std::collections::BTreeMap<&'static str, &'static str> {
     TEXTS
@@ -90,7 +157,7 @@ pub fn texts(language: &str) -> std::collections::BTreeMap<&'static str, &'stati
 mod tests {
     #[test]
     fn every_text_has_both_languages() {
-        for (key, en, ar) in super::TEXTS {
+        for (key, en, ar) in super::TEXTS.iter().chain(super::OFFICE) {
             assert!(!en.is_empty() && !ar.is_empty(), "{key}");
             assert!(
                 ar.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c)),

@@ -1,0 +1,382 @@
+//! The back office: sign-in, the cases of each role's queue with their age against the
+//! SLA, simple figures per service, and a case page with the answers, the calls to other
+//! agencies, the history and a form for each action this person may take. Every action
+//! goes through the same checks as the API (role, state, condition, second pair of eyes).
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Map, Value as Json, json};
+
+use super::{Visit, cookie, cookies, form, message, text};
+use crate::model::{Blueprint, RoleKind};
+use crate::runtime::accounts;
+use crate::runtime::api::{self, ApiError, ApiState, SESSION_SECONDS};
+use crate::runtime::cases::{self, Actor};
+use crate::runtime::clock::{self, Now};
+
+/// The back office's routes.
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/office", get(sign_in_page).post(sign_in))
+        .route("/office/sign-out", post(sign_out))
+        .route("/office/cases", get(queue))
+        .route("/office/cases/{tracking}", get(case_page))
+        .route("/office/cases/{tracking}/actions/{action}", post(act))
+}
+
+/// The signed-in person, from the `qw_staff` cookie.
+async fn who(state: &ApiState, headers: &HeaderMap) -> Option<Actor> {
+    let token = cookies(headers).get("qw_staff")?.clone();
+    api::with_read(state, move |conn, _| api::staff(conn, &token))
+        .await
+        .ok()
+}
+
+fn staff_roles(bp: &Blueprint, lang: &str, actor: &Actor) -> Vec<Json> {
+    bp.roles
+        .iter()
+        .filter(|r| r.kind.value == RoleKind::Staff && actor.roles.contains(r.id.as_str()))
+        .map(|r| json!({"id": r.id.as_str(), "label": r.label.get(lang)}))
+        .collect()
+}
+
+async fn sign_in_page(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    if who(&state, &headers).await.is_some() {
+        return v.redirect("/office/cases");
+    }
+    let mut c = v.context(&bp, "/office");
+    c.insert("failed", &false);
+    c.insert("office", &text::office(&v.lang));
+    v.page(StatusCode::OK, "office_signin.html", &c)
+}
+
+async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let (name, password) = (field("name").trim().to_string(), field("password"));
+    let signed = api::with_store(&state, move |conn, _| {
+        Ok(accounts::sign_in(
+            conn,
+            &name,
+            &password,
+            Now::read().secs,
+            SESSION_SECONDS,
+        )?)
+    })
+    .await;
+    match signed {
+        Ok(token) => {
+            v.set
+                .push(cookie("qw_staff", &token, "Strict", SESSION_SECONDS));
+            v.redirect("/office/cases")
+        }
+        Err(_) => {
+            let mut c = v.context(&bp, "/office");
+            c.insert("failed", &true);
+            c.insert("office", &text::office(&v.lang));
+            v.page(StatusCode::UNAUTHORIZED, "office_signin.html", &c)
+        }
+    }
+}
+
+async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    if let Some(token) = cookies(&headers).get("qw_staff").cloned() {
+        let _ = api::with_store(&state, move |conn, _| {
+            accounts::sign_out(conn, &token)?;
+            Ok(())
+        })
+        .await;
+    }
+    v.set.push(cookie("qw_staff", "", "Strict", 0));
+    v.redirect("/office")
+}
+
+/// Cases per state, the median days from submission to a final state, and the share of
+/// decided cases decided within the SLA.
+fn figures(conn: &rusqlite::Connection, bp: &Blueprint, lang: &str) -> Result<Json, ApiError> {
+    let mut per_state = Vec::new();
+    for s in &bp.workflow.states {
+        let n: i64 = conn
+            .prepare_cached("SELECT COUNT(*) FROM cases WHERE state = ?1")?
+            .query_row([s.id.as_str()], |r| r.get(0))?;
+        per_state.push(json!({"state": s.label.get(lang), "count": n}));
+    }
+    let finals: Vec<String> = bp
+        .workflow
+        .states
+        .iter()
+        .filter(|s| s.is_final)
+        .map(|s| s.id.value.clone())
+        .collect();
+    let finals_json = serde_json::to_string(&finals).unwrap_or_default();
+    let mut days: Vec<f64> = conn
+        .prepare_cached("SELECT submitted_at, updated_at FROM cases WHERE state IN (SELECT value FROM json_each(?1))")?
+        .query_map([finals_json], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(Result::ok)
+        .filter_map(|(a, b)| Some((clock::secs_of(&b)? - clock::secs_of(&a)?) as f64 / 86_400.0))
+        .collect();
+    days.sort_by(f64::total_cmp);
+    let median = days.get(days.len() / 2).copied();
+    let sla_days = bp.sla.value.minutes as f64 / 1440.0;
+    let within = days.iter().filter(|d| **d <= sla_days).count();
+    Ok(json!({
+        "per_state": per_state,
+        "decided": days.len(),
+        "median_days": median.map(|m| format!("{m:.1}")),
+        "within_sla": if days.is_empty() { None } else { Some(within * 100 / days.len()) },
+    }))
+}
+
+async fn queue(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let Some(actor) = who(&state, &headers).await else {
+        return v.redirect("/office");
+    };
+    let roles = staff_roles(&bp, &v.lang, &actor);
+    let role = q
+        .get("queue")
+        .filter(|r| actor.roles.contains(r.as_str()))
+        .cloned()
+        .or_else(|| {
+            roles
+                .first()
+                .and_then(|r| r["id"].as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let lang = v.lang.clone();
+    let r2 = role.clone();
+    let data = api::with_read(&state, move |conn, bp| {
+        let states: Vec<String> = bp
+            .workflow
+            .transitions
+            .iter()
+            .filter(|t| t.role.iter().any(|x| x.as_str() == r2))
+            .flat_map(|t| t.from.iter().map(|f| f.value.clone()))
+            .collect();
+        let now = Now::read();
+        let sla = i64::try_from(bp.sla.value.minutes).unwrap_or(0) * 60;
+        let rows: Vec<Json> = conn
+            .prepare_cached("SELECT tracking, state, submitted_at FROM cases WHERE state IN (SELECT value FROM json_each(?1)) ORDER BY submitted_at, id LIMIT 200")?
+            .query_map([serde_json::to_string(&states).unwrap_or_default()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?
+            .filter_map(Result::ok)
+            .map(|(tracking, s, submitted)| {
+                let age = clock::secs_of(&submitted).map_or(0, |t| now.secs - t);
+                json!({"tracking": tracking, "status": api::status(bp, &s)[&lang],
+                    "age_days": age / 86_400, "breached": age > sla, "submitted": submitted.get(..10)})
+            })
+            .collect();
+        Ok(json!({"rows": rows, "figures": figures(conn, bp, &lang)?}))
+    })
+    .await;
+    let Ok(data) = data else {
+        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+    };
+    let mut c = v.context(&bp, "/office/cases");
+    c.insert("roles", &roles);
+    c.insert("role", &role);
+    c.insert("rows", &data["rows"]);
+    c.insert("figures", &data["figures"]);
+    c.insert("office", &text::office(&v.lang));
+    v.page(StatusCode::OK, "office_cases.html", &c)
+}
+
+/// The case page's context; `problems` of a refused action are shown at the top.
+async fn case_context(
+    state: &ApiState,
+    v: &Visit,
+    actor: &Actor,
+    tracking: &str,
+    problems: &[String],
+    given: &Map<String, Json>,
+) -> Option<tera::Context> {
+    let bp = state.blueprint();
+    let t = tracking.to_string();
+    let (case, extras) = api::with_read(state, move |conn, bp| {
+        let id = api::case_id(conn, &t)?;
+        let case = cases::load(conn, bp, id)?;
+        let extras = api::extras(conn, bp, id, true)?;
+        Ok((case, extras))
+    })
+    .await
+    .ok()?;
+    let lang = v.lang.as_str();
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let answers: Vec<Json> = fields
+        .iter()
+        .filter(|f| case.values.contains_key(f.id.as_str()))
+        .map(|f| {
+            let w = form::widget(&bp, f, f.id.as_str(), case.values.get(f.id.as_str()), lang, &[]);
+            json!({"label": w.label, "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
+        })
+        .collect();
+    let calls: Vec<Json> = extras["calls"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|x| json!({"label": x["label"][lang], "outcome": x["outcome"], "at": x["at"], "kept": x["detail"]["kept"], "error": x["detail"]["error"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let history: Vec<Json> = case
+        .history
+        .iter()
+        .map(|e| json!({"at": e.at.replace('T', " ").trim_end_matches('Z'), "actor": e.actor, "action": e.action,
+            "to": api::status(&bp, &e.to_state)[lang], "detail": if e.detail.as_object().is_some_and(|d| !d.is_empty()) { e.detail.to_string() } else { String::new() }}))
+        .collect();
+    let actions: Vec<Json> = bp
+        .workflow
+        .transitions
+        .iter()
+        .filter(|t| t.from.iter().any(|f| f.as_str() == case.state))
+        .filter(|t| t.role.iter().any(|r| actor.roles.contains(r.as_str())))
+        .filter(|t| !cases::is_automatic(&bp, t.action.as_str()))
+        .map(|t| {
+            let widgets: Vec<form::Widget> = t
+                .inputs
+                .iter()
+                .map(|f| {
+                    let name = format!("{}.{}", t.action.as_str(), f.id.as_str());
+                    let mut w =
+                        form::widget(&bp, f, f.id.as_str(), given.get(f.id.as_str()), lang, &[]);
+                    w.name = f.id.value.clone();
+                    w.id = format!("f-{}", name.replace('.', "-"));
+                    w
+                })
+                .collect();
+            json!({"action": t.action.as_str(), "label": t.label.get(lang), "widgets": widgets})
+        })
+        .collect();
+    let mut c = v.context(&bp, &format!("/office/cases/{tracking}"));
+    c.insert("tracking", tracking);
+    c.insert("status", &api::status(&bp, &case.state)[lang]);
+    c.insert("answers", &answers);
+    c.insert("calls", &calls);
+    c.insert("history", &history);
+    c.insert("actions", &actions);
+    c.insert("attachments", &extras["attachments"]);
+    c.insert("documents", &extras["documents"]);
+    c.insert("fees", &extras["fees"]);
+    c.insert("problems", problems);
+    c.insert("office", &text::office(lang));
+    Some(c)
+}
+
+async fn case_page(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path(tracking): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&bp, &headers, &q);
+    let Some(actor) = who(&state, &headers).await else {
+        return v.redirect("/office");
+    };
+    match case_context(&state, &v, &actor, &tracking, &[], &Map::new()).await {
+        Some(c) => v.page(StatusCode::OK, "office_case.html", &c),
+        None => message(v, &bp, StatusCode::NOT_FOUND, "expired"),
+    }
+}
+
+async fn act(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path((tracking, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let Some(actor) = who(&state, &headers).await else {
+        return v.redirect("/office");
+    };
+    // The inputs of this action, as typed.
+    let input: Map<String, Json> = bp
+        .workflow
+        .transitions
+        .iter()
+        .filter(|t| t.action.as_str() == action)
+        .flat_map(|t| t.inputs.iter())
+        .filter_map(|f| {
+            let values: Vec<&String> = pairs
+                .iter()
+                .filter(|(k, v)| k == f.id.as_str() && !v.trim().is_empty())
+                .map(|(_, v)| v)
+                .collect();
+            match values.as_slice() {
+                [] => None,
+                [one] if !f.multiple => Some((f.id.value.clone(), json!(one))),
+                many => Some((f.id.value.clone(), json!(many))),
+            }
+        })
+        .collect();
+    let t = tracking.clone();
+    let id = api::with_read(&state, move |conn, _| api::case_id(conn, &t)).await;
+    let Ok(id) = id else {
+        return message(v, &bp, StatusCode::NOT_FOUND, "expired");
+    };
+    let result = api::take_step(&state, id, action, actor.clone(), input.clone(), &v.lang).await;
+    match result {
+        Ok(_) => v.redirect(&format!("/office/cases/{tracking}")),
+        Err(e) => {
+            let mut problems: Vec<String> = e
+                .problems()
+                .iter()
+                .map(|p| {
+                    p.message
+                        .get(&v.lang)
+                        .or_else(|| p.message.values().next())
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            if problems.is_empty() {
+                problems.push(e.message_in(&v.lang));
+            }
+            let status = e.status();
+            match case_context(&state, &v, &actor, &tracking, &problems, &input).await {
+                Some(c) => v.page(status, "office_case.html", &c),
+                None => (status, e).into_response(),
+            }
+        }
+    }
+}
