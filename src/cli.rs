@@ -30,6 +30,9 @@ pub enum Command {
     /// Manage the back-office accounts of a service.
     #[command(subcommand)]
     User(UserCommand),
+    /// Work with the web pages' templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Check the integrity of the sandbox's records.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -96,6 +99,21 @@ pub struct ServeArgs {
     /// Do not watch the blueprint file for changes.
     #[arg(long)]
     pub no_watch: bool,
+}
+
+/// `quickwin templates …`.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Copy the built-in page templates into a folder, to change them: `serve` uses a
+    /// file of the same name in `templates/` beside the blueprint instead of its own.
+    Eject {
+        /// The folder to write into.
+        #[arg(long, short = 'o', value_name = "DIR", default_value = "templates")]
+        output: PathBuf,
+        /// Overwrite templates already there.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// `quickwin user …`.

@@ -6,6 +6,7 @@ mod new;
 mod sandbox;
 mod schema;
 mod serve;
+mod templates;
 mod user;
 
 use std::process::ExitCode;
@@ -25,5 +26,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(command) => audit::run(&command),
         Command::Serve(args) => serve::run(&args),
         Command::User(command) => user::run(&command),
+        Command::Templates(command) => templates::run(&command),
     }
 }

@@ -1412,3 +1412,27 @@ fn every_catalogue_service_takes_the_example_of_its_own_document() {
         }
     }
 }
+
+#[test]
+fn templates_eject_copies_the_pages_out_without_overwriting() {
+    let dir = scratch("templates-eject");
+    let out = dir.join("templates");
+    let first = crate::support::quickwin(&["templates", "eject", "-o", out.to_str().unwrap()]);
+    assert!(first.status.success());
+    for name in [
+        "base.html",
+        "page.html",
+        "start.html",
+        "office_case.html",
+        "portal.css",
+    ] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    std::fs::write(out.join("start.html"), "mine").unwrap();
+    let again = crate::support::quickwin(&["templates", "eject", "-o", out.to_str().unwrap()]);
+    assert!(crate::support::stdout(&again).contains("kept"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("start.html")).unwrap(),
+        "mine"
+    );
+}

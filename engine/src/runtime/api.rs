@@ -65,6 +65,8 @@ pub struct ApiState {
     /// The queue of the writer thread, which commits the store work of many requests
     /// together.
     writer: writer::Writer,
+    /// The web pages' templates (the embedded ones, or a team's own versions).
+    pages: Arc<RwLock<Arc<tera::Tera>>>,
 }
 
 impl ApiState {
@@ -80,6 +82,7 @@ impl ApiState {
             metrics: Arc::new(Metrics::default()),
             wake: Arc::new(tokio::sync::Notify::new()),
             reserved: Arc::new(Mutex::new(cases::Reserved::default())),
+            pages: Arc::new(RwLock::new(Arc::new(super::portal::templates().clone()))),
             readers: Arc::new(Vec::new()),
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
         }
@@ -107,6 +110,16 @@ impl ApiState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The web pages' templates.
+    pub fn pages(&self) -> Arc<tera::Tera> {
+        self.pages.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Serve other page templates from now on.
+    pub fn replace_pages(&self, pages: tera::Tera) {
+        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
     }
 
     /// Serve another version of the blueprint from now on (its store already migrated).

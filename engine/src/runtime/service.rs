@@ -25,6 +25,9 @@ pub enum ServiceError {
     /// The blueprint has errors; the diagnostics say which.
     #[error("the blueprint has errors")]
     Invalid(Box<Checked>),
+    /// A page template of the team's own (`templates/` beside the blueprint) is broken.
+    #[error("{0}")]
+    Templates(String),
     /// The store could not be opened or migrated.
     #[error("the store `{path}`: {source}")]
     Store {
@@ -58,6 +61,13 @@ pub fn open_store(
     Ok((conn, applied))
 }
 
+/// The folder of a team's own page templates: `templates/` beside the blueprint.
+pub fn templates_dir(blueprint: &Path) -> PathBuf {
+    blueprint
+        .parent()
+        .map_or_else(|| PathBuf::from("templates"), |d| d.join("templates"))
+}
+
 /// Check a blueprint file: the blueprint, or the diagnostics that stop it.
 pub fn load(path: &Path) -> Result<(Blueprint, Checked), ServiceError> {
     let checked = check_file(path)?;
@@ -86,12 +96,15 @@ impl Service {
         let (bp, checked) = load(file)?;
         let (conn, applied) = open_store(&bp, db, force)?;
         let mediator = mediator_base.map(|base| Mediator::new(base, bp.interop.as_str()));
+        let pages = super::portal::templates_from(Some(&templates_dir(file)))
+            .map_err(ServiceError::Templates)?;
         let state = ApiState::new(bp, conn, mediator)
             .with_readers(db, 2)
             .map_err(|e| ServiceError::Store {
                 path: db.display().to_string(),
                 source: e.into(),
             })?;
+        state.replace_pages(pages);
         Ok((
             Service {
                 state,
@@ -116,6 +129,8 @@ impl Service {
     /// version from the next request on; requests under way finish with the old one.
     pub fn reload(&self) -> Result<(Applied, Checked), ServiceError> {
         let (bp, checked) = load(&self.file)?;
+        let pages = super::portal::templates_from(Some(&templates_dir(&self.file)))
+            .map_err(ServiceError::Templates)?;
         let applied = {
             let mut conn = self.state.conn.lock().unwrap_or_else(|e| e.into_inner());
             store::migrate(&mut conn, &bp, false, &Now::read().stamp).map_err(|source| {
@@ -126,6 +141,7 @@ impl Service {
             })?
         };
         self.state.replace(bp);
+        self.state.replace_pages(pages);
         Ok((applied, checked))
     }
 
@@ -137,10 +153,19 @@ impl Service {
         report: impl Fn(Result<(Applied, Checked), ServiceError>) + Send + 'static,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            // The blueprint and the team's templates: a change to either reloads.
             let stamp = |p: &Path| {
-                std::fs::metadata(p)
-                    .and_then(|m| m.modified())
-                    .unwrap_or(SystemTime::UNIX_EPOCH)
+                let modified = |p: &Path| {
+                    std::fs::metadata(p)
+                        .and_then(|m| m.modified())
+                        .unwrap_or(SystemTime::UNIX_EPOCH)
+                };
+                let mut latest = vec![modified(p)];
+                if let Ok(entries) = std::fs::read_dir(templates_dir(p)) {
+                    latest.extend(entries.flatten().map(|e| modified(&e.path())));
+                }
+                latest.sort();
+                latest
             };
             let mut last = stamp(&self.file);
             loop {
@@ -244,5 +269,33 @@ mod tests {
         .unwrap();
         assert!(matches!(service.reload(), Err(ServiceError::Invalid(_))));
         assert_eq!(get(&router, "/api/service").await.1["version"], "1.1.0");
+    }
+
+    #[tokio::test]
+    async fn a_teams_own_template_replaces_the_built_in_one() {
+        let dir = temp("templates");
+        let file = dir.join("service.yaml");
+        std::fs::copy(catalogue("water-fees"), &file).unwrap();
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("templates/start.html"),
+            r#"{% extends "base.html" %}{% block content %}<h1>Our own start page</h1>{% endblock content %}"#,
+        )
+        .unwrap();
+        let (service, _, _) = Service::open(&file, &dir.join("s.db"), false, None).unwrap();
+        let res = service
+            .router()
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let html = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&html).contains("Our own start page"));
+        std::fs::write(dir.join("templates/start.html"), "{% block content %}").unwrap();
+        let Err(ServiceError::Templates(why)) = service.reload() else {
+            panic!("a broken template must be refused")
+        };
+        assert!(why.contains("start.html"), "{why}");
     }
 }

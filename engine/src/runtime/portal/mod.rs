@@ -89,15 +89,61 @@ const STYLE: &str = include_str!("../../../templates/portal/portal.css");
 /// How long an unfinished application is kept: a day.
 const DRAFT_SECONDS: i64 = 86_400;
 
+/// The pages' templates: the embedded ones, each replaced by a file of the same name in
+/// `dir` when there is one (a team's own version of a page). An override that does not
+/// parse is an error naming the file.
+pub fn templates_from(dir: Option<&std::path::Path>) -> Result<tera::Tera, String> {
+    let mut own: Vec<(String, String)> = Vec::new();
+    if let Some(dir) = dir.filter(|d| d.is_dir()) {
+        for (name, _) in TEMPLATES
+            .iter()
+            .chain(std::iter::once(&("portal.css", STYLE)))
+        {
+            let path = dir.join(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("`{}`: {e}", path.display()))?;
+                own.push((name.to_string(), text));
+            }
+        }
+    }
+    let mut tera = tera::Tera::default();
+    let mut all: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    all.push(("portal.css".into(), STYLE.into()));
+    for (name, text) in own {
+        if let Some(slot) = all.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = text;
+        }
+    }
+    tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| {
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            format!("the page templates: {why}")
+        })?;
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+/// The embedded templates and their names, for `quickwin templates eject`.
+pub fn embedded() -> Vec<(&'static str, &'static str)> {
+    let mut all = TEMPLATES.to_vec();
+    all.push(("portal.css", STYLE));
+    all
+}
+
 /// The embedded templates, compiled once.
 pub fn templates() -> &'static tera::Tera {
     static TERA: OnceLock<tera::Tera> = OnceLock::new();
     TERA.get_or_init(|| {
-        let mut tera = tera::Tera::default();
-        tera.add_raw_templates(TEMPLATES.to_vec())
-            .expect("the embedded templates parse (a test renders every one)");
-        tera.autoescape_on(vec![".html"]);
-        tera
+        templates_from(None).expect("the embedded templates parse (a test renders every one)")
     })
 }
 
@@ -114,13 +160,17 @@ pub fn routes() -> Router<ApiState> {
         .merge(office::routes())
 }
 
-async fn style() -> Response {
+async fn style(State(state): State<ApiState>) -> Response {
+    let css = state
+        .pages()
+        .render("portal.css", &tera::Context::new())
+        .unwrap_or_else(|_| STYLE.to_string());
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLE,
+        css,
     )
         .into_response()
 }
@@ -142,6 +192,7 @@ struct Visit {
     lang: String,
     csrf: String,
     set: Vec<String>,
+    tera: std::sync::Arc<tera::Tera>,
 }
 
 fn cookie(name: &str, value: &str, same_site: &str, max_age: i64) -> String {
@@ -151,7 +202,12 @@ fn cookie(name: &str, value: &str, same_site: &str, max_age: i64) -> String {
 impl Visit {
     /// The language (`?lang=` remembered in a cookie, else the cookie, else
     /// `Accept-Language`, else the blueprint's first) and the CSRF token.
-    fn new(bp: &Blueprint, headers: &HeaderMap, query: &BTreeMap<String, String>) -> Visit {
+    fn new(
+        state: &ApiState,
+        bp: &Blueprint,
+        headers: &HeaderMap,
+        query: &BTreeMap<String, String>,
+    ) -> Visit {
         let jar = cookies(headers);
         let known = |l: &str| bp.languages.iter().any(|x| x.as_str() == l);
         let mut set = Vec::new();
@@ -171,7 +227,12 @@ impl Visit {
                 t
             }
         };
-        Visit { lang, csrf, set }
+        Visit {
+            lang,
+            csrf,
+            set,
+            tera: state.pages(),
+        }
     }
 
     /// Whether a posted form carries this visit's CSRF token.
@@ -205,7 +266,7 @@ impl Visit {
 
     /// A rendered page with the visit's cookies.
     fn page(self, status: StatusCode, name: &str, c: &tera::Context) -> Response {
-        let body = match templates().render(name, c) {
+        let body = match self.tera.render(name, c) {
             Ok(html) => html,
             Err(e) => {
                 eprintln!("service page `{name}`: {e:?}");
@@ -253,7 +314,7 @@ async fn start(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let mut c = v.context(&bp, "/");
     let lang = v.lang.clone();
     c.insert("summary", bp.summary.get(&lang));
@@ -356,7 +417,7 @@ async fn begin(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let mut v = Visit::new(&bp, &headers, &q);
+    let mut v = Visit::new(&state, &bp, &headers, &q);
     let token = cases::random_token(32);
     let key = hash(&token);
     let created = api::with_store(&state, move |conn, _| {
@@ -440,7 +501,7 @@ async fn show_page(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -459,7 +520,7 @@ async fn save_page(
 ) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
@@ -514,7 +575,7 @@ async fn exit(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let Some(page) = bp.form.exits.iter().find(|e| e.id.as_str() == exit_id) else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -594,7 +655,7 @@ async fn check(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let Some((_, answers)) = draft(&state, &headers).await else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -607,7 +668,7 @@ async fn check(
 async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
@@ -669,7 +730,7 @@ async fn find(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let mut c = v.context(&bp, "/track");
     c.insert("tracking", "");
     c.insert("failed", &false);
@@ -679,7 +740,7 @@ async fn find(
 async fn lookup(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }

@@ -52,7 +52,7 @@ async fn sign_in_page(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     if who(&state, &headers).await.is_some() {
         return v.redirect("/office/cases");
     }
@@ -65,7 +65,7 @@ async fn sign_in_page(
 async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
@@ -104,7 +104,7 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
 async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let mut v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
@@ -161,7 +161,7 @@ async fn queue(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -304,7 +304,7 @@ async fn case_page(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -322,7 +322,7 @@ async fn act(
 ) -> Response {
     let bp = state.blueprint();
     let pairs = form::decode(&body);
-    let v = Visit::new(&bp, &headers, &BTreeMap::new());
+    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
