@@ -470,3 +470,131 @@ fn a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser() {
         problems.join("\n")
     );
 }
+
+/// Sign in to the back office as `name`.
+fn sign_in(b: &Browser, base: &str, accounts: &[(String, String)], name: &str) {
+    let (_, password) = accounts
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no demo account `{name}`"));
+    b.open(&format!("{base}/office"));
+    b.type_into("#name", name);
+    b.type_into("#password", password);
+    b.submit("form button[type=submit]");
+}
+
+/// Fill and send the form pages from the OpenAPI example until the check page.
+fn apply(b: &Browser, example: &Value) {
+    for _ in 0..20 {
+        if b.url().ends_with("/apply/check") {
+            return;
+        }
+        b.fill(example);
+        b.submit("form button[type=submit]:not([name])");
+        assert!(!b.source().contains("error-summary"), "{}", b.source());
+    }
+    panic!("the form never reached the check page: {}", b.url());
+}
+
+#[test]
+fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_real_browser() {
+    let (driver, chromium, axe) = match tools() {
+        Ok(t) => t,
+        Err(why) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "the browser test cannot run in CI: {why}"
+            );
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let shots = std::env::var("QUICKWIN_SCREENSHOTS")
+        .ok()
+        .map(|d| root().join(d));
+    let shots = shots.as_deref();
+    let data = scratch("browser-birth-certificate");
+    let (_server, port, accounts) = serve("blueprints/birth-certificate.yaml", &data);
+    let base = format!("http://127.0.0.1:{port}");
+    let (_, doc) = http(port, "GET", "/openapi.json", &[], "");
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
+    let (_driver, b) = start_driver(&driver, &chromium);
+    let mut problems = Vec::new();
+    // The citizen applies in Arabic.
+    b.open(&format!("{base}/?lang=ar"));
+    b.submit("a.start");
+    apply(&b, &example);
+    b.submit("form button[type=submit]");
+    let html = b.source();
+    assert!(html.contains("تم إرسال الطلب"), "{html}");
+    let numbers: Vec<String> = html
+        .split(r#"<strong class="number" dir="ltr">"#)
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap_or_default().to_string())
+        .collect();
+    let (tracking, code) = (numbers[0].clone(), numbers[1].clone());
+    // The clerk verifies, the registrar approves.
+    sign_in(&b, &base, &accounts, "demo.clerk");
+    b.open(&format!("{base}/office/cases/{tracking}"));
+    b.submit(&format!(
+        "form[action='/office/cases/{tracking}/actions/verify'] button"
+    ));
+    b.submit("form[action='/office/sign-out'] button");
+    sign_in(&b, &base, &accounts, "demo.registrar");
+    b.open(&format!("{base}/office/cases/{tracking}"));
+    b.submit(&format!(
+        "form[action='/office/cases/{tracking}/actions/approve'] button"
+    ));
+    assert!(b.source().contains("staff:demo.registrar"));
+    b.submit("form[action='/office/sign-out'] button");
+    // The citizen pays the fee through the payments service and opens the certificate.
+    b.open(&format!("{base}/track?lang=ar"));
+    b.type_into("#tracking", &tracking);
+    b.type_into("#code", &code);
+    b.submit("form button[type=submit]");
+    problems.extend(
+        b.axe(&axe)
+            .into_iter()
+            .map(|p| format!("status with a fee: {p}")),
+    );
+    b.screenshot(shots, "08-pay-fee-ar");
+    b.type_into("input[name=card_number]", "4111 1111 1111 1111");
+    b.submit("form[action='/track/pay'] button");
+    let html = b.source();
+    assert!(html.contains("تم الدفع"), "{html}");
+    b.submit("form[action='/track/document'] button");
+    let html = b.source();
+    assert!(html.contains("شهادة الميلاد"), "{html}");
+    problems.extend(b.axe(&axe).into_iter().map(|p| format!("certificate: {p}")));
+    b.screenshot(shots, "09-certificate-ar");
+    let vcode = html
+        .split("/verify?code=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the verification link")
+        .to_string();
+    // Anyone checks the certificate's code.
+    b.open(&format!("{base}/verify?code={vcode}&lang=en"));
+    let html = b.source();
+    assert!(
+        html.contains("This document is genuine and valid."),
+        "{html}"
+    );
+    problems.extend(
+        b.axe(&axe)
+            .into_iter()
+            .map(|p| format!("verification: {p}")),
+    );
+    b.screenshot(shots, "10-verify-en");
+    b.open(&format!("{base}/verify?code=NOSUCHCODE00"));
+    assert!(
+        b.source()
+            .contains("No document has this verification code.")
+    );
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
+}

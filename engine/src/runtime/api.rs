@@ -831,8 +831,20 @@ async fn document(
     Path((tracking, document)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let code = access_code(&headers);
-    with_store(&state, move |conn, bp| {
+    issued(&state, tracking, access_code(&headers), document)
+        .await
+        .map(Json)
+}
+
+/// An issued document of the case `tracking` (opened with `code`): its number,
+/// verification code and printed fields.
+pub(crate) async fn issued(
+    state: &ApiState,
+    tracking: String,
+    code: String,
+    document: String,
+) -> Result<Value, ApiError> {
+    with_read(state, move |conn, bp| {
         let case = cases::read(conn, bp, &tracking, &code)?;
         let Some(d) = bp.documents.iter().find(|d| d.id.as_str() == document) else {
             return Err(ApiError::new(StatusCode::NOT_FOUND, "NotFound", format!("the service issues no document `{document}`")));
@@ -847,10 +859,10 @@ async fn document(
         let Some((number, vcode, issued_at, valid_until, content)) = found else {
             return Err(ApiError::new(StatusCode::CONFLICT, "NotIssued", format!("`{document}` is issued in the state `{}`; the application is `{}`", d.issue_in.as_str(), case.state)));
         };
-        Ok(Json(json!({"document": document, "title": localized(bp, &d.title), "tracking": case.tracking,
+        Ok(json!({"document": document, "title": localized(bp, &d.title), "tracking": case.tracking,
             "number": number, "verification_code": vcode, "issued_at": issued_at, "valid_until": valid_until,
             "issued_by": localized(bp, &bp.agency.name), "fields": serde_json::from_str::<Value>(&content).unwrap_or(Value::Null),
-            "verify": format!("/api/verify/{vcode}")})))
+            "verify": format!("/api/verify/{vcode}")}))
     })
     .await
 }
@@ -859,7 +871,13 @@ async fn verify(
     State(state): State<ApiState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    with_store(&state, move |conn, bp| {
+    verification(&state, code).await.map(Json)
+}
+
+/// What the public may know of a document by its verification code: whether it is
+/// valid, its number and dates, and the fields the blueprint marks public.
+pub(crate) async fn verification(state: &ApiState, code: String) -> Result<Value, ApiError> {
+    with_read(state, move |conn, bp| {
         let found: Option<(String, String, String, Option<String>, String)> = conn
             .query_row(
                 "SELECT document, number, issued_at, valid_until, content FROM qw_documents WHERE code = ?1",
@@ -876,8 +894,8 @@ async fn verify(
             .map(|d| d.public.iter().map(|f| (f.value.clone(), content.get(f.as_str()).cloned().unwrap_or(Value::Null))).collect())
             .unwrap_or_default();
         let expired = valid_until.as_deref().is_some_and(|v| v < Now::read().today.to_string().as_str());
-        Ok(Json(json!({"valid": !expired, "document": document, "title": d.map_or(Value::Null, |d| localized(bp, &d.title)),
-            "number": number, "issued_at": issued_at, "valid_until": valid_until, "issued_by": localized(bp, &bp.agency.name), "fields": public})))
+        Ok(json!({"valid": !expired, "document": document, "title": d.map_or(Value::Null, |d| localized(bp, &d.title)),
+            "number": number, "issued_at": issued_at, "valid_until": valid_until, "issued_by": localized(bp, &bp.agency.name), "fields": public}))
     })
     .await
 }
@@ -892,17 +910,46 @@ async fn pay(
     let lang = language(&bp, &headers);
     let result = async {
         let input = object(&body)?;
-        let card: String = match input.get("card_number") {
-            Some(Value::String(c)) if !c.trim().is_empty() => c.chars().filter(|c| !c.is_whitespace()).collect(),
-            _ => return Err(ApiError {
+        let card = match input.get("card_number") {
+            Some(Value::String(c)) => c.clone(),
+            _ => String::new(),
+        };
+        pay_fee(&state, tracking, access_code(&headers), fee, &card)
+            .await
+            .map(Json)
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+/// Pay a due fee of the case `tracking` (opened with `code`) by card, through the
+/// payments service via the mediator; the receipt, and the fee's `paid` action taken.
+pub(crate) async fn pay_fee(
+    state: &ApiState,
+    tracking: String,
+    code: String,
+    fee: String,
+    card: &str,
+) -> Result<Value, ApiError> {
+    let bp = state.blueprint();
+    let state = state.clone();
+    {
+        let card: String = card.chars().filter(|c| !c.is_whitespace()).collect();
+        if card.is_empty() {
+            return Err(ApiError {
                 messages: BTreeMap::from([
-                    ("en".into(), "`card_number` is required: the number of the card to pay with".into()),
-                    ("ar".into(), "رقم البطاقة `card_number` مطلوب".into()),
+                    (
+                        "en".into(),
+                        "`card_number` is required: the number of the card to pay with".into(),
+                    ),
+                    (
+                        "ar".into(),
+                        "رقم البطاقة مطلوب: رقم البطاقة التي تدفع بها".into(),
+                    ),
                 ]),
                 ..ApiError::invalid("`card_number` is required")
-            }),
-        };
-        let code = access_code(&headers);
+            });
+        }
         let (t, f) = (tracking.clone(), fee.clone());
         let (id, amount, currency, payment_id) = with_store(&state, move |conn, bp| {
             let case = cases::read(conn, bp, &t, &code)?;
@@ -917,14 +964,30 @@ async fn pay(
         })
         .await?;
         let Some(m) = state.mediator.clone() else {
-            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "PaymentsUnavailable", "no information mediator is configured, so the payments service cannot be reached"));
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "PaymentsUnavailable",
+                "no information mediator is configured, so the payments service cannot be reached",
+            ));
         };
         let unavailable = |e: super::mediator::CallError| {
-            let status = if e.status() == Some(504) { StatusCode::GATEWAY_TIMEOUT } else { StatusCode::BAD_GATEWAY };
+            let status = if e.status() == Some(504) {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::BAD_GATEWAY
+            };
             ApiError {
                 messages: BTreeMap::from([
-                    ("en".into(), format!("the payment could not be made: {e}; nothing was charged, try again")),
-                    ("ar".into(), "تعذّر إتمام الدفع ولم يُخصم أي مبلغ؛ حاول مرة أخرى".into()),
+                    (
+                        "en".into(),
+                        format!(
+                            "the payment could not be made: {e}; nothing was charged, try again"
+                        ),
+                    ),
+                    (
+                        "ar".into(),
+                        "تعذّر إتمام الدفع ولم يُخصم أي مبلغ؛ حاول مرة أخرى".into(),
+                    ),
                 ]),
                 ..ApiError::new(status, "PaymentsUnavailable", e.to_string())
             }
@@ -932,7 +995,11 @@ async fn pay(
         let payment_id = match payment_id {
             Some(p) => p,
             None => {
-                let label = bp.fees.iter().find(|x| x.id.as_str() == fee).map_or(String::new(), |x| x.label.get("en").to_string());
+                let label = bp
+                    .fees
+                    .iter()
+                    .find(|x| x.id.as_str() == fee)
+                    .map_or(String::new(), |x| x.label.get("en").to_string());
                 let created = m
                     .call("POST", PAYMENTS, "/payments", Some(&json!({"amount": amount, "currency": currency, "reference": tracking, "description": label})), &tracking)
                     .await
@@ -948,7 +1015,13 @@ async fn pay(
             }
         };
         let paid = m
-            .call("POST", PAYMENTS, &format!("/payments/{payment_id}/pay"), Some(&json!({"card_number": card})), &tracking)
+            .call(
+                "POST",
+                PAYMENTS,
+                &format!("/payments/{payment_id}/pay"),
+                Some(&json!({"card_number": card})),
+                &tracking,
+            )
             .await;
         let paid = match paid {
             Ok(p) => p,
@@ -967,10 +1040,20 @@ async fn pay(
             .await?;
             return Err(ApiError {
                 messages: BTreeMap::from([
-                    ("en".into(), "the card was declined; nothing was charged. Try another card".into()),
-                    ("ar".into(), "رُفضت البطاقة ولم يُخصم أي مبلغ. جرّب بطاقة أخرى".into()),
+                    (
+                        "en".into(),
+                        "the card was declined; nothing was charged. Try another card".into(),
+                    ),
+                    (
+                        "ar".into(),
+                        "رُفضت البطاقة ولم يُخصم أي مبلغ. جرّب بطاقة أخرى".into(),
+                    ),
                 ]),
-                ..ApiError::new(StatusCode::PAYMENT_REQUIRED, "PaymentDeclined", "the card was declined")
+                ..ApiError::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    "PaymentDeclined",
+                    "the card was declined",
+                )
             });
         }
         let f = fee.clone();
@@ -980,10 +1063,10 @@ async fn pay(
         })
         .await?;
         state.wake.notify_one();
-        Ok(Json(json!({"fee": fee, "amount": amount, "currency": currency, "status": "paid", "receipt": receipt})))
+        Ok(
+            json!({"fee": fee, "amount": amount, "currency": currency, "status": "paid", "receipt": receipt}),
+        )
     }
-    .await;
-    result.map_err(|e: ApiError| e.in_language(&lang))
 }
 
 async fn upload(

@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
@@ -68,6 +68,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "message.html",
         include_str!("../../../templates/portal/message.html"),
+    ),
+    (
+        "certificate.html",
+        include_str!("../../../templates/portal/certificate.html"),
+    ),
+    (
+        "verify.html",
+        include_str!("../../../templates/portal/verify.html"),
     ),
     (
         "office_signin.html",
@@ -157,6 +165,9 @@ pub fn routes() -> Router<ApiState> {
         .route("/apply/exit/{exit}", get(exit))
         .route("/apply/{page}", get(show_page).post(save_page))
         .route("/track", get(find).post(lookup))
+        .route("/track/pay", post(pay))
+        .route("/track/document", post(certificate))
+        .route("/verify", get(verify))
         .merge(office::routes())
 }
 
@@ -744,48 +755,228 @@ async fn lookup(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) 
     if !v.allows(&pairs) {
         return message(v, &bp, StatusCode::FORBIDDEN, "refused");
     }
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map_or(String::new(), |(_, v)| v.trim().to_uppercase())
-    };
-    let (tracking, code) = (field("tracking"), field("code"));
-    let (t, k) = (tracking.clone(), code.clone());
-    let view = api::with_read(&state, move |conn, bp| {
+    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+    status_page(&state, v, &tracking, &code, None, &[]).await
+}
+
+/// A posted form field, trimmed and in capitals (tracking numbers and codes).
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(String::new(), |(_, v)| v.trim().to_uppercase())
+}
+
+/// The status page of the case, with a notice (a receipt) or problems (a refused
+/// payment) at the top; the tracking form again when the number or code is wrong.
+async fn status_page(
+    state: &ApiState,
+    v: Visit,
+    tracking: &str,
+    code: &str,
+    notice: Option<String>,
+    problems: &[String],
+) -> Response {
+    let bp = state.blueprint();
+    let (t, k) = (tracking.to_string(), code.to_string());
+    let view = api::with_read(state, move |conn, bp| {
         let case = cases::read(conn, bp, &t, &k)?;
         api::public_view(conn, bp, &case)
     })
     .await;
-    match view {
-        Ok(view) => {
+    let Ok(view) = view else {
+        let mut c = v.context(&bp, "/track");
+        c.insert("tracking", tracking);
+        c.insert("failed", &true);
+        return v.page(StatusCode::NOT_FOUND, "track.html", &c);
+    };
+    let lang = v.lang.clone();
+    let mut c = v.context(&bp, "/track");
+    let history: Vec<Json> = view["history"]
+        .as_array()
+        .map(|h| {
+            h.iter()
+                .map(|e| json!({"at": e["at"].as_str().unwrap_or_default().replace('T', " ").trim_end_matches('Z'), "status": e["status"][&lang]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let fees: Vec<Json> = view["fees"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|x| json!({"fee": x["fee"], "label": x["label"][&lang], "amount": money(x["amount"].as_f64().unwrap_or(0.0), &lang),
+                    "currency": x["currency"], "paid": x["status"] == "paid", "receipt": x["receipt"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let documents: Vec<Json> = view["documents"]
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .map(|x| json!({"document": x["document"], "title": x["title"][&lang], "number": x["number"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    c.insert("tracking", &view["tracking"]);
+    c.insert("code", code);
+    c.insert("status", &view["status"][&lang]);
+    c.insert("next", &view["next"][&lang]);
+    c.insert(
+        "due",
+        &view["decision_due"]
+            .as_str()
+            .map(|d| d.get(..10).unwrap_or(d)),
+    );
+    c.insert("history", &history);
+    c.insert("fees", &fees);
+    c.insert("documents", &documents);
+    c.insert("notice", &notice);
+    c.insert("problems", problems);
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    v.page(status, "status.html", &c)
+}
+
+async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+    let fee = pairs
+        .iter()
+        .find(|(n, _)| n == "fee")
+        .map_or(String::new(), |(_, v)| v.clone());
+    let card = pairs
+        .iter()
+        .find(|(n, _)| n == "card_number")
+        .map_or(String::new(), |(_, v)| v.clone());
+    match api::pay_fee(&state, tracking.clone(), code.clone(), fee, &card).await {
+        Ok(paid) => {
+            let notice = format!(
+                "{} {}",
+                text::texts(&v.lang)["receipt"],
+                paid["receipt"].as_str().unwrap_or_default()
+            );
+            status_page(&state, v, &tracking, &code, Some(notice), &[]).await
+        }
+        Err(e) => {
+            let why = e.message_in(&v.lang);
+            status_page(&state, v, &tracking, &code, None, &[why]).await
+        }
+    }
+}
+
+async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let bp = state.blueprint();
+    let pairs = form::decode(&body);
+    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
+    }
+    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+    let document = pairs
+        .iter()
+        .find(|(n, _)| n == "document")
+        .map_or(String::new(), |(_, v)| v.clone());
+    match api::issued(&state, tracking.clone(), code.clone(), document.clone()).await {
+        Ok(doc) => {
             let lang = v.lang.clone();
+            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+            let printed: Vec<Json> = doc["fields"]
+                .as_object()
+                .map(|m| {
+                    bp.documents
+                        .iter()
+                        .find(|d| d.id.as_str() == document)
+                        .map(|d| {
+                            d.fields
+                                .iter()
+                                .filter_map(|id| {
+                                    let f = fields.iter().find(|f| f.id == *id)?;
+                                    let w = form::widget(&bp, f, f.id.as_str(), m.get(id.as_str()), &lang, &[]);
+                                    Some(json!({"label": w.label, "value": shown(&w, m.get(id.as_str()), &lang)}))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default();
             let mut c = v.context(&bp, "/track");
-            let history: Vec<Json> = view["history"]
-                .as_array()
-                .map(|h| {
-                    h.iter()
-                        .map(|e| json!({"at": e["at"].as_str().unwrap_or_default().replace('T', " ").trim_end_matches('Z'), "status": e["status"][&lang]}))
+            c.insert("title", &doc["title"][&lang]);
+            c.insert("issued_by", &doc["issued_by"][&lang]);
+            c.insert("number", &doc["number"]);
+            c.insert("vcode", &doc["verification_code"]);
+            c.insert(
+                "issued_at",
+                &doc["issued_at"].as_str().map(|d| d.get(..10).unwrap_or(d)),
+            );
+            c.insert("fields", &printed);
+            v.page(StatusCode::OK, "certificate.html", &c)
+        }
+        Err(e) => {
+            let why = e.message_in(&v.lang);
+            status_page(&state, v, &tracking, &code, None, &[why]).await
+        }
+    }
+}
+
+async fn verify(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let bp = state.blueprint();
+    let v = Visit::new(&state, &bp, &headers, &q);
+    let code = q
+        .get("code")
+        .map(|c| c.trim().to_uppercase())
+        .unwrap_or_default();
+    let mut c = v.context(&bp, "/verify");
+    c.insert("code", &code);
+    if code.is_empty() {
+        c.insert("asked", &false);
+        return v.page(StatusCode::OK, "verify.html", &c);
+    }
+    c.insert("asked", &true);
+    match api::verification(&state, code).await {
+        Ok(found) => {
+            let lang = v.lang.clone();
+            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+            let shown_fields: Vec<Json> = found["fields"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, val)| {
+                            let f = fields.iter().find(|f| f.id.as_str() == k)?;
+                            let w = form::widget(&bp, f, k, Some(val), &lang, &[]);
+                            Some(json!({"label": w.label, "value": shown(&w, Some(val), &lang)}))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
-            c.insert("tracking", &view["tracking"]);
-            c.insert("status", &view["status"][&lang]);
-            c.insert("next", &view["next"][&lang]);
+            c.insert("found", &true);
+            c.insert("valid", &found["valid"]);
+            c.insert("title", &found["title"][&lang]);
+            c.insert("number", &found["number"]);
+            c.insert("issued_by", &found["issued_by"][&lang]);
             c.insert(
-                "due",
-                &view["decision_due"]
+                "issued_at",
+                &found["issued_at"]
                     .as_str()
                     .map(|d| d.get(..10).unwrap_or(d)),
             );
-            c.insert("history", &history);
-            v.page(StatusCode::OK, "status.html", &c)
+            c.insert("fields", &shown_fields);
+            v.page(StatusCode::OK, "verify.html", &c)
         }
         Err(_) => {
-            let mut c = v.context(&bp, "/track");
-            c.insert("tracking", &tracking);
-            c.insert("failed", &true);
-            v.page(StatusCode::NOT_FOUND, "track.html", &c)
+            c.insert("found", &false);
+            v.page(StatusCode::NOT_FOUND, "verify.html", &c)
         }
     }
 }
