@@ -137,7 +137,33 @@ pub fn templates_from(dir: Option<&std::path::Path>) -> Result<tera::Tera, Strin
             format!("the page templates: {why}")
         })?;
     tera.autoescape_on(vec![".html"]);
+    tera.register_filter("local", local_digits);
     Ok(tera)
+}
+
+/// The `local` filter: a date, time or amount written with the language's digits
+/// (`2026-11-27` → `٢٠٢٦-١١-٢٧` in Arabic). Numbers people type back (tracking numbers,
+/// codes) are left as they are by not using it.
+fn local_digits(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.clone(),
+        tera::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    if args.get("lang").and_then(tera::Value::as_str) != Some("ar") {
+        return Ok(tera::Value::String(text));
+    }
+    Ok(tera::Value::String(
+        text.chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .map_or(c, |d| char::from_u32(0x660 + d).unwrap_or(c))
+            })
+            .collect(),
+    ))
 }
 
 /// The embedded templates and their names, for `quickwin templates eject`.

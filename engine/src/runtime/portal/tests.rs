@@ -116,6 +116,11 @@ async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
         ar.html
     );
     assert!(ar.html.contains("ابدأ الآن"));
+    assert!(
+        ar.html.contains("٥ يوماً"),
+        "numbers in Arabic digits: {}",
+        ar.html
+    );
     assert!(!ar.html.contains("<script"));
     assert!(ar.html.len() < 100 * 1024);
     let csp = ar.headers["content-security-policy"].to_str().unwrap();
@@ -131,6 +136,7 @@ async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     assert!(en.html.contains(r#"<html lang="en" dir="ltr">"#));
     let again = b.send("GET", "/", &[]).await;
     assert!(again.html.contains("Start now"));
+    assert!(again.html.contains("<p>5 working days"));
     let css = b.send("GET", "/portal.css", &[]).await;
     assert!(css.html.contains("--accent") && css.html.len() < 20 * 1024);
 }
