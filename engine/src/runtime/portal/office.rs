@@ -28,6 +28,49 @@ pub fn routes() -> Router<ApiState> {
         .route("/office/cases", get(queue))
         .route("/office/cases/{tracking}", get(case_page))
         .route("/office/cases/{tracking}/actions/{action}", post(act))
+        .route("/office/cases/{tracking}/attachments/{id}", get(attachment))
+}
+
+/// A file attached to a case, for a signed-in person only.
+async fn attachment(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path((tracking, id)): Path<(String, String)>,
+) -> Response {
+    if who(&state, &headers).await.is_none() {
+        return (StatusCode::UNAUTHORIZED, "sign in at /office").into_response();
+    }
+    let found = api::with_read(&state, move |conn, _| {
+        let case = api::case_id(conn, &tracking)?;
+        Ok(conn
+            .prepare_cached("SELECT name, content_type, data FROM qw_attachments WHERE id = ?1 AND case_id = ?2")?
+            .query_row(rusqlite::params![id, case], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
+            })
+            .ok())
+    })
+    .await;
+    match found {
+        Ok(Some((name, kind, data))) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                name.replace(['"', '\r', '\n', '\\'], "_")
+            );
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, kind),
+                    (axum::http::header::CONTENT_DISPOSITION, disposition),
+                    (
+                        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                        "nosniff".to_string(),
+                    ),
+                ],
+                data,
+            )
+                .into_response()
+        }
+        _ => (StatusCode::NOT_FOUND, "no such file on this case").into_response(),
+    }
 }
 
 /// The signed-in person, from the `qw_staff` cookie.

@@ -449,7 +449,45 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
         .send("GET", &format!("/office/cases/{tracking}"), &[])
         .await;
     assert!(after.html.contains("staff:sara.clerk"));
+    // A file on the case opens for a signed-in person.
+    b.state
+        .conn
+        .lock()
+        .unwrap()
+        .execute(
+            "INSERT INTO qw_attachments (id, case_id, field, name, content_type, size, sha256, data, created_at)
+             SELECT 'att_TEST', id, NULL, 'scan.pdf', 'application/pdf', 8, 'x', X'255044462D312E34', 't' FROM cases WHERE tracking = ?1",
+            [&tracking],
+        )
+        .unwrap();
+    let listed = b
+        .send("GET", &format!("/office/cases/{tracking}"), &[])
+        .await;
+    assert!(
+        listed
+            .html
+            .contains(&format!("/office/cases/{tracking}/attachments/att_TEST"))
+    );
+    let file = b
+        .send(
+            "GET",
+            &format!("/office/cases/{tracking}/attachments/att_TEST"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (file.status, file.html.as_str()),
+        (StatusCode::OK, "%PDF-1.4")
+    );
     b.send("POST", "/office/sign-out", &[("csrf", &csrf)]).await;
+    let refused = b
+        .send(
+            "GET",
+            &format!("/office/cases/{tracking}/attachments/att_TEST"),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         b.send("GET", "/office/cases", &[]).await.location,
         "/office"
