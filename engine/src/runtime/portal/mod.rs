@@ -555,12 +555,10 @@ async fn save_page(
     Path(page_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -703,12 +701,10 @@ async fn check(
 }
 
 async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (bp, mut v, _) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let Some((token, answers)) = draft(&state, &headers).await else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -775,14 +771,36 @@ async fn find(
 }
 
 async fn lookup(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (_, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
     status_page(&state, v, &tracking, &code, None, &[]).await
+}
+
+/// A posted form's value, as sent.
+fn value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(String::new(), |(_, v)| v.clone())
+}
+
+/// A posted form, read and its CSRF token checked: the blueprint, the visit and the
+/// form's fields, or the page refusing it.
+fn posted(
+    state: &ApiState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(std::sync::Arc<Blueprint>, Visit, Vec<(String, String)>), Response> {
+    let bp = state.blueprint();
+    let pairs = form::decode(body);
+    let v = Visit::new(state, &bp, headers, &BTreeMap::new());
+    if !v.allows(&pairs) {
+        return Err(message(v, &bp, StatusCode::FORBIDDEN, "refused"));
+    }
+    Ok((bp, v, pairs))
 }
 
 /// A posted form field, trimmed and in capitals (tracking numbers and codes).
@@ -867,21 +885,13 @@ async fn status_page(
 }
 
 async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (_, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let fee = pairs
-        .iter()
-        .find(|(n, _)| n == "fee")
-        .map_or(String::new(), |(_, v)| v.clone());
-    let card = pairs
-        .iter()
-        .find(|(n, _)| n == "card_number")
-        .map_or(String::new(), |(_, v)| v.clone());
+    let fee = value(&pairs, "fee");
+    let card = value(&pairs, "card_number");
     match api::pay_fee(&state, tracking.clone(), code.clone(), fee, &card).await {
         Ok(paid) => {
             let notice = format!(
@@ -899,17 +909,12 @@ async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
 }
 
 async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let document = pairs
-        .iter()
-        .find(|(n, _)| n == "document")
-        .map_or(String::new(), |(_, v)| v.clone());
+    let document = value(&pairs, "document");
     match api::issued(&state, tracking.clone(), code.clone(), document.clone()).await {
         Ok(doc) => {
             let lang = v.lang.clone();

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value as Json, json};
 
-use super::{Visit, cookie, cookies, form, message, text};
+use super::{Visit, cookie, cookies, form, message, posted, text, value};
 use crate::model::{Blueprint, RoleKind};
 use crate::runtime::accounts;
 use crate::runtime::api::{self, ApiError, ApiState, SESSION_SECONDS};
@@ -106,19 +106,14 @@ async fn sign_in_page(
 }
 
 async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
-    let field = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map_or(String::new(), |(_, v)| v.clone())
+    let (bp, mut v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
     };
-    let (name, password) = (field("name").trim().to_string(), field("password"));
+    let (name, password) = (
+        value(&pairs, "name").trim().to_string(),
+        value(&pairs, "password"),
+    );
     let signed = api::with_store(&state, move |conn, _| {
         Ok(accounts::sign_in(
             conn,
@@ -145,12 +140,10 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
 }
 
 async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let mut v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (_, mut v, _) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     if let Some(token) = cookies(&headers).get("qw_staff").cloned() {
         let _ = api::with_store(&state, move |conn, _| {
             accounts::sign_out(conn, &token)?;
@@ -363,12 +356,10 @@ async fn act(
     Path((tracking, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let bp = state.blueprint();
-    let pairs = form::decode(&body);
-    let v = Visit::new(&state, &bp, &headers, &BTreeMap::new());
-    if !v.allows(&pairs) {
-        return message(v, &bp, StatusCode::FORBIDDEN, "refused");
-    }
+    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
