@@ -557,7 +557,7 @@ async fn save_page(
 ) -> Response {
     let (bp, v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
@@ -703,7 +703,7 @@ async fn check(
 async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (bp, mut v, _) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some((token, answers)) = draft(&state, &headers).await else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
@@ -773,7 +773,7 @@ async fn find(
 async fn lookup(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (_, v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
     status_page(&state, v, &tracking, &code, None, &[]).await
@@ -793,12 +793,12 @@ fn posted(
     state: &ApiState,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(std::sync::Arc<Blueprint>, Visit, Vec<(String, String)>), Response> {
+) -> Result<(std::sync::Arc<Blueprint>, Visit, Vec<(String, String)>), Box<Response>> {
     let bp = state.blueprint();
     let pairs = form::decode(body);
     let v = Visit::new(state, &bp, headers, &BTreeMap::new());
     if !v.allows(&pairs) {
-        return Err(message(v, &bp, StatusCode::FORBIDDEN, "refused"));
+        return Err(Box::new(message(v, &bp, StatusCode::FORBIDDEN, "refused")));
     }
     Ok((bp, v, pairs))
 }
@@ -887,7 +887,7 @@ async fn status_page(
 async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (_, v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
     let fee = value(&pairs, "fee");
@@ -911,7 +911,7 @@ async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
 async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (bp, v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
     let document = value(&pairs, "document");

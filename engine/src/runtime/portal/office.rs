@@ -108,7 +108,7 @@ async fn sign_in_page(
 async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (bp, mut v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let (name, password) = (
         value(&pairs, "name").trim().to_string(),
@@ -142,7 +142,7 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
 async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
     let (_, mut v, _) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     if let Some(token) = cookies(&headers).get("qw_staff").cloned() {
         let _ = api::with_store(&state, move |conn, _| {
@@ -358,7 +358,7 @@ async fn act(
 ) -> Response {
     let (bp, v, pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
