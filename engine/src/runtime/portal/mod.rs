@@ -787,13 +787,12 @@ fn value(pairs: &[(String, String)], name: &str) -> String {
         .map_or(String::new(), |(_, v)| v.clone())
 }
 
+/// A posted form: the blueprint it was answered against, the visit, its fields.
+type Posted = (std::sync::Arc<Blueprint>, Visit, Vec<(String, String)>);
+
 /// A posted form, read and its CSRF token checked: the blueprint, the visit and the
 /// form's fields, or the page refusing it.
-fn posted(
-    state: &ApiState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(std::sync::Arc<Blueprint>, Visit, Vec<(String, String)>), Box<Response>> {
+fn posted(state: &ApiState, headers: &HeaderMap, body: &[u8]) -> Result<Posted, Box<Response>> {
     let bp = state.blueprint();
     let pairs = form::decode(body);
     let v = Visit::new(state, &bp, headers, &BTreeMap::new());
