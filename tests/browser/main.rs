@@ -483,13 +483,27 @@ fn sign_in(b: &Browser, base: &str, accounts: &[(String, String)], name: &str) {
     b.submit("form button[type=submit]");
 }
 
-/// Fill and send the form pages from the OpenAPI example until the check page.
-fn apply(b: &Browser, example: &Value) {
+/// Fill and send the form pages from the OpenAPI example until the check page, choosing
+/// `file` for every file to upload.
+fn apply(b: &Browser, example: &Value, file: &Path) {
     for _ in 0..20 {
         if b.url().ends_with("/apply/check") {
             return;
         }
         b.fill(example);
+        let inputs = b.call(
+            "POST",
+            "/elements",
+            &json!({"using": "css selector", "value": "input[type=file]"}),
+        );
+        for input in inputs.as_array().cloned().unwrap_or_default() {
+            let id = input[ELEMENT].as_str().unwrap_or_default().to_string();
+            b.call(
+                "POST",
+                &format!("/element/{id}/value"),
+                &json!({"text": file.display().to_string()}),
+            );
+        }
         b.submit("form button[type=submit]:not([name])");
         assert!(!b.source().contains("error-summary"), "{}", b.source());
     }
@@ -524,7 +538,13 @@ fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_rea
     // The citizen applies in Arabic.
     b.open(&format!("{base}/?lang=ar"));
     b.submit("a.start");
-    apply(&b, &example);
+    let scan = data.join("scan.pdf");
+    std::fs::write(
+        &scan,
+        "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+    )
+    .unwrap();
+    apply(&b, &example, &scan);
     b.submit("form button[type=submit]");
     let html = b.source();
     assert!(html.contains("تم إرسال الطلب"), "{html}");
@@ -597,4 +617,49 @@ fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_rea
         "accessibility problems:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn a_parent_registers_a_child_for_school_uploading_the_vaccination_card_in_a_real_browser() {
+    let (driver, chromium, _) = match tools() {
+        Ok(t) => t,
+        Err(why) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "the browser test cannot run in CI: {why}"
+            );
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let data = scratch("browser-school-attendance");
+    let (_server, port, accounts) = serve("blueprints/school-attendance.yaml", &data);
+    let base = format!("http://127.0.0.1:{port}");
+    let (_, doc) = http(port, "GET", "/openapi.json", &[], "");
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
+    let (_driver, b) = start_driver(&driver, &chromium);
+    let scan = data.join("vaccination-card.pdf");
+    std::fs::write(
+        &scan,
+        "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+    )
+    .unwrap();
+    b.open(&format!("{base}/?lang=en"));
+    b.submit("a.start");
+    apply(&b, &example, &scan);
+    b.submit("form button[type=submit]");
+    let html = b.source();
+    assert!(html.contains("Application sent"), "{html}");
+    let tracking = html
+        .split(r#"<strong class="number" dir="ltr">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string();
+    // The school sees the uploaded card on the case and opens it.
+    sign_in(&b, &base, &accounts, "demo.school-admin");
+    b.open(&format!("{base}/office/cases/{tracking}"));
+    let html = b.source();
+    assert!(html.contains("vaccination-card.pdf"), "{html}");
 }

@@ -123,6 +123,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "«{label}»: الموعد {v} محجوز بالكامل؛ اختر وقتاً آخر",
     ),
     (
+        "bad_file",
+        "“{label}” must be a PDF, JPEG or PNG file; {v} is not",
+        "يجب أن يكون «{label}» ملف PDF أو JPEG أو PNG، والملف {v} ليس كذلك",
+    ),
+    (
         "not_an_upload",
         "“{label}” must be the id of a file uploaded to this service, like att_…",
         "يجب أن يكون «{label}» معرّف ملف مرفوع إلى هذه الخدمة، مثل att_…",

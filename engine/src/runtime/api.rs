@@ -1085,11 +1085,30 @@ async fn upload(
         .trim()
         .to_lowercase();
     let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
+    let (id, hash) = store_upload(&state, name.clone(), content_type.clone(), body.to_vec())
+        .await
+        .map_err(|problems| ApiError::invalid(problems.join("; ")))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"id": id, "name": name, "content_type": content_type, "size": body.len(), "sha256": hash}),
+        ),
+    ))
+}
+
+/// Keep an uploaded file (PDF, JPEG or PNG, its bytes matching its type) until an
+/// application claims it: its id and SHA-256, or every problem with it.
+pub(crate) async fn store_upload(
+    state: &ApiState,
+    name: String,
+    content_type: String,
+    body: Vec<u8>,
+) -> Result<(String, String), Vec<String>> {
     let mut problems = Vec::new();
     let kinds = ["application/pdf", "image/jpeg", "image/png"];
     if !kinds.contains(&content_type.as_str()) {
         problems.push(format!(
-            "`Content-Type` must be one of {}, found `{content_type}`",
+            "`Content-Type` must be {}, found `{content_type}`",
             crate::de::one_of(kinds)
         ));
     }
@@ -1111,20 +1130,21 @@ async fn upload(
         problems.push(format!("the bytes are not a `{content_type}` file"));
     }
     if !problems.is_empty() {
-        return Err(ApiError::invalid(problems.join("; ")));
+        return Err(problems);
     }
-    with_store(&state, move |conn, _| {
+    with_store(state, move |conn, _| {
         use sha2::{Digest, Sha256};
         let id = format!("att_{}", cases::random_token(20));
         let hash: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
         let now = Now::read();
         conn.execute(
             "INSERT INTO qw_attachments (id, case_id, field, name, content_type, size, sha256, data, created_at) VALUES (?1, NULL, NULL, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, name, content_type, body.len() as i64, hash, body.to_vec(), now.stamp],
+            params![id, name, content_type, body.len() as i64, hash, body, now.stamp],
         )?;
-        Ok((StatusCode::CREATED, Json(json!({"id": id, "name": name, "content_type": content_type, "size": body.len(), "sha256": hash}))))
+        Ok((id, hash))
     })
     .await
+    .map_err(|e| vec![e.message_in("en")])
 }
 
 async fn attachment(

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -440,6 +440,20 @@ async fn save_draft(state: &ApiState, token: &str, answers: &Map<String, Json>) 
     .is_ok()
 }
 
+/// A file's type from its name, for browsers that do not say.
+fn guess_type(name: &str) -> &'static str {
+    let lower = name.to_lowercase();
+    if lower.ends_with(".pdf") {
+        "application/pdf"
+    } else if lower.ends_with(".png") {
+        "image/png"
+    } else if lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
+        "image/jpeg"
+    } else {
+        "application/octet-stream"
+    }
+}
+
 fn page_path(next: &Next) -> String {
     match next {
         Next::Page(id) => format!("/apply/{id}"),
@@ -524,6 +538,7 @@ fn page_context(
         })
         .collect();
     c.insert("page_id", page.id.as_str());
+    c.insert("files", &widgets.iter().any(|w| w.control == "file"));
     c.insert("title", page.title.get(&v.lang));
     c.insert("intro", &page.intro.as_ref().map(|i| i.get(&v.lang)));
     c.insert("widgets", &widgets);
@@ -549,19 +564,96 @@ async fn show_page(
     v.page(StatusCode::OK, "page.html", &c)
 }
 
+/// A file chosen in a form: the field, the file's name and type, its bytes.
+type Chosen = (String, String, String, Vec<u8>);
+
+/// A multipart form (a page with a file to upload): its fields as `(name, value)` pairs,
+/// in the urlencoded form's encoding so that one reader serves both, and its files.
+async fn multipart(state: &ApiState, request: Request) -> Option<(Vec<u8>, Vec<Chosen>)> {
+    use axum::extract::FromRequest;
+    let mut form = axum::extract::Multipart::from_request(request, state)
+        .await
+        .ok()?;
+    let mut pairs: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    while let Ok(Some(part)) = form.next_field().await {
+        let name = part.name().unwrap_or_default().to_string();
+        match (
+            name.strip_suffix("__upload"),
+            part.file_name().map(str::to_string),
+        ) {
+            (Some(field), Some(file)) => {
+                let kind = part.content_type().unwrap_or_default().to_lowercase();
+                let bytes = part.bytes().await.ok()?;
+                if !file.is_empty() && !bytes.is_empty() {
+                    files.push((field.to_string(), file, kind, bytes.to_vec()));
+                }
+            }
+            _ => {
+                let text = part.text().await.ok()?;
+                pairs.push(format!("{}={}", encode(&name), encode(&text)));
+            }
+        }
+    }
+    Some((pairs.join("&").into_bytes(), files))
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 async fn save_page(
     State(state): State<ApiState>,
     headers: HeaderMap,
     Path(page_id): Path<String>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let (body, files) = if is_multipart {
+        multipart(&state, request).await.unwrap_or_default()
+    } else {
+        let body = axum::body::to_bytes(request.into_body(), api::MAX_BODY).await;
+        (body.map(|b| b.to_vec()).unwrap_or_default(), Vec::new())
+    };
+    let (bp, v, mut pairs) = match posted(&state, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
     let Some(page) = bp.form.pages.iter().find(|p| p.id.as_str() == page_id) else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
+    // The files chosen are kept now; the page's answer is the upload's id.
+    let mut file_problems = Vec::new();
+    for (field, file, kind, bytes) in files {
+        if !page.fields.iter().any(|f| f.as_str() == field) {
+            continue;
+        }
+        let kind = if kind.is_empty() || kind == "application/octet-stream" {
+            guess_type(&file).to_string()
+        } else {
+            kind
+        };
+        match api::store_upload(&state, file.clone(), kind, bytes).await {
+            Ok((id, _)) => {
+                pairs.retain(|(k, _)| *k != field);
+                pairs.push((field, id));
+            }
+            Err(_) => file_problems.push(super::answers::field_problem(
+                &bp, &field, "bad_file", &file,
+            )),
+        }
+    }
     let Some((token, mut answers)) = draft(&state, &headers).await else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
@@ -589,7 +681,9 @@ async fn save_page(
         }
     }
     let today = Now::read().today;
-    let problems = form::page_problems(&bp, page, &answers, today);
+    let mut problems = form::page_problems(&bp, page, &answers, today);
+    problems.retain(|p| !file_problems.iter().any(|f| f.field == p.field));
+    problems.extend(file_problems);
     if !save_draft(&state, &token, &answers).await {
         return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
     }
