@@ -808,22 +808,42 @@ async fn citizen_act(
     let bp = state.blueprint();
     let lang = language(&bp, &headers);
     let input = object(&body).map_err(|e| e.in_language(&lang))?;
-    let code = access_code(&headers);
-    let t = tracking.clone();
-    let id = with_store(&state, move |conn, bp| {
-        Ok(cases::read(conn, bp, &t, &code)?.id)
-    })
-    .await
-    .map_err(|e| e.in_language(&lang))?;
-    let actor = Actor {
-        id: format!("applicant:{tracking}"),
-        roles: std::collections::BTreeSet::from([cases::citizen_role(&bp).to_string()]),
-    };
-    let case = take_step(&state, id, action, actor, input, &lang).await?;
+    let case = applicant_step(
+        &state,
+        tracking,
+        access_code(&headers),
+        action,
+        input,
+        &lang,
+    )
+    .await?;
     with_store(&state, move |conn, bp| {
         Ok(Json(public_view(conn, bp, &case)?))
     })
     .await
+}
+
+/// Take an action as the applicant of the case `tracking`, opened with its `code`.
+pub(crate) async fn applicant_step(
+    state: &ApiState,
+    tracking: String,
+    code: String,
+    action: String,
+    input: Map<String, Value>,
+    lang: &str,
+) -> Result<Case, ApiError> {
+    let bp = state.blueprint();
+    let t = tracking.clone();
+    let id = with_read(state, move |conn, bp| {
+        Ok(cases::read(conn, bp, &t, &code)?.id)
+    })
+    .await
+    .map_err(|e| e.in_language(lang))?;
+    let actor = Actor {
+        id: format!("applicant:{tracking}"),
+        roles: std::collections::BTreeSet::from([cases::citizen_role(&bp).to_string()]),
+    };
+    take_step(state, id, action, actor, input, lang).await
 }
 
 async fn document(

@@ -192,6 +192,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/apply/{page}", get(show_page).post(save_page))
         .route("/track", get(find).post(lookup))
         .route("/track/pay", post(pay))
+        .route("/track/act", post(applicant_act))
         .route("/track/document", post(certificate))
         .route("/verify", get(verify))
         .merge(office::routes())
@@ -965,6 +966,24 @@ async fn status_page(
             .map(|d| d.get(..10).unwrap_or(d)),
     );
     c.insert("history", &history);
+    // The applicant's own actions that need nothing typed (withdraw, cancel a booking);
+    // those with inputs or corrections are taken through the API.
+    let correcting = bp
+        .workflow
+        .states
+        .iter()
+        .any(|s| s.correction && view["state"].as_str() == Some(s.id.as_str()));
+    let actions: Vec<Json> = view["actions"]
+        .as_array()
+        .filter(|_| !correcting)
+        .map(|a| {
+            a.iter()
+                .filter(|x| x["inputs"].as_array().is_none_or(Vec::is_empty))
+                .map(|x| json!({"action": x["action"], "label": x["label"][&lang]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    c.insert("actions", &actions);
     c.insert("fees", &fees);
     c.insert("documents", &documents);
     c.insert("notice", &notice);
@@ -996,6 +1015,32 @@ async fn pay(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
         }
         Err(e) => {
             let why = e.message_in(&v.lang);
+            status_page(&state, v, &tracking, &code, None, &[why]).await
+        }
+    }
+}
+
+async fn applicant_act(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (_, v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return *refused,
+    };
+    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+    let action = value(&pairs, "action");
+    let lang = v.lang.clone();
+    match api::applicant_step(
+        &state,
+        tracking.clone(),
+        code.clone(),
+        action,
+        Map::new(),
+        &lang,
+    )
+    .await
+    {
+        Ok(_) => status_page(&state, v, &tracking, &code, None, &[]).await,
+        Err(e) => {
+            let why = e.message_in(&lang);
             status_page(&state, v, &tracking, &code, None, &[why]).await
         }
     }

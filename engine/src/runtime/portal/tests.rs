@@ -493,3 +493,61 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
         "/office"
     );
 }
+
+#[tokio::test]
+async fn the_applicant_withdraws_from_the_status_page() {
+    let bp = crate::runtime::catalogue("social-welfare");
+    let s = state(bp.clone());
+    let example =
+        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
+    let created = crate::runtime::api::submit_answers(&s, example, "en")
+        .await
+        .unwrap();
+    let (tracking, code) = (
+        created["tracking"].as_str().unwrap().to_string(),
+        created["access_code"].as_str().unwrap().to_string(),
+    );
+    let mut b = Browser::new(s);
+    b.send("GET", "/track?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let status = b
+        .send(
+            "POST",
+            "/track",
+            &[("csrf", &csrf), ("tracking", &tracking), ("code", &code)],
+        )
+        .await;
+    assert!(
+        status.html.contains(r#"name="action" value="withdraw""#),
+        "{}",
+        status.html
+    );
+    let wrong = b
+        .send(
+            "POST",
+            "/track/act",
+            &[
+                ("csrf", &csrf),
+                ("tracking", &tracking),
+                ("code", "WRONGWRONG"),
+                ("action", "withdraw"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let done = b
+        .send(
+            "POST",
+            "/track/act",
+            &[
+                ("csrf", &csrf),
+                ("tracking", &tracking),
+                ("code", &code),
+                ("action", "withdraw"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("Withdrawn"), "{}", done.html);
+    assert!(!done.html.contains(r#"value="withdraw""#));
+}
