@@ -124,6 +124,8 @@ pub struct Widget {
     pub maxlength: Option<u32>,
     /// The entries of a group, each a list of widgets.
     pub entries: Vec<Vec<Widget>>,
+    /// For an appointment: the places, the day shown and its free slots.
+    pub pick: Option<Json>,
 }
 
 fn choices(bp: &Blueprint, f: &Field, lang: &str, selected: &[String]) -> Vec<Choice> {
@@ -204,6 +206,7 @@ pub fn widget(
         }
         FieldType::File => ("file", None),
         FieldType::Group => ("group", None),
+        FieldType::Appointment => ("slots", None),
         _ => ("text", None),
     };
     let mut w = Widget {
@@ -226,18 +229,8 @@ pub fn widget(
         inputmode,
         maxlength: f.max_length.as_ref().map(|m| m.value),
         entries: Vec::new(),
+        pick: None,
     };
-    if f.kind.value == FieldType::Appointment {
-        let example = bp
-            .appointments
-            .as_ref()
-            .and_then(|a| a.resources.first())
-            .map_or(String::new(), |r| {
-                format!("{}@2026-12-01T08:15", r.id.as_str())
-            });
-        let hint = format!("{} {example}", super::text::texts(lang)["slot"]);
-        w.help = Some(w.help.map_or(hint.clone(), |h| format!("{h} {hint}")));
-    }
     if f.kind.value == FieldType::Group {
         let record = f.record.as_ref().and_then(|r| bp.record(r));
         let entries = value.and_then(Json::as_array).cloned().unwrap_or_default();

@@ -500,6 +500,80 @@ fn message(v: Visit, bp: &Blueprint, status: StatusCode, key: &str) -> Response 
     v.page(status, "message.html", &c)
 }
 
+/// The appointment pickers of a page: for each appointment field, the places, the day
+/// shown (`?day=`, else the day of the answer, else today) and that day's free slots at
+/// the place shown (`?resource=`, else the answer's, else the first).
+async fn slot_picks(
+    state: &ApiState,
+    bp: &Blueprint,
+    page: &crate::model::Page,
+    answers: &Map<String, Json>,
+    query: &BTreeMap<String, String>,
+    lang: &str,
+) -> BTreeMap<String, Json> {
+    let mut out = BTreeMap::new();
+    let Some(a) = &bp.appointments else {
+        return out;
+    };
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for f in page
+        .fields
+        .iter()
+        .filter_map(|id| fields.iter().find(|f| f.id == *id))
+    {
+        if f.kind.value != crate::model::FieldType::Appointment {
+            continue;
+        }
+        let chosen = answers
+            .get(f.id.as_str())
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let (chosen_resource, chosen_day) = chosen
+            .split_once('@')
+            .map_or((String::new(), String::new()), |(r, w)| {
+                (r.to_string(), w.get(..10).unwrap_or_default().to_string())
+            });
+        let resource = query
+            .get("resource")
+            .filter(|r| a.resources.iter().any(|x| x.id.as_str() == r.as_str()))
+            .cloned()
+            .or_else(|| Some(chosen_resource).filter(|r| !r.is_empty()))
+            .or_else(|| a.resources.first().map(|r| r.id.value.clone()))
+            .unwrap_or_default();
+        let today = Now::read().today;
+        let day = query
+            .get("day")
+            .and_then(|d| crate::expr::Date::parse(d))
+            .or_else(|| crate::expr::Date::parse(&chosen_day))
+            .unwrap_or(today);
+        let (r2, d2) = (resource.clone(), day);
+        let slots = api::with_read(state, move |conn, bp| {
+            Ok(
+                super::appointments::availability(conn, bp, &r2, d2, &Now::read())
+                    .unwrap_or_default(),
+            )
+        })
+        .await
+        .unwrap_or_default();
+        let places: Vec<Json> = a
+            .resources
+            .iter()
+            .map(|r| json!({"value": r.id.as_str(), "label": r.label.get(lang), "selected": r.id.as_str() == resource}))
+            .collect();
+        let times: Vec<Json> = slots
+            .iter()
+            .filter(|s| s.free > 0)
+            .map(|s| json!({"value": s.value, "label": s.start.get(11..).unwrap_or_default(), "selected": s.value == chosen}))
+            .collect();
+        out.insert(
+            f.id.value.clone(),
+            json!({"places": places, "day": day.to_string(), "slots": times}),
+        );
+    }
+    out
+}
+
 /// The page's context: its widgets with the answers and problems given.
 fn page_context(
     v: &Visit,
@@ -507,6 +581,7 @@ fn page_context(
     page: &crate::model::Page,
     answers: &Map<String, Json>,
     problems: &[super::answers::Problem],
+    picks: &BTreeMap<String, Json>,
 ) -> tera::Context {
     let mut c = v.context(bp, &format!("/apply/{}", page.id.as_str()));
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
@@ -515,14 +590,16 @@ fn page_context(
         .iter()
         .filter_map(|id| fields.iter().find(|f| f.id == *id))
         .map(|f| {
-            form::widget(
+            let mut w = form::widget(
                 bp,
                 f,
                 f.id.as_str(),
                 answers.get(f.id.as_str()),
                 &v.lang,
                 problems,
-            )
+            );
+            w.pick = picks.get(f.id.as_str()).cloned();
+            w
         })
         .collect();
     let summary: Vec<Json> = problems
@@ -561,7 +638,8 @@ async fn show_page(
     let Some((_, answers)) = draft(&state, &headers).await else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
-    let c = page_context(&v, &bp, page, &answers, &[]);
+    let picks = slot_picks(&state, &bp, page, &answers, &q, &v.lang).await;
+    let c = page_context(&v, &bp, page, &answers, &[], &picks);
     v.page(StatusCode::OK, "page.html", &c)
 }
 
@@ -677,9 +755,24 @@ async fn save_page(
                 list.push(json!({}));
             }
             save_draft(&state, &token, &answers).await;
-            let c = page_context(&v, &bp, page, &answers, &[]);
+            let picks = slot_picks(&state, &bp, page, &answers, &BTreeMap::new(), &v.lang).await;
+            let c = page_context(&v, &bp, page, &answers, &[], &picks);
             return v.page(StatusCode::OK, "page.html", &c);
         }
+    }
+    // "Show free times" keeps what was typed and shows the place and day asked for.
+    if pairs.iter().any(|(k, _)| k == "slots") {
+        save_draft(&state, &token, &answers).await;
+        let field = value(&pairs, "slots");
+        let place = value(&pairs, &format!("{field}__resource"));
+        let day = value(&pairs, &format!("{field}__day"));
+        let to = format!(
+            "/apply/{}?resource={}&day={}",
+            page.id.as_str(),
+            encode(&place),
+            encode(&day)
+        );
+        return v.redirect(&to);
     }
     let today = Now::read().today;
     let mut problems = form::page_problems(&bp, page, &answers, today);
@@ -689,7 +782,8 @@ async fn save_page(
         return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
     }
     if !problems.is_empty() {
-        let mut c = page_context(&v, &bp, page, &answers, &problems);
+        let picks = slot_picks(&state, &bp, page, &answers, &BTreeMap::new(), &v.lang).await;
+        let mut c = page_context(&v, &bp, page, &answers, &problems, &picks);
         c.insert("title_prefix", text::texts(&v.lang)["errors"]);
         return v.page(StatusCode::UNPROCESSABLE_ENTITY, "page.html", &c);
     }

@@ -551,3 +551,134 @@ async fn the_applicant_withdraws_from_the_status_page() {
     assert!(done.html.contains("Withdrawn"), "{}", done.html);
     assert!(!done.html.contains(r#"value="withdraw""#));
 }
+
+#[tokio::test]
+async fn a_patient_picks_a_free_slot_at_a_chosen_centre_and_day() {
+    let mut b = Browser::new(state(crate::runtime::catalogue("medical-appointment")));
+    b.send("GET", "/?lang=en", &[]).await;
+    b.send("GET", "/apply", &[]).await;
+    let csrf = b.csrf();
+    // The next Sunday at least two days ahead: Al-Mansour opens 08:00-14:00 and 16:00-20:00.
+    let mut day = crate::runtime::clock::Now::read().today;
+    day = crate::expr::Date(day.0 + 2);
+    while day.weekday() != 0 {
+        day = crate::expr::Date(day.0 + 1);
+    }
+    let day = day.to_string();
+    // "Show free times" keeps the answers and shows the place and day asked for.
+    let shown = b
+        .send(
+            "POST",
+            "/apply/slot",
+            &[
+                ("csrf", &csrf),
+                ("residence_governorate", "baghdad"),
+                ("slots", "visit_slot"),
+                ("visit_slot__resource", "mansour_phc"),
+                ("visit_slot__day", &day),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        shown.location,
+        format!("/apply/slot?resource=mansour_phc&day={day}")
+    );
+    let page = b.send("GET", &shown.location, &[]).await;
+    let first = format!("mansour_phc@{day}T08:00");
+    let evening = format!("mansour_phc@{day}T19:45");
+    assert!(
+        page.html.contains(&format!(r#"value="{first}""#)),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains(&format!(r#"value="{evening}""#)));
+    assert!(
+        page.html.contains(r#"<option value="baghdad" selected>"#),
+        "the governorate was kept"
+    );
+    let chosen = b
+        .send(
+            "POST",
+            "/apply/slot",
+            &[
+                ("csrf", &csrf),
+                ("residence_governorate", "baghdad"),
+                ("visit_slot", &first),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+    let back = b.send("GET", "/apply/slot", &[]).await;
+    assert!(
+        back.html.contains(&format!(r#"value="{first}" checked"#)),
+        "the slot chosen is kept"
+    );
+}
+
+#[tokio::test]
+async fn every_page_of_every_catalogue_form_renders_with_its_example_answers() {
+    for name in [
+        "birth-certificate",
+        "medical-appointment",
+        "school-attendance",
+        "social-welfare",
+        "water-fees",
+        "water-subscription",
+    ] {
+        let bp = crate::runtime::catalogue(name);
+        let s = state(bp.clone());
+        let mut b = Browser::new(s.clone());
+        for lang in ["ar", "en"] {
+            b.send("GET", &format!("/?lang={lang}"), &[]).await;
+            b.send("GET", "/apply", &[]).await;
+            let token = b
+                .cookies
+                .iter()
+                .find(|(k, _)| k == "qw_draft")
+                .unwrap()
+                .1
+                .clone();
+            let example = crate::runtime::openapi::submission_example(
+                &bp,
+                crate::runtime::clock::Now::read().today,
+            );
+            s.conn
+                .lock()
+                .unwrap()
+                .execute(
+                    "UPDATE qw_drafts SET answers = ?1 WHERE token_hash = ?2",
+                    [
+                        serde_json::Value::Object(example).to_string(),
+                        super::hash(&token),
+                    ],
+                )
+                .unwrap();
+            for page in &bp.form.pages {
+                let shown = b
+                    .send("GET", &format!("/apply/{}", page.id.as_str()), &[])
+                    .await;
+                assert_eq!(
+                    shown.status,
+                    StatusCode::OK,
+                    "{name} {lang} {}: {}",
+                    page.id.as_str(),
+                    shown.html
+                );
+                assert!(
+                    shown.html.len() < 100 * 1024,
+                    "{name} {}: {} bytes",
+                    page.id.as_str(),
+                    shown.html.len()
+                );
+            }
+            let check = b.send("GET", "/apply/check", &[]).await;
+            assert_eq!(
+                check.status,
+                StatusCode::OK,
+                "{name} {lang}: {}",
+                check.html
+            );
+        }
+    }
+}

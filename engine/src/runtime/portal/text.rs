@@ -99,14 +99,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "انتقل إلى المحتوى الرئيسي",
     ),
     (
-        "upload",
-        "Upload the file when you send the application through the service's API; the web form does not take files yet.",
-        "يُرفع الملف عند إرسال الطلب عبر واجهة الخدمة البرمجية؛ لا يقبل النموذج الإلكتروني الملفات بعد.",
+        "attached",
+        "A file is attached. Choose another to replace it.",
+        "تم إرفاق ملف. اختر ملفاً آخر لاستبداله.",
     ),
+    ("place", "Place", "المكان"),
+    ("day", "Day", "اليوم"),
+    ("show_times", "Show free times", "عرض الأوقات المتاحة"),
+    ("free_times", "Free times", "الأوقات المتاحة"),
     (
-        "slot",
-        "Write the place and time as shown in the list of free slots, e.g.",
-        "اكتب المكان والوقت كما يظهران في قائمة المواعيد المتاحة، مثل",
+        "no_times",
+        "No free time on this day at this place. Choose another day or place.",
+        "لا توجد أوقات متاحة في هذا اليوم في هذا المكان. اختر يوماً أو مكاناً آخر.",
     ),
 ];
 
