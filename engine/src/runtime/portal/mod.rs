@@ -193,6 +193,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/track", get(find).post(lookup))
         .route("/track/pay", post(pay))
         .route("/track/act", post(applicant_act))
+        .route("/track/correct", post(correct))
         .route("/track/document", post(certificate))
         .route("/verify", get(verify))
         .merge(office::routes())
@@ -909,6 +910,39 @@ async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) ->
         .filter(|(k, _)| asked.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    if let Some(fix) = answers.get(CORRECTING).cloned() {
+        let text = |k: &str| fix[k].as_str().unwrap_or_default().to_string();
+        let (tracking, code) = (text("tracking"), text("code"));
+        let lang = v.lang.clone();
+        return match api::applicant_step(
+            &state,
+            tracking.clone(),
+            code.clone(),
+            text("action"),
+            input,
+            &lang,
+        )
+        .await
+        {
+            Ok(_) => {
+                let key = hash(&token);
+                let _ = api::with_store(&state, move |conn, _| {
+                    conn.execute("DELETE FROM qw_drafts WHERE token_hash = ?1", [key])?;
+                    Ok(())
+                })
+                .await;
+                v.set.push(cookie("qw_draft", "", "Lax", 0));
+                let notice = text::texts(&lang)["sent"].to_string();
+                status_page(&state, v, &tracking, &code, Some(notice), &[]).await
+            }
+            Err(e) => {
+                let mut c = v.context(&bp, "/apply/check");
+                c.insert("pages", &summary(&bp, &answers, &lang));
+                c.insert("problems", &[json!({"message": e.message_in(&lang)})]);
+                v.page(StatusCode::UNPROCESSABLE_ENTITY, "check.html", &c)
+            }
+        };
+    }
     match api::submit_answers(&state, input, &v.lang).await {
         Ok(created) => {
             let key = hash(&token);
@@ -1028,7 +1062,14 @@ async fn status_page(
         .as_array()
         .map(|h| {
             h.iter()
-                .map(|e| json!({"at": e["at"].as_str().unwrap_or_default().replace('T', " ").trim_end_matches('Z'), "status": e["status"][&lang]}))
+                .map(|e| {
+                    // What the office wrote with a decision or a send-back.
+                    let note: Vec<String> = e["detail"]
+                        .as_object()
+                        .map(|d| d.values().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                        .unwrap_or_default();
+                    json!({"at": e["at"].as_str().unwrap_or_default().replace('T', " ").trim_end_matches('Z'), "status": e["status"][&lang], "note": note.join(" — ")})
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -1067,17 +1108,38 @@ async fn status_page(
         .states
         .iter()
         .any(|s| s.correction && view["state"].as_str() == Some(s.id.as_str()));
+    let ends = |x: &Json| {
+        bp.workflow
+            .states
+            .iter()
+            .any(|s| s.is_final && x["to"].as_str() == Some(s.id.as_str()))
+    };
     let actions: Vec<Json> = view["actions"]
         .as_array()
-        .filter(|_| !correcting)
         .map(|a| {
             a.iter()
                 .filter(|x| x["inputs"].as_array().is_none_or(Vec::is_empty))
+                .filter(|x| !correcting || ends(x))
                 .map(|x| json!({"action": x["action"], "label": x["label"][&lang]}))
                 .collect()
         })
         .unwrap_or_default();
     c.insert("actions", &actions);
+    // In a correction state the applicant corrects the application in the form.
+    let corrections: Vec<Json> = if correcting {
+        view["actions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|x| !ends(x))
+                    .map(|x| json!({"action": x["action"], "label": x["label"][&lang]}))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    c.insert("corrections", &corrections);
     c.insert("fees", &fees);
     c.insert("documents", &documents);
     c.insert("notice", &notice);
@@ -1138,6 +1200,48 @@ async fn applicant_act(State(state): State<ApiState>, headers: HeaderMap, body: 
             status_page(&state, v, &tracking, &code, None, &[why]).await
         }
     }
+}
+
+/// The key under which a draft remembers the case it corrects (not an answer).
+const CORRECTING: &str = "__correcting";
+
+/// Start correcting a case sent back to the applicant: the form opens with its answers.
+async fn correct(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (bp, mut v, pairs) = match posted(&state, &headers, &body) {
+        Ok(p) => p,
+        Err(refused) => return *refused,
+    };
+    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+    let action = value(&pairs, "action");
+    let (t, k) = (tracking.clone(), code.clone());
+    let case = api::with_read(&state, move |conn, bp| Ok(cases::read(conn, bp, &t, &k)?)).await;
+    let Ok(case) = case else {
+        return status_page(&state, v, &tracking, &code, None, &[]).await;
+    };
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let mut answers: Map<String, Json> = case
+        .values
+        .iter()
+        .filter(|(k, _)| {
+            fields
+                .iter()
+                .any(|f| f.id.as_str() == k.as_str() && !f.internal)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    answers.insert(
+        CORRECTING.into(),
+        json!({"tracking": tracking, "code": code, "action": action}),
+    );
+    let token = cases::random_token(32);
+    if !save_draft(&state, &token, &answers).await {
+        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+    }
+    v.set.push(cookie("qw_draft", &token, "Lax", DRAFT_SECONDS));
+    let today = Now::read().today;
+    let row = super::answers::partial_row(&bp, &answers, today);
+    let to = page_path(&form::first(&bp, &row, today));
+    v.redirect(&to)
 }
 
 async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {

@@ -682,3 +682,154 @@ async fn every_page_of_every_catalogue_form_renders_with_its_example_answers() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_sent_back_application_is_corrected_in_the_form_and_sent_again() {
+    let bp = crate::runtime::catalogue("birth-certificate");
+    let s = state(bp.clone());
+    let example =
+        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
+    let created = crate::runtime::api::submit_answers(&s, example, "en")
+        .await
+        .unwrap();
+    let (tracking, code) = (
+        created["tracking"].as_str().unwrap().to_string(),
+        created["access_code"].as_str().unwrap().to_string(),
+    );
+    // The clerk sends it back.
+    let clerk = crate::runtime::cases::Actor {
+        id: "staff:sara".into(),
+        roles: std::collections::BTreeSet::from(["clerk".to_string()]),
+    };
+    let id: i64 = s
+        .conn
+        .lock()
+        .unwrap()
+        .query_row(
+            "SELECT id FROM cases WHERE tracking = ?1",
+            [&tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let reason = serde_json::json!({"reason": "The child's first name differs from the hospital notification."});
+    crate::runtime::api::take_step(
+        &s,
+        id,
+        "send_back".into(),
+        clerk,
+        reason.as_object().unwrap().clone(),
+        "en",
+    )
+    .await
+    .unwrap();
+    let mut b = Browser::new(s.clone());
+    b.send("GET", "/track?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let status = b
+        .send(
+            "POST",
+            "/track",
+            &[("csrf", &csrf), ("tracking", &tracking), ("code", &code)],
+        )
+        .await;
+    assert!(status.html.contains("/track/correct"), "{}", status.html);
+    assert!(
+        status
+            .html
+            .contains("differs from the hospital notification"),
+        "the reason is shown"
+    );
+    let opened = b
+        .send(
+            "POST",
+            "/track/correct",
+            &[
+                ("csrf", &csrf),
+                ("tracking", &tracking),
+                ("code", &code),
+                ("action", "resubmit"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    // Page by page: the answers are there; the child's name is changed.
+    let mut at = opened.location.clone();
+    for _ in 0..10 {
+        if at == "/apply/check" {
+            break;
+        }
+        let page = b.send("GET", &at, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{at}: {}", page.html);
+        let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+        // Keep every answer shown, as the browser sends it back.
+        for chunk in page.html.split("<input ").skip(1) {
+            let attr = |name: &str| {
+                chunk
+                    .split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .map(str::to_string)
+            };
+            let (Some(n), Some(v)) = (attr("name"), attr("value")) else {
+                continue;
+            };
+            if n == "csrf" {
+                continue;
+            }
+            let radio = chunk.contains(r#"type="radio""#);
+            if radio && !chunk.contains("checked") {
+                continue;
+            }
+            form.push((n, v.replace("&#x2F;", "/")));
+        }
+        for chunk in page.html.split("<select ").skip(1) {
+            let name = chunk
+                .split("name=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap()
+                .to_string();
+            if let Some(v) = chunk
+                .split("\" selected>")
+                .next()
+                .and_then(|r| r.rsplit("value=\"").next())
+            {
+                form.push((name, v.to_string()));
+            }
+        }
+        for (k, v) in form.iter_mut() {
+            if k == "child_first_name" {
+                *v = "Noor".into();
+            }
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let sent = b.send("POST", &at, &pairs).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{at}: {}", sent.html);
+        at = sent.location;
+    }
+    let sent = b.send("POST", "/apply/check", &[("csrf", &csrf)]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+    assert!(sent.html.contains("Application sent"), "{}", sent.html);
+    let name: String = s
+        .conn
+        .lock()
+        .unwrap()
+        .query_row(
+            "SELECT child_first_name FROM cases WHERE tracking = ?1",
+            [&tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Noor");
+    let state: String = s
+        .conn
+        .lock()
+        .unwrap()
+        .query_row(
+            "SELECT state FROM cases WHERE tracking = ?1",
+            [&tracking],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "submitted");
+}
