@@ -344,8 +344,23 @@ fn serve(blueprint: &str, data: &Path) -> (Proc, u16, Vec<(String, String)>) {
     (Proc(child), port, accounts)
 }
 
-#[test]
-fn a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser() {
+/// A served blueprint and a browser on it.
+struct Setup {
+    // Dropped first: the browser session, then the driver, then the service.
+    b: Browser,
+    _driver: Proc,
+    _server: Proc,
+    base: String,
+    accounts: Vec<(String, String)>,
+    example: Value,
+    axe: String,
+    shots: Option<PathBuf>,
+    data: PathBuf,
+}
+
+/// Serve `blueprint` and open a browser; `None` (the test skipped) outside CI when the
+/// browser or axe-core is missing.
+fn setup(blueprint: &str, name: &str) -> Option<Setup> {
     let (driver, chromium, axe) = match tools() {
         Ok(t) => t,
         Err(why) => {
@@ -354,20 +369,48 @@ fn a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser() {
                 "the browser test cannot run in CI: {why}"
             );
             eprintln!("skipped: {why} (`.ci/run` installs chromium, chromium-driver and axe-core)");
-            return;
+            return None;
         }
     };
     let shots = std::env::var("QUICKWIN_SCREENSHOTS")
         .ok()
         .map(|d| root().join(d));
-    let shots = shots.as_deref();
-    let data = scratch("browser-social-welfare");
-    let (_server, port, accounts) = serve("blueprints/social-welfare.yaml", &data);
-    let base = format!("http://127.0.0.1:{port}");
+    let data = scratch(name);
+    let (server, port, accounts) = serve(blueprint, &data);
     let (_, doc) = http(port, "GET", "/openapi.json", &[], "");
     let doc: Value = serde_json::from_str(&doc).unwrap();
     let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
-    let (_driver, b) = start_driver(&driver, &chromium);
+    let (driver, b) = start_driver(&driver, &chromium);
+    Some(Setup {
+        b,
+        _driver: driver,
+        _server: server,
+        base: format!("http://127.0.0.1:{port}"),
+        accounts,
+        example,
+        axe,
+        shots,
+        data,
+    })
+}
+
+#[test]
+fn a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser() {
+    let Some(Setup {
+        b,
+        _driver: _driver_guard,
+        _server: _server_guard,
+        base,
+        accounts,
+        example,
+        axe,
+        shots,
+        data: _,
+    }) = setup("blueprints/social-welfare.yaml", "browser-social-welfare")
+    else {
+        return;
+    };
+    let shots = shots.as_deref();
     let mut problems = Vec::new();
 
     // The start page, in Arabic, right to left.
@@ -512,28 +555,24 @@ fn apply(b: &Browser, example: &Value, file: &Path) {
 
 #[test]
 fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_real_browser() {
-    let (driver, chromium, axe) = match tools() {
-        Ok(t) => t,
-        Err(why) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "the browser test cannot run in CI: {why}"
-            );
-            eprintln!("skipped: {why}");
-            return;
-        }
+    let Some(Setup {
+        b,
+        _driver: _driver_guard,
+        _server: _server_guard,
+        base,
+        accounts,
+        example,
+        axe,
+        shots,
+        data,
+    }) = setup(
+        "blueprints/birth-certificate.yaml",
+        "browser-birth-certificate",
+    )
+    else {
+        return;
     };
-    let shots = std::env::var("QUICKWIN_SCREENSHOTS")
-        .ok()
-        .map(|d| root().join(d));
     let shots = shots.as_deref();
-    let data = scratch("browser-birth-certificate");
-    let (_server, port, accounts) = serve("blueprints/birth-certificate.yaml", &data);
-    let base = format!("http://127.0.0.1:{port}");
-    let (_, doc) = http(port, "GET", "/openapi.json", &[], "");
-    let doc: Value = serde_json::from_str(&doc).unwrap();
-    let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
-    let (_driver, b) = start_driver(&driver, &chromium);
     let mut problems = Vec::new();
     // The citizen applies in Arabic.
     b.open(&format!("{base}/?lang=ar"));
@@ -621,24 +660,23 @@ fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_rea
 
 #[test]
 fn a_parent_registers_a_child_for_school_uploading_the_vaccination_card_in_a_real_browser() {
-    let (driver, chromium, _) = match tools() {
-        Ok(t) => t,
-        Err(why) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "the browser test cannot run in CI: {why}"
-            );
-            eprintln!("skipped: {why}");
-            return;
-        }
+    let Some(Setup {
+        b,
+        _driver: _driver_guard,
+        _server: _server_guard,
+        base,
+        accounts,
+        example,
+        axe: _,
+        shots: _,
+        data,
+    }) = setup(
+        "blueprints/school-attendance.yaml",
+        "browser-school-attendance",
+    )
+    else {
+        return;
     };
-    let data = scratch("browser-school-attendance");
-    let (_server, port, accounts) = serve("blueprints/school-attendance.yaml", &data);
-    let base = format!("http://127.0.0.1:{port}");
-    let (_, doc) = http(port, "GET", "/openapi.json", &[], "");
-    let doc: Value = serde_json::from_str(&doc).unwrap();
-    let example = doc["paths"]["/api/applications"]["post"]["requestBody"]["content"]["application/json"]["example"].clone();
-    let (_driver, b) = start_driver(&driver, &chromium);
     let scan = data.join("vaccination-card.pdf");
     std::fs::write(
         &scan,
