@@ -741,6 +741,14 @@ async fn save_page(
     for id in &page.fields {
         answers.remove(id.as_str());
     }
+    // "Remove" drops one entry of a group: its fields are left out of what is read.
+    let removed = pairs
+        .iter()
+        .find(|(k, _)| k == "remove")
+        .map(|(_, entry)| format!("{entry}."));
+    if let Some(prefix) = &removed {
+        pairs.retain(|(k, _)| !k.starts_with(prefix.as_str()));
+    }
     let given = form::read_page(&bp, page, &pairs);
     answers.extend(given);
     // "Add another" keeps the applicant on the page with one more entry of the group.
@@ -760,6 +768,12 @@ async fn save_page(
             let c = page_context(&v, &bp, page, &answers, &[], &picks);
             return v.page(StatusCode::OK, "page.html", &c);
         }
+    }
+    if removed.is_some() {
+        save_draft(&state, &token, &answers).await;
+        let picks = slot_picks(&state, &bp, page, &answers, &BTreeMap::new(), &v.lang).await;
+        let c = page_context(&v, &bp, page, &answers, &[], &picks);
+        return v.page(StatusCode::OK, "page.html", &c);
     }
     // "Show free times" keeps what was typed and shows the place and day asked for.
     if pairs.iter().any(|(k, _)| k == "slots") {

@@ -833,3 +833,51 @@ async fn a_sent_back_application_is_corrected_in_the_form_and_sent_again() {
         .unwrap();
     assert_eq!(state, "submitted");
 }
+
+#[tokio::test]
+async fn a_group_entry_is_added_and_removed() {
+    let mut b = Browser::new(state(crate::runtime::catalogue("social-welfare")));
+    b.send("GET", "/?lang=en", &[]).await;
+    b.send("GET", "/apply", &[]).await;
+    let csrf = b.csrf();
+    let two = b
+        .send(
+            "POST",
+            "/apply/household",
+            &[
+                ("csrf", &csrf),
+                ("household.0.full_name", "Ali Hassan Kadhim"),
+                ("add", "household"),
+            ],
+        )
+        .await;
+    assert_eq!(two.status, StatusCode::OK);
+    assert_eq!(
+        two.html.matches(r#"<fieldset class="entry">"#).count(),
+        2,
+        "{}",
+        two.html
+    );
+    let removed = b
+        .send(
+            "POST",
+            "/apply/household",
+            &[
+                ("csrf", &csrf),
+                ("household.0.full_name", "Ali Hassan Kadhim"),
+                ("household.1.full_name", "Zainab Ali Hassan"),
+                ("remove", "household.0"),
+            ],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK);
+    assert!(
+        removed.html.contains("Zainab Ali Hassan") && !removed.html.contains("Ali Hassan Kadhim"),
+        "{}",
+        removed.html
+    );
+    assert_eq!(
+        removed.html.matches(r#"<fieldset class="entry">"#).count(),
+        1
+    );
+}
