@@ -595,7 +595,9 @@ fn a_birth_certificate_is_applied_for_approved_paid_issued_and_verified_in_a_rea
     let (tracking, code) = (numbers[0].clone(), numbers[1].clone());
     // The clerk verifies, the registrar approves.
     sign_in(&b, &base, &accounts, "demo.clerk");
-    b.open(&format!("{base}/office/cases/{tracking}"));
+    b.open(&format!("{base}/office/cases/{tracking}?lang=en"));
+    // The ministry of health's answer, in the words of the application's fields.
+    assert!(b.source().contains("Hospital: "), "{}", b.source());
     b.submit(&format!(
         "form[action='/office/cases/{tracking}/actions/verify'] button"
     ));

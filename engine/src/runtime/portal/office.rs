@@ -281,11 +281,28 @@ async fn case_context(
             json!({"label": w.label, "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
         })
         .collect();
+    // What each agency answered, in the words of the application's own fields:
+    // "Identity verified: Yes" rather than `identity_verified = true`.
+    let in_words = |kept: &Json| -> Vec<Json> {
+        kept.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, val)| match fields.iter().find(|f| f.id.as_str() == k) {
+                        Some(f) => {
+                            let w = form::widget(&bp, f, k, Some(val), lang, &[]);
+                            json!({"label": w.label, "value": super::shown(&w, Some(val), lang)})
+                        }
+                        None => json!({"label": k, "value": val.to_string()}),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let calls: Vec<Json> = extras["calls"]
         .as_array()
         .map(|c| {
             c.iter()
-                .map(|x| json!({"label": x["label"][lang], "outcome": x["outcome"], "at": x["at"], "kept": x["detail"]["kept"], "error": x["detail"]["error"]}))
+                .map(|x| json!({"label": x["label"][lang], "outcome": x["outcome"], "at": x["at"], "kept": in_words(&x["detail"]["kept"]), "error": x["detail"]["error"]}))
                 .collect()
         })
         .unwrap_or_default();
