@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use super::cases::Actor;
 use crate::model::{Blueprint, RoleKind};
 
-const SQL: &str = "CREATE TABLE IF NOT EXISTS qw_users (
+/// The account tables, part of every service's store (see `store::migrate`).
+pub(crate) const SQL: &str = "CREATE TABLE IF NOT EXISTS qw_users (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
@@ -71,11 +72,6 @@ pub enum AccountError {
     Store(#[from] rusqlite::Error),
 }
 
-/// Create the account tables when missing.
-pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SQL)
-}
-
 fn random_hex(n: usize) -> String {
     let mut buf = vec![0u8; n];
     // Without an OS source of randomness nothing here is safe to hand out.
@@ -99,7 +95,6 @@ pub fn add_user(
     password: &str,
     now: &str,
 ) -> Result<(), AccountError> {
-    prepare(conn)?;
     if name.is_empty()
         || name.len() > 64
         || !name
@@ -151,7 +146,6 @@ pub fn put_user(
     password: &str,
     now: &str,
 ) -> Result<(), AccountError> {
-    prepare(conn)?;
     conn.execute(
         "DELETE FROM qw_sessions WHERE user_id IN (SELECT id FROM qw_users WHERE name = ?1)",
         [name],
@@ -169,7 +163,6 @@ pub fn sign_in(
     now_secs: i64,
     ttl_secs: i64,
 ) -> Result<String, AccountError> {
-    prepare(conn)?;
     let found: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, password_hash FROM qw_users WHERE name = ?1",
@@ -198,7 +191,6 @@ pub fn sign_in(
 
 /// The account behind a bearer token that has not expired.
 pub fn authenticate(conn: &Connection, token: &str, now_secs: i64) -> Result<Actor, AccountError> {
-    prepare(conn)?;
     let found: Option<(String, String)> = conn
         .query_row(
             "SELECT u.name, u.roles FROM qw_sessions s JOIN qw_users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
@@ -219,7 +211,6 @@ pub fn authenticate(conn: &Connection, token: &str, now_secs: i64) -> Result<Act
 
 /// End a session.
 pub fn sign_out(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    prepare(conn)?;
     conn.execute(
         "DELETE FROM qw_sessions WHERE token_hash = ?1",
         [sha256_hex(token.trim())],
@@ -237,8 +228,9 @@ mod tests {
 
     #[test]
     fn accounts_sign_in_and_sessions_expire() {
-        let conn = Connection::open_in_memory().unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
         let bp = bp();
+        crate::runtime::store::migrate(&mut conn, &bp, false, "t").unwrap();
         add_user(
             &conn,
             &bp,

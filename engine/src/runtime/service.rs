@@ -57,7 +57,6 @@ pub fn open_store(
     }
     let mut conn = Connection::open(path).map_err(|e| err(e.into()))?;
     let applied = store::migrate(&mut conn, bp, force, &Now::read().stamp).map_err(err)?;
-    super::accounts::prepare(&conn).map_err(|e| err(e.into()))?;
     Ok((conn, applied))
 }
 

@@ -475,6 +475,7 @@ pub fn migrate(
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(FIXED_SQL)?;
+    tx.execute_batch(super::accounts::SQL)?;
     let owner: Option<String> = tx
         .query_row("SELECT value FROM qw_meta WHERE key = 'service'", [], |r| {
             r.get(0)
@@ -488,6 +489,8 @@ pub fn migrate(
     }
     let plan = plan(&tx, bp)?;
     if plan.is_empty() {
+        // The engine's own tables may still be new to this store: keep them.
+        tx.commit()?;
         return Ok(Applied {
             plan,
             migration: None,
@@ -714,5 +717,25 @@ mod tests {
             let mut conn = memory();
             migrate(&mut conn, &bp, false, "t").unwrap();
         }
+    }
+
+    #[test]
+    fn the_engines_own_tables_are_made_even_when_the_blueprint_did_not_change() {
+        let bp = blueprint(BASE);
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &bp, false, "t1").unwrap();
+        // A store from before a table of the engine's existed.
+        conn.execute_batch("DROP TABLE qw_drafts; DROP TABLE qw_sessions;")
+            .unwrap();
+        let again = migrate(&mut conn, &bp, false, "t2").unwrap();
+        assert!(again.migration.is_none());
+        let count: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('qw_drafts', 'qw_sessions')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, 2);
     }
 }
