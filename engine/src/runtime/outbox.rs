@@ -79,23 +79,18 @@ fn case_language(bp: &Blueprint, case: &Case) -> String {
         .map_or_else(|| bp.default_language().to_string(), str::to_string)
 }
 
+/// Run store work on the service's writer (in its group commit); `None` when it failed,
+/// which is said in the log.
 async fn store<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&mut Connection, &Blueprint) -> rusqlite::Result<R> + Send + 'static,
 ) -> Option<R> {
-    let (conn, bp) = (state.conn.clone(), state.blueprint());
-    let result = tokio::task::spawn_blocking(move || {
-        let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut conn, &bp)
-    })
-    .await;
-    match result {
-        Ok(Ok(r)) => Some(r),
-        Ok(Err(e)) => {
-            eprintln!("service outbox: the store failed: {e}");
+    match super::api::with_store(state, move |conn, bp| Ok(f(conn, bp)?)).await {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("service outbox: the store failed: {}", e.message_in("en"));
             None
         }
-        Err(_) => None,
     }
 }
 
@@ -202,7 +197,7 @@ async fn timed_steps(state: &ApiState) {
     let missed_before = clock::local_text(now.local_minutes - after);
     let no_show = a.no_show_action.as_ref().map(|n| n.value.clone());
     let missed = store(state, move |conn, _| {
-        let tx = conn.transaction()?;
+        let tx = conn.savepoint()?;
         if !reminders.is_empty() {
             let due: Vec<(i64, i64)> = tx
                 .prepare_cached("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start > ?1 AND start <= ?2")?
@@ -273,7 +268,7 @@ pub async fn work(state: ApiState) {
             // One commit for the whole batch: what was done is marked done together.
             store(&state, move |conn, _| {
                 let now = Now::read();
-                let tx = conn.transaction()?;
+                let tx = conn.savepoint()?;
                 for (job, result) in &results {
                     match result {
                         Ok(done) => finish(&tx, job, done, &now)?,
