@@ -16,7 +16,6 @@ use quickwin_engine::runtime::{mediator::Mediator, openapi};
 use quickwin_engine::{Checked, Severity};
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, catalogue};
-use serde_json::json;
 
 use super::EXIT_USAGE;
 use crate::cli::ServeArgs;
@@ -83,14 +82,6 @@ fn explain(e: &ServiceError, outcome: &str) -> ExitCode {
 }
 
 const NOT_STARTED: &str = "the service did not start";
-
-/// A password for a demo account: 16 letters and digits.
-fn demo_password() -> String {
-    format!(
-        "demo-{}",
-        quickwin_engine::runtime::cases::random_token(12).to_lowercase()
-    )
-}
 
 /// Run `quickwin serve`.
 pub fn run(args: &ServeArgs) -> ExitCode {
@@ -184,28 +175,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         format!("sandbox (mock agencies, registry, mediator) in this process at {mediator}")
     } else {
         let m = Mediator::new(&mediator, bp.interop.as_str());
-        let client = quickwin_engine::runtime::mediator::subsystem(bp.interop.as_str());
-        let mut entries = vec![json!({
-            "id": bp.interop.as_str(), "backend": base,
-            "title": {"en": bp.title.get("en"), "ar": bp.title.get("ar")},
-            "agency": {"name": {"en": bp.agency.name.get("en"), "ar": bp.agency.name.get("ar")}},
-            "openapi": doc,
-        })];
-        for op in &bp.provides {
-            entries.push(json!({
-                "id": format!("{client}/{}", op.id.as_str()), "backend": format!("{base}/api/provides/{}", op.id.as_str()),
-                "title": {"en": op.label.get("en"), "ar": op.label.get("ar")},
-                "agency": {"name": {"en": bp.agency.name.get("en"), "ar": bp.agency.name.get("ar")}},
-                "clients": op.clients.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-            }));
-        }
-        let mut failed = None;
-        for entry in &entries {
-            if let Err(e) = m.register(entry).await {
-                failed = Some(e);
-                break;
-            }
-        }
+        let failed = m.register_service(&bp, &base, &doc).await.err();
         match failed {
             None => format!("registered with the sandbox at {mediator}"),
             Some(e) => format!(
@@ -244,29 +214,17 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         println!();
         println!("  demo accounts (for workshops; new passwords at every start):");
         let conn = service.state.conn.clone();
-        let now = Now::read().stamp;
-        for role in bp
-            .roles
-            .iter()
-            .filter(|r| r.kind.value == quickwin_engine::model::RoleKind::Staff)
-        {
-            let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
-            let password = demo_password();
-            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            match accounts::put_user(
-                &conn,
-                &bp,
-                &name,
-                std::slice::from_ref(&role.id.value),
-                &password,
-                &now,
-            ) {
-                Ok(()) => println!(
-                    "    {:<16} name `{name}`  password `{password}`",
-                    role.id.as_str()
-                ),
-                Err(e) => eprintln!("    could not create `{name}`: {e}"),
+        let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+        match accounts::demo_accounts(&conn, &bp, &Now::read().stamp) {
+            Ok(made) => {
+                for a in made {
+                    println!(
+                        "    {:<16} name `{}`  password `{}`",
+                        a.role, a.name, a.password
+                    );
+                }
             }
+            Err(e) => eprintln!("    could not create the demo accounts: {e}"),
         }
     }
     println!();

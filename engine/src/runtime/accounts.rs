@@ -154,6 +154,45 @@ pub fn put_user(
     add_user(conn, bp, name, roles, password, now)
 }
 
+/// A demo account made by [`demo_accounts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// The staff role it holds.
+    pub role: String,
+    /// Its name: `demo.` and the role with dashes, e.g. `demo.billing-officer`.
+    pub name: String,
+    /// Its new password.
+    pub password: String,
+}
+
+/// One account per staff role of `bp`, each with a new random password (for workshops:
+/// `--demo` makes them anew at every start).
+pub fn demo_accounts(
+    conn: &Connection,
+    bp: &Blueprint,
+    now: &str,
+) -> Result<Vec<DemoAccount>, AccountError> {
+    let mut made = Vec::new();
+    for role in bp.roles.iter().filter(|r| r.kind.value == RoleKind::Staff) {
+        let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
+        let password = format!("demo-{}", super::cases::random_token(12).to_lowercase());
+        put_user(
+            conn,
+            bp,
+            &name,
+            std::slice::from_ref(&role.id.value),
+            &password,
+            now,
+        )?;
+        made.push(DemoAccount {
+            role: role.id.as_str().to_string(),
+            name,
+            password,
+        });
+    }
+    Ok(made)
+}
+
 /// Check a name and password and open a session lasting `ttl_secs` from `now_secs`;
 /// returns the bearer token (shown once, stored only hashed).
 pub fn sign_in(

@@ -24,6 +24,7 @@ use super::answers::{self, Problem};
 use super::appointments::{self, SlotError};
 use super::cases::{self, Actor, Case, CaseError, Outcome, Step};
 use super::clock::{self, Now};
+use super::hooks;
 use super::mediator::Mediator;
 use super::metrics::Metrics;
 use super::steps;
@@ -255,6 +256,14 @@ impl From<CaseError> for ApiError {
                     message,
                 )
             },
+            CaseError::Refused { messages, .. } => ApiError {
+                messages,
+                ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Refused", message)
+            },
+            CaseError::Hook(err) => {
+                eprintln!("service hooks: {err}");
+                ApiError::internal()
+            }
             CaseError::UnknownAction(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, "UnknownAction", message)
             }
@@ -627,8 +636,10 @@ pub(crate) async fn submit_answers(
     let now = Now::read();
     let checked = answers::check_answers(&bp, &input, now.today)
         .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
+    hook_validate(&bp, checked.values.clone()).await?;
     let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
-    let (tracking, outcome) = if needs_calls {
+    let hooked = hooks::of(bp.id.as_str()).is_some();
+    let (tracking, outcome) = if needs_calls || hooked {
         let reserved = state.reserved.clone();
         let tracking = with_store(state, move |conn, bp| {
             let now = Now::read();
@@ -636,15 +647,25 @@ pub(crate) async fn submit_answers(
             Ok(cases::reserve_tracking(conn, bp, &mut reserved, &now)?)
         })
         .await?;
-        let mut row = crate::expr::Row::new();
-        let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-        for (k, v) in &checked.values {
-            if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
-                row.insert(k.clone(), answers::value_of(f, v));
+        let mut outcome = Outcome::default();
+        if needs_calls {
+            let mut row = crate::expr::Row::new();
+            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+            for (k, v) in &checked.values {
+                if let Some(f) = fields.iter().find(|f| f.id.as_str() == k) {
+                    row.insert(k.clone(), answers::value_of(f, v));
+                }
             }
+            answers::add_computed(&bp, &mut row, now.today);
+            outcome = make_calls(state, &bp, "submit", &tracking, &row, now.today).await?;
         }
-        answers::add_computed(&bp, &mut row, now.today);
-        let outcome = make_calls(state, &bp, "submit", &tracking, &row, now.today).await?;
+        if hooked {
+            let mut values = checked.values.clone();
+            values.extend(outcome.values.clone());
+            let role = cases::citizen_role(&bp).to_string();
+            let set = hook_step(&bp, "submit", &tracking, &role, values).await?;
+            outcome.values.extend(set);
+        }
         (Some(tracking), outcome)
     } else {
         (None, Outcome::default())
@@ -717,7 +738,7 @@ pub(crate) async fn take_step(
         })
         .await?;
         let now = Now::read();
-        let outcome = make_calls(
+        let mut outcome = make_calls(
             state,
             &bp,
             &action,
@@ -726,6 +747,24 @@ pub(crate) async fn take_step(
             now.today,
         )
         .await?;
+        if hooks::of(bp.id.as_str()).is_some() {
+            let mut values = prepared.case.values.clone();
+            values.extend(prepared.corrections.clone());
+            if !prepared.corrections.is_empty() {
+                hook_validate(&bp, values.clone()).await?;
+            }
+            values.extend(prepared.inputs.clone());
+            values.extend(outcome.values.clone());
+            let set = hook_step(
+                &bp,
+                &action,
+                &prepared.case.tracking,
+                &prepared.role,
+                values,
+            )
+            .await?;
+            outcome.values.extend(set);
+        }
         let case = with_store(state, move |conn, bp| {
             let now = Now::read();
             let step = Step {
@@ -741,6 +780,49 @@ pub(crate) async fn take_step(
     }
     .await;
     result.map_err(|e: ApiError| e.in_language(lang))
+}
+
+/// The agency's own checks on an application (its [`hooks`]), when it has any.
+async fn hook_validate(bp: &Blueprint, values: Map<String, Value>) -> Result<(), ApiError> {
+    match hooks::run(bp.id.as_str(), move |h| h.validate(&values)).await {
+        None => Ok(()),
+        Some(Ok(problems)) if problems.is_empty() => Ok(()),
+        Some(Ok(problems)) => Err(CaseError::Invalid(problems).into()),
+        Some(Err(e)) => Err(CaseError::Hook(e).into()),
+    }
+}
+
+/// The agency's own step hook: the values it sets on the case, or its refusal.
+async fn hook_step(
+    bp: &Blueprint,
+    action: &str,
+    tracking: &str,
+    role: &str,
+    values: Map<String, Value>,
+) -> Result<hooks::Values, ApiError> {
+    let (action, tracking, role) = (action.to_string(), tracking.to_string(), role.to_string());
+    let ran = hooks::run(bp.id.as_str(), move |h| {
+        let step = hooks::Step {
+            action: &action,
+            tracking: &tracking,
+            role: &role,
+        };
+        h.step(&step, &values)
+    })
+    .await;
+    match ran {
+        None => Ok(hooks::Values::new()),
+        Some(Ok(Ok(set))) => Ok(set),
+        Some(Ok(Err(refusal))) => {
+            let message = pick(&refusal.messages, "en").cloned().unwrap_or_default();
+            Err(CaseError::Refused {
+                messages: refusal.messages,
+                message,
+            }
+            .into())
+        }
+        Some(Err(e)) => Err(CaseError::Hook(e).into()),
+    }
 }
 
 /// A booking can be cancelled only until `cancel_before` its start.

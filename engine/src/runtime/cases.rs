@@ -112,6 +112,17 @@ pub enum CaseError {
         /// The message in the default language.
         message: String,
     },
+    /// A hook of the agency's own refused the step.
+    #[error("{message}")]
+    Refused {
+        /// What to tell the person, per language.
+        messages: std::collections::BTreeMap<String, String>,
+        /// The message in English (or the first language given).
+        message: String,
+    },
+    /// A hook of the agency's own could not run.
+    #[error(transparent)]
+    Hook(#[from] super::hooks::HookError),
     /// A second pair of eyes is required.
     #[error("`{0}` must be taken by someone who has not acted on this case before")]
     SelfApproval(String),
@@ -582,7 +593,10 @@ fn issue_and_charge(
         )?;
     }
     for fee in bp.fees.iter().filter(|f| f.due.as_str() == to) {
-        let amount = effects::fee_amount(fee, &row, now.today).unwrap_or(0);
+        let amount = match super::hooks::fee(bp.id.as_str(), fee.id.as_str(), &case.values)? {
+            Some(amount) => amount,
+            None => effects::fee_amount(fee, &row, now.today).unwrap_or(0),
+        };
         tx.execute(
             "INSERT INTO qw_fees (case_id, fee, amount, currency, status, due_at) VALUES (?1, ?2, ?3, ?4, 'due', ?5)
              ON CONFLICT(case_id, fee) DO NOTHING",

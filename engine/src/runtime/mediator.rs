@@ -10,7 +10,9 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use serde_json::Value as Json;
+use serde_json::{Value as Json, json};
+
+use crate::model::Blueprint;
 
 /// How long a call may take before it counts as failed.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -69,6 +71,29 @@ pub fn subsystem(service: &str) -> String {
     service.split('/').take(4).collect::<Vec<_>>().join("/")
 }
 
+/// The registry entries of the service `bp` served at `base`: the service, then each
+/// operation it provides.
+pub fn registry_entries(bp: &Blueprint, base: &str, openapi: &Json) -> Vec<Json> {
+    let client = subsystem(bp.interop.as_str());
+    let agency = json!({"name": {"en": bp.agency.name.get("en"), "ar": bp.agency.name.get("ar")}});
+    let mut entries = vec![json!({
+        "id": bp.interop.as_str(), "backend": base,
+        "title": {"en": bp.title.get("en"), "ar": bp.title.get("ar")},
+        "agency": agency,
+        "openapi": openapi,
+    })];
+    for op in &bp.provides {
+        entries.push(json!({
+            "id": format!("{client}/{}", op.id.as_str()),
+            "backend": format!("{base}/api/provides/{}", op.id.as_str()),
+            "title": {"en": op.label.get("en"), "ar": op.label.get("ar")},
+            "agency": agency,
+            "clients": op.clients.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        }));
+    }
+    entries
+}
+
 impl Mediator {
     /// A client of the mediator at `base` (e.g. `http://127.0.0.1:8080`) calling as the
     /// subsystem of `service` (this service's own identifier).
@@ -95,6 +120,21 @@ impl Mediator {
         let uri = format!("{}/registry/services", self.base);
         self.send("POST", &uri, &[], Some(entry), "the registry")
             .await
+    }
+
+    /// Register the service `bp`, served at `base`, in the registry: the service itself
+    /// with its OpenAPI document, and each operation it provides to other agencies as
+    /// `SUBSYSTEM/op`, open to the clients the blueprint lists.
+    pub async fn register_service(
+        &self,
+        bp: &Blueprint,
+        base: &str,
+        openapi: &Json,
+    ) -> Result<(), CallError> {
+        for entry in registry_entries(bp, base, openapi) {
+            self.register(&entry).await?;
+        }
+        Ok(())
     }
 
     /// Call `service` at `path` (beginning with `/`) about the case `issue`.
