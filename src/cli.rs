@@ -27,6 +27,9 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Serve a blueprint as a running e-service: REST API, store, workflow, integrations.
     Serve(ServeArgs),
+    /// Write a standalone Rust project of a service, or bring one up to date with its
+    /// blueprint, keeping the team's edits.
+    Generate(GenerateArgs),
     /// Manage the back-office accounts of a service.
     #[command(subcommand)]
     User(UserCommand),
@@ -63,6 +66,25 @@ pub struct SandboxArgs {
     /// (slower: every commit waits for the disk).
     #[arg(long, value_enum, default_value_t = DurabilityArg::Process)]
     pub durability: DurabilityArg,
+}
+
+/// Arguments of `quickwin generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The blueprint; by default the project's own `blueprint.yaml`.
+    pub blueprint: Option<PathBuf>,
+    /// The project's folder, created when missing.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Say what would be created, changed, merged or removed, and write nothing.
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+    /// Write nothing; exit with 1 when the project is out of date with its blueprint.
+    #[arg(long)]
+    pub check: bool,
+    /// List every file, unchanged ones included.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `quickwin serve`.

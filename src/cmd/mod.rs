@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod generate;
 mod new;
 mod sandbox;
 mod schema;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Sandbox(args) => sandbox::run(&args),
         Command::Audit(command) => audit::run(&command),
+        Command::Generate(args) => generate::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::User(command) => user::run(&command),
         Command::Templates(command) => templates::run(&command),

@@ -15,6 +15,7 @@ use axum::response::Response;
 
 use super::accounts;
 use super::clock::Now;
+use super::hooks::Hooks;
 use super::mediator::Mediator;
 use super::openapi;
 use super::service::{Service, ServiceError};
@@ -104,6 +105,9 @@ pub enum ServerError {
     /// Serving failed.
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
+    /// An account could not be added.
+    #[error(transparent)]
+    Account(#[from] super::accounts::AccountError),
 }
 
 impl ServerError {
@@ -128,8 +132,25 @@ impl ServerError {
     }
 }
 
-/// Open the service of `options.blueprint` and serve it until Ctrl-C or SIGTERM.
-pub async fn run(options: Options) -> Result<(), ServerError> {
+/// Add a back-office account with `roles` to the store in `data` of the service of
+/// `blueprint` (creating or migrating the store as serving would); its file.
+pub fn add_user(
+    blueprint: &std::path::Path,
+    data: &std::path::Path,
+    name: &str,
+    roles: &[String],
+    password: &str,
+) -> Result<PathBuf, ServerError> {
+    let (bp, _) = super::service::load(blueprint)?;
+    let db = data.join("service.db");
+    let (conn, _) = super::service::open_store(&bp, &db, false)?;
+    accounts::add_user(&conn, &bp, name, roles, password, &Now::read().stamp)?;
+    Ok(db)
+}
+
+/// Open the service of `options.blueprint` with `hooks` and serve it until Ctrl-C or
+/// SIGTERM.
+pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError> {
     let started = Instant::now();
     let info = options.log >= Level::Info;
     let address = format!("{}:{}", options.host, options.port);
@@ -157,6 +178,7 @@ pub async fn run(options: Options) -> Result<(), ServerError> {
     }
     let service = Arc::new(service);
     let bp = service.state.blueprint();
+    super::hooks::install(bp.id.as_str(), hooks);
     let registered = match &options.mediator {
         None => "no mediator: calls to other agencies fail (set --mediator)".to_string(),
         Some(url) => {
@@ -232,10 +254,10 @@ pub async fn run(options: Options) -> Result<(), ServerError> {
                 }
             }
             Ok(_) => {}
-            Err(e) => eprint!(
-                "{}kept the running version\n",
-                ServerError::Service(e).explain()
-            ),
+            Err(e) => {
+                eprint!("{}", ServerError::Service(e).explain());
+                eprintln!("kept the running version");
+            }
         });
     }
     let mut app = service.router();

@@ -1,0 +1,187 @@
+//! Embeds the engine's sources, so that `quickwin generate` can vendor them into a
+//! project, and writes the engine's `Cargo.toml` as it must read outside this workspace:
+//! every `x.workspace = true` replaced by the workspace's own value.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let root = here
+        .parent()
+        .expect("the generator is in the workspace")
+        .to_path_buf();
+    let engine = root.join("engine");
+    println!("cargo:rerun-if-changed={}", engine.join("src").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        engine.join("templates").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        engine.join("Cargo.toml").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.toml").display()
+    );
+
+    let mut out =
+        String::from("/// The engine's files to vendor: path within the engine, contents.\n");
+    out.push_str("pub const ENGINE_FILES: &[(&str, &str)] = &[\n");
+    for dir in ["src", "templates"] {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(engine.join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("the engine's sources can be read"))
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .filter(|p| vendored(p))
+            .collect();
+        files.sort();
+        for file in files {
+            println!("cargo:rerun-if-changed={}", file.display());
+            let relative = file
+                .strip_prefix(&engine)
+                .expect("under the engine")
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                out,
+                "    ({relative:?}, include_str!({:?})),",
+                file.display().to_string()
+            )
+            .expect("writing to a string");
+        }
+    }
+    out.push_str("];\n\n");
+
+    let workspace =
+        std::fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
+    let manifest = std::fs::read_to_string(engine.join("Cargo.toml")).expect("the engine manifest");
+    let sections = sections(&workspace);
+    let cargo = engine_manifest(&manifest, &sections);
+    out.push_str("/// The names of the engine's (normal) dependencies.\n");
+    out.push_str("pub const ENGINE_DEPENDENCIES: &[&str] = &[\n");
+    let mut in_dependencies = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+        } else if in_dependencies && !line.is_empty() {
+            let name = line.split(['.', ' ', '=']).next().unwrap_or_default();
+            writeln!(out, "    {name:?},").expect("writing to a string");
+        }
+    }
+    out.push_str("];\n\n");
+    writeln!(
+        out,
+        "/// The vendored engine's `Cargo.toml`.\npub const ENGINE_MANIFEST: &str = {cargo:?};\n"
+    )
+    .expect("writing to a string");
+    out.push_str("/// The workspace's dependencies: name, value as written in `Cargo.toml`.\n");
+    out.push_str("pub const WORKSPACE_DEPENDENCIES: &[(&str, &str)] = &[\n");
+    for (name, value) in &sections["workspace.dependencies"] {
+        writeln!(out, "    ({name:?}, {value:?}),").expect("writing to a string");
+    }
+    out.push_str("];\n\n");
+    let package = &sections["workspace.package"];
+    writeln!(
+        out,
+        "/// The edition the workspace is written in.\npub const EDITION: &str = {:?};\n\n/// The oldest Rust the workspace builds with.\npub const RUST_VERSION: &str = {:?};\n\n/// quickwin's version.\npub const QUICKWIN_VERSION: &str = {:?};",
+        unquote(&package["edition"]),
+        unquote(&package["rust-version"]),
+        unquote(&package["version"]),
+    )
+    .expect("writing to a string");
+
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("vendor.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Whether an engine file goes into the vendored copy: not its tests, which need this
+/// repository's blueprints and test-only dependencies.
+fn vendored(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    !p.components().any(|c| c.as_os_str() == "snapshots") && name != "tests.rs"
+}
+
+fn unquote(v: &str) -> String {
+    v.trim().trim_matches('"').to_string()
+}
+
+/// The `key = value` lines of every `[section]` of a manifest (single-line values, as
+/// this workspace writes them).
+fn sections(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut all: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut current = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("[[") {
+            current = String::new();
+        } else if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.to_string();
+            all.entry(current.clone()).or_default();
+        } else if let Some((k, v)) = line.split_once('=') {
+            if !current.is_empty() && !line.starts_with('#') {
+                all.entry(current.clone())
+                    .or_default()
+                    .insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+    }
+    all
+}
+
+/// The engine's manifest with the workspace's values written in, no dev-dependencies
+/// (its tests are not vendored), and the workspace's lints as its own.
+fn engine_manifest(text: &str, ws: &BTreeMap<String, BTreeMap<String, String>>) -> String {
+    let mut out = String::from(
+        "# The quickwin engine, vendored by `quickwin generate`. Regenerating the project\n# replaces it with the engine of the quickwin that regenerates; change the engine in\n# the quickwin repository rather than here.\n",
+    );
+    let mut section = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.to_string();
+            if section == "dev-dependencies" || section == "lints" {
+                continue;
+            }
+            out.push('\n');
+            out.push_str(line);
+            out.push('\n');
+            if section == "package" {
+                out.push_str("publish = false\n");
+            }
+            continue;
+        }
+        if section == "dev-dependencies" || section == "lints" || trimmed.is_empty() {
+            continue;
+        }
+        if let Some(key) = trimmed.strip_suffix(".workspace = true") {
+            let from = if section == "package" {
+                "workspace.package"
+            } else {
+                "workspace.dependencies"
+            };
+            let value = ws
+                .get(from)
+                .and_then(|s| s.get(key))
+                .unwrap_or_else(|| panic!("the workspace has no `{key}` in [{from}]"));
+            out.push_str(&format!("{key} = {value}\n"));
+        } else if trimmed.contains("workspace = true") {
+            panic!("the engine's manifest line `{trimmed}` cannot be vendored");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    for (name, lints) in ws {
+        if let Some(kind) = name.strip_prefix("workspace.lints.") {
+            out.push_str(&format!("\n[lints.{kind}]\n"));
+            for (k, v) in lints {
+                out.push_str(&format!("{k} = {v}\n"));
+            }
+        }
+    }
+    out
+}

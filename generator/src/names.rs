@@ -1,0 +1,194 @@
+//! Names in the generated code: the package, Rust identifiers for field ids, and type
+//! names for records — each made from the blueprint's checked ids, never from its texts,
+//! so that no blueprint can put anything into the code but a name.
+
+use std::collections::BTreeSet;
+
+/// Rust's keywords, strict and reserved (2024 edition): as identifiers they need `r#`.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: &[&str] = &["crate", "self", "super"];
+
+/// Names Cargo refuses for a package or a binary, or that would clash with the
+/// project's own dependencies.
+const RESERVED_PACKAGES: &[&str] = &[
+    "alloc",
+    "aux",
+    "build",
+    "clap",
+    "com1",
+    "com2",
+    "com3",
+    "com4",
+    "con",
+    "core",
+    "deps",
+    "examples",
+    "incremental",
+    "lpt1",
+    "lpt2",
+    "lpt3",
+    "nul",
+    "prn",
+    "proc-macro",
+    "quickwin-engine",
+    "serde",
+    "serde-json",
+    "std",
+    "test",
+    "tokio",
+];
+
+/// Type names the generated code uses itself, or that the prelude gives.
+const RESERVED_TYPES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Hooks",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Problem",
+    "Refusal",
+    "Result",
+    "Self",
+    "Send",
+    "ServiceHooks",
+    "Sized",
+    "Some",
+    "Step",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Value",
+    "Values",
+    "Vec",
+];
+
+/// The package (and binary) name for a service id (`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`,
+/// checked by `quickwin check`): the id itself, or `<id>-service` where Cargo or Rust
+/// reserve it.
+pub fn package(id: &str) -> String {
+    let reserved = RESERVED_PACKAGES.contains(&id)
+        || KEYWORDS.contains(&id)
+        || id.replace('-', "_") == "quickwin_engine"
+        || id.replace('-', "_") == "serde_json";
+    if reserved {
+        format!("{id}-service")
+    } else {
+        id.to_string()
+    }
+}
+
+/// The library crate's name: the package's, with `_` for `-`.
+pub fn crate_name(package: &str) -> String {
+    package.replace('-', "_")
+}
+
+/// A field id (`^[a-z][a-z0-9_]*$`) as a Rust field name, and the serde rename it
+/// needs, if any.
+pub fn field(id: &str) -> (String, Option<String>) {
+    if NOT_RAW.contains(&id) {
+        (format!("{id}_"), Some(id.to_string()))
+    } else if KEYWORDS.contains(&id) {
+        (format!("r#{id}"), None)
+    } else {
+        (id.to_string(), None)
+    }
+}
+
+/// Type names for record ids, in order: UpperCamelCase, made unique, and never one of
+/// the names the code needs.
+pub fn types<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: BTreeSet<String> = RESERVED_TYPES.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let base: String = id
+            .split('_')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let mut c = p.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let base = if base.is_empty() {
+            "Record".to_string()
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        if taken.contains(&name) {
+            name = format!("{base}Record");
+        }
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}Record{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_clash_with_rust_cargo_or_each_other() {
+        assert_eq!(package("water-fees"), "water-fees");
+        assert_eq!(package("test"), "test-service");
+        assert_eq!(package("serde"), "serde-service");
+        assert_eq!(package("fn"), "fn-service");
+        assert_eq!(crate_name("water-fees"), "water_fees");
+        assert_eq!(field("type"), ("r#type".to_string(), None));
+        assert_eq!(
+            field("self"),
+            ("self_".to_string(), Some("self".to_string()))
+        );
+        assert_eq!(field("full_name"), ("full_name".to_string(), None));
+        assert_eq!(
+            types(["household_member", "x_1", "x1", "option", "application"]),
+            [
+                "HouseholdMember",
+                "X1",
+                "X1Record",
+                "OptionRecord",
+                "Application"
+            ]
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! The vendored engine: its sources as this quickwin was built with them, its
+//! `Cargo.toml` with the workspace's values written in, and a `Cargo.lock` that pins a
+//! generated project to the very versions this workspace is tested with.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+
+/// This workspace's lock file.
+const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
+
+/// A dependency of the workspace as written in its `Cargo.toml`, e.g.
+/// `{ version = "1", features = ["derive"] }`.
+pub fn dependency(name: &str) -> &'static str {
+    WORKSPACE_DEPENDENCIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("\"*\"", |(_, v)| v)
+}
+
+/// The version requirement of a workspace dependency, e.g. `4.5`.
+pub fn version(name: &str) -> String {
+    let value = dependency(name);
+    let version = match value.split_once("version") {
+        Some((_, rest)) => rest.trim_start_matches([' ', '=']),
+        None => value,
+    };
+    version.split('"').nth(1).unwrap_or("*").to_string()
+}
+
+/// One `[[package]]` of a lock file.
+struct Locked<'a> {
+    name: &'a str,
+    version: &'a str,
+    text: &'a str,
+    dependencies: Vec<&'a str>,
+}
+
+fn parse(lock: &str) -> (String, Vec<Locked<'_>>) {
+    let mut parts = lock.split("\n[[package]]\n");
+    let header = parts.next().unwrap_or_default().trim_end().to_string();
+    let packages = parts
+        .map(|text| {
+            let field = |key: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map_or("", |v| v.trim_start_matches(" = ").trim_matches('"'))
+            };
+            let dependencies = match text.split_once("dependencies = [") {
+                Some((_, rest)) => rest
+                    .split(']')
+                    .next()
+                    .unwrap_or_default()
+                    .lines()
+                    .map(|l| l.trim().trim_end_matches(',').trim_matches('"'))
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+                None => Vec::new(),
+            };
+            Locked {
+                name: field("name"),
+                version: field("version"),
+                text: text.trim_end(),
+                dependencies,
+            }
+        })
+        .collect();
+    (header, packages)
+}
+
+/// A lock file for the project `package` whose direct dependencies are `direct` (the
+/// vendored engine's among them): the workspace's entries reachable from them, and the
+/// project's own. Cargo completes it if a later quickwin needs more.
+pub fn lock(package: &str, direct: &[&str]) -> String {
+    let (header, packages) = parse(WORKSPACE_LOCK);
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        by_name.entry(p.name).or_default().push(i);
+    }
+    let find = |reference: &str| -> Option<usize> {
+        let mut words = reference.split(' ');
+        let name = words.next()?;
+        let version = words.next();
+        by_name
+            .get(name)?
+            .iter()
+            .copied()
+            .find(|&i| version.is_none_or(|v| packages[i].version == v))
+    };
+    // The engine is a member of this workspace: its entry lists its dev-dependencies
+    // too, which a project never builds.
+    let engine_dependencies = |i: usize| -> Vec<&str> {
+        packages[i]
+            .dependencies
+            .iter()
+            .copied()
+            .filter(|d| {
+                packages[i].name != "quickwin-engine"
+                    || ENGINE_DEPENDENCIES.contains(&d.split(' ').next().unwrap_or_default())
+            })
+            .collect()
+    };
+    let mut keep = BTreeSet::new();
+    let mut todo: Vec<usize> = direct.iter().filter_map(|d| find(d)).collect();
+    if let Some(engine) = find("quickwin-engine") {
+        todo.push(engine);
+    }
+    while let Some(i) = todo.pop() {
+        if keep.insert(i) {
+            todo.extend(engine_dependencies(i).iter().filter_map(|d| find(d)));
+        }
+    }
+    // Written anew from the kept entries: a dependency names its version only where
+    // the project has more than one version of it, as Cargo writes it.
+    let mut versions: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in &keep {
+        *versions.entry(packages[i].name).or_insert(0) += 1;
+    }
+    let reference = |i: usize| {
+        let p = &packages[i];
+        if versions.get(p.name).copied().unwrap_or(0) > 1 {
+            format!("{} {}", p.name, p.version)
+        } else {
+            p.name.to_string()
+        }
+    };
+    let entry = |name: &str, version: &str, extra: &str, mut dependencies: Vec<String>| {
+        dependencies.sort();
+        dependencies.dedup();
+        let mut text = format!("name = \"{name}\"\nversion = \"{version}\"\n{extra}");
+        if !dependencies.is_empty() {
+            text.push_str("dependencies = [\n");
+            for d in dependencies {
+                text.push_str(&format!(" \"{d}\",\n"));
+            }
+            text.push_str("]\n");
+        }
+        text
+    };
+    let mut entries: Vec<(String, String, String)> = keep
+        .iter()
+        .map(|&i| {
+            let p = &packages[i];
+            let extra: String = p
+                .text
+                .lines()
+                .filter(|l| l.starts_with("source = ") || l.starts_with("checksum = "))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let dependencies = engine_dependencies(i)
+                .iter()
+                .filter_map(|d| find(d))
+                .map(reference)
+                .collect();
+            (
+                p.name.to_string(),
+                p.version.to_string(),
+                entry(p.name, p.version, &extra, dependencies),
+            )
+        })
+        .collect();
+    let own = direct
+        .iter()
+        .chain(std::iter::once(&"quickwin-engine"))
+        .filter_map(|d| find(d))
+        .map(reference)
+        .collect();
+    entries.push((
+        package.to_string(),
+        "0.1.0".to_string(),
+        entry(package, "0.1.0", "", own),
+    ));
+    entries.sort();
+    let mut out = header;
+    out.push('\n');
+    for (_, _, text) in entries {
+        out.push_str("\n[[package]]\n");
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_is_vendored_whole_without_its_tests() {
+        let paths: Vec<&str> = ENGINE_FILES.iter().map(|(p, _)| *p).collect();
+        assert!(paths.contains(&"src/lib.rs") && paths.contains(&"templates/portal/base.html"));
+        assert!(
+            paths
+                .iter()
+                .all(|p| !p.ends_with("tests.rs") && !p.contains("snapshots"))
+        );
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted);
+        assert!(
+            !ENGINE_MANIFEST.contains("workspace = true"),
+            "{ENGINE_MANIFEST}"
+        );
+        assert!(!ENGINE_MANIFEST.contains("[dev-dependencies]"));
+        assert!(
+            ENGINE_MANIFEST.contains("tokio = { version = \"1\""),
+            "{ENGINE_MANIFEST}"
+        );
+        assert!(ENGINE_MANIFEST.contains("[lints.rust]"));
+        assert_eq!(version("clap"), "4.5");
+        assert_eq!(version("serde_json"), "1");
+    }
+
+    #[test]
+    fn the_lock_keeps_what_the_project_reaches_and_nothing_else() {
+        let lock = lock("water-fees", &["clap", "serde", "serde_json", "tokio"]);
+        assert!(lock.starts_with("# This file is automatically @generated by Cargo."));
+        for needed in [
+            "name = \"rusqlite\"",
+            "name = \"axum\"",
+            "name = \"clap_derive\"",
+            "name = \"water-fees\"",
+        ] {
+            assert!(lock.contains(needed), "{needed} missing");
+        }
+        // The CLI's and the tests' own dependencies are not reached.
+        for unneeded in [
+            "name = \"insta\"",
+            "name = \"mimalloc\"",
+            "name = \"quickwin-sandbox\"",
+            "name = \"walkdir\"",
+        ] {
+            assert!(!lock.contains(unneeded), "{unneeded} kept");
+        }
+    }
+}
