@@ -227,7 +227,7 @@ mod tests {
             "name = \"insta\"",
             "name = \"mimalloc\"",
             "name = \"quickwin-sandbox\"",
-            "name = \"walkdir\"",
+            "name = \"quickwin-generator\"",
         ] {
             assert!(!lock.contains(unneeded), "{unneeded} kept");
         }
