@@ -197,7 +197,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         println!(
             "{}: {} (`{}` {}) listening on {base} (ready in {} ms)",
             bp.id.as_str(),
-            bp.title.get(bp.default_language()),
+            one_line(bp.title.get(bp.default_language())),
             bp.interop.as_str(),
             bp.version.value,
             started.elapsed().as_millis()
@@ -268,6 +268,14 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         .with_graceful_shutdown(stopped())
         .await
         .map_err(ServerError::Serve)
+}
+
+/// `text` on one line: what breaks lines or moves the cursor shown as spaces, so that
+/// the banner reads the same whatever a blueprint's title holds.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// One line per request: the route's pattern, never its path, which may carry a
