@@ -78,17 +78,14 @@ pub struct Entry {
 }
 
 impl fmt::Display for Entry {
+    /// The path, padded to the width asked for, then the action.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.action {
-            Action::Conflict => write!(
-                f,
-                "{}: {} as `{}.new`",
-                self.path,
-                self.action.as_str(),
-                self.path
-            ),
-            a => write!(f, "{}: {}", self.path, a.as_str()),
+        let width = f.width().unwrap_or(0);
+        write!(f, "{:<width$}  {}", self.path, self.action.as_str())?;
+        if self.action == Action::Conflict {
+            write!(f, " as `{}.new`", self.path)?;
         }
+        Ok(())
     }
 }
 

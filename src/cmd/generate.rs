@@ -6,11 +6,21 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use quickwin_engine::runtime::service::{self, ServiceError};
-use quickwin_generator::regenerate::{self, Action};
+use quickwin_generator::regenerate::{self, Action, Entry};
 
 use super::EXIT_USAGE;
 use crate::cli::GenerateArgs;
 use crate::report;
+
+/// The width of the path column for `entries`.
+fn width(entries: &[&Entry]) -> usize {
+    entries
+        .iter()
+        .map(|e| e.path.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48)
+}
 
 /// Run `quickwin generate`.
 pub fn run(args: &GenerateArgs) -> ExitCode {
@@ -60,13 +70,17 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
     let dir = args.output.display();
     if args.check {
         let pending: Vec<_> = plan.entries.iter().filter(|e| e.action.pending()).collect();
+        let width = width(&pending);
         if pending.is_empty() {
             println!("`{dir}` is up to date with `{}`", blueprint.display());
             return ExitCode::SUCCESS;
         }
-        println!("`{dir}` is out of date with `{}`:", blueprint.display());
+        println!(
+            "`{dir}` is out of date with `{}`; regenerating would leave:",
+            blueprint.display()
+        );
         for e in pending {
-            println!("  would be {e}");
+            println!("  {e:width$}");
         }
         println!(
             "run `quickwin generate {} -o {dir}` to bring it up to date",
@@ -74,41 +88,36 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    if !args.dry_run {
-        if let Err(e) = regenerate::apply(&args.output, &plan) {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+    if args.dry_run {
+        println!("dry run, nothing written; regenerating would leave:");
+    } else if let Err(e) = regenerate::apply(&args.output, &plan) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_USAGE);
     }
-    let verb = if args.dry_run { "would be" } else { "" };
-    for e in plan
+    let shown: Vec<_> = plan
         .entries
         .iter()
         .filter(|e| args.verbose || e.action != Action::Unchanged)
-    {
-        if verb.is_empty() {
-            println!("  {e}");
-        } else {
-            println!("  {verb} {e}");
-        }
+        .collect();
+    let width = width(&shown);
+    for e in shown {
+        println!("  {e:width$}");
     }
     let counts = plan.counts();
     let summary: Vec<String> = counts
         .iter()
         .map(|(action, n)| {
-            format!(
-                "{n} {}",
-                action.as_str().split([':', ' ']).next().unwrap_or_default()
-            )
+            let word = action.as_str().split([':', ' ']).next().unwrap_or_default();
+            format!("{n} {word}")
         })
         .collect();
     let what = if args.dry_run {
-        "dry run, nothing written"
+        "would generate"
     } else {
         "generated"
     };
     println!(
-        "{what}: `{}` in `{dir}` from `{}` — {} ({} ms)",
+        "{what} `{}` in `{dir}` from `{}`: {} ({} ms)",
         project.package,
         blueprint.display(),
         summary.join(", "),

@@ -4,6 +4,7 @@
 mod catalogue;
 mod diagnostics;
 mod garbage;
+mod generate;
 mod mutations;
 mod new;
 mod sandbox;
