@@ -13,6 +13,7 @@ fn main() {
         .expect("the generator is in the workspace")
         .to_path_buf();
     let engine = root.join("engine");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
     println!("cargo:rerun-if-changed={}", engine.join("src").display());
     println!(
         "cargo:rerun-if-changed={}",
@@ -47,10 +48,22 @@ fn main() {
                 .expect("under the engine")
                 .to_string_lossy()
                 .replace('\\', "/");
+            // A test module in a file of its own is not vendored; neither is its
+            // declaration, or `cargo fmt` in the project would look for it.
+            let text = std::fs::read_to_string(&file).expect("the engine's sources are UTF-8");
+            let source = if text.contains(TEST_MODULE) {
+                let copy = out_dir.join("vendored").join(&relative);
+                std::fs::create_dir_all(copy.parent().expect("a file has a folder"))
+                    .expect("OUT_DIR is writable");
+                std::fs::write(&copy, text.replace(TEST_MODULE, "")).expect("OUT_DIR is writable");
+                copy
+            } else {
+                file.clone()
+            };
             writeln!(
                 out,
                 "    ({relative:?}, include_str!({:?})),",
-                file.display().to_string()
+                source.display().to_string()
             )
             .expect("writing to a string");
         }
@@ -95,9 +108,12 @@ fn main() {
     )
     .expect("writing to a string");
 
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("vendor.rs");
+    let dest = out_dir.join("vendor.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
+
+/// The declaration of a test module kept in a file of its own.
+const TEST_MODULE: &str = "\n#[cfg(test)]\nmod tests;\n";
 
 /// Whether an engine file goes into the vendored copy: not its tests, which need this
 /// repository's blueprints and test-only dependencies.

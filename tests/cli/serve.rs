@@ -15,9 +15,11 @@ use serde_json::{Value, json};
 
 use crate::support::{free_port, http, scratch};
 
-/// A running `quickwin serve`.
+/// A running `quickwin serve`, or a generated project's service with its sandbox.
 struct Served {
     child: Child,
+    /// A sandbox of its own (for a generated project's service), stopped after it.
+    sandbox_child: Option<Child>,
     port: u16,
     sandbox: u16,
     /// Demo account passwords by account name.
@@ -28,13 +30,17 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(mut sandbox) = self.sandbox_child.take() {
+            let _ = sandbox.kill();
+            let _ = sandbox.wait();
+        }
     }
 }
 
 /// Serve `blueprint` (relative to the repository root) with its data in `data`.
 fn serve(blueprint: &str, data: &Path) -> Served {
     let (port, sandbox) = (free_port(), free_port());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+    let child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
         .args([
             "serve",
             blueprint,
@@ -52,6 +58,59 @@ fn serve(blueprint: &str, data: &Path) -> Served {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("quickwin serve starts");
+    started(child, None, port, sandbox)
+}
+
+/// The service of a generated project: its binary `binary` started in the project's
+/// folder `project` with `--demo`, its calls going through a `quickwin sandbox` of its
+/// own, as an agency runs it beside a mediator.
+fn serve_generated(binary: &Path, project: &Path, data: &Path) -> Served {
+    let (port, sandbox) = (free_port(), free_port());
+    let mut sandbox_child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args([
+            "sandbox",
+            "--port",
+            &sandbox.to_string(),
+            "--reset",
+            "--data",
+        ])
+        .arg(data.join("sandbox"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("quickwin sandbox starts");
+    let mut sandbox_lines = BufReader::new(sandbox_child.stdout.take().unwrap()).lines();
+    let first = sandbox_lines
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    assert!(
+        first.contains("listening on"),
+        "the sandbox did not start: {first}"
+    );
+    std::thread::spawn(move || for _ in sandbox_lines {});
+    let child = Command::new(binary)
+        .args(["--port", &port.to_string(), "--demo", "--mediator"])
+        .arg(format!("http://127.0.0.1:{sandbox}"))
+        .arg("--data")
+        .arg(data.join("service"))
+        .current_dir(project)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn();
+    let child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = sandbox_child.kill();
+            let _ = sandbox_child.wait();
+            panic!("the generated service did not start: {e}");
+        }
+    };
+    started(child, Some(sandbox_child), port, sandbox)
+}
+
+/// Read a started service's banner up to its demo accounts.
+fn started(mut child: Child, sandbox_child: Option<Child>, port: u16, sandbox: u16) -> Served {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut passwords = BTreeMap::new();
     let mut banner = String::new();
@@ -72,14 +131,16 @@ fn serve(blueprint: &str, data: &Path) -> Served {
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    assert!(banner.contains("listening on"), "no banner: {banner}");
-    assert!(!passwords.is_empty(), "no demo accounts: {banner}");
-    Served {
+    let served = Served {
         child,
+        sandbox_child,
         port,
         sandbox,
         passwords,
-    }
+    };
+    assert!(banner.contains("listening on"), "no banner: {banner}");
+    assert!(!served.passwords.is_empty(), "no demo accounts: {banner}");
+    served
 }
 
 impl Served {
@@ -767,7 +828,32 @@ fn birth_certificate_end_to_end_with_payment_and_verification() {
 #[test]
 fn water_fees_end_to_end_with_a_tariff_and_a_late_posting() {
     let data = scratch("serve-water-fees");
-    let s = serve("blueprints/water-fees.yaml", &data);
+    water_fees_scenario(&serve("blueprints/water-fees.yaml", &data));
+}
+
+/// The water-fees scenario against the service of the project `quickwin generate` made
+/// (`QUICKWIN_GENERATED`: the project's folder, built into this target folder, as
+/// `.ci/generated` does). Without it the test says so and passes, except in CI.
+#[test]
+fn a_generated_water_fees_project_runs_the_same_scenario() {
+    let Some(project) = std::env::var_os("QUICKWIN_GENERATED") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must build the generated projects and set QUICKWIN_GENERATED (see .ci/generated)"
+        );
+        eprintln!(
+            "skipped: set QUICKWIN_GENERATED to a built water-fees project (see .ci/generated)"
+        );
+        return;
+    };
+    let project = Path::new(&project).join("water-fees");
+    let binary = Path::new(env!("CARGO_BIN_EXE_quickwin")).with_file_name("water-fees");
+    assert!(binary.is_file(), "{} is not built", binary.display());
+    let data = scratch("generated-water-fees");
+    water_fees_scenario(&serve_generated(&binary, &project, &data));
+}
+
+fn water_fees_scenario(s: &Served) {
     let (holder, account) = find_with(&s, "/mock/MMPW/water/accounts/accounts?national_id=", adult);
     let number = account["number"].as_str().unwrap();
     let answers = json!({
