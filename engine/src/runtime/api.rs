@@ -1742,6 +1742,132 @@ mod tests {
         body["token"].as_str().unwrap().to_string()
     }
 
+    mod hooked {
+        //! The agency's hooks, installed for a service of their own id, run through the
+        //! real router: a check of theirs refuses a submission, a step sets a field,
+        //! another is refused, and a fee is computed in code.
+        use super::*;
+        use crate::runtime::hooks::{self, Hooks, Problem, Refusal, Step, Values};
+
+        #[derive(serde::Deserialize)]
+        struct Birth {
+            phone: Option<String>,
+            copies: Option<f64>,
+            child_first_name: Option<String>,
+        }
+
+        struct Office;
+
+        impl Hooks for Office {
+            type Application = Birth;
+
+            fn validate(&self, a: &Birth) -> Vec<Problem> {
+                if a.phone.as_deref() == Some("07700000000") {
+                    vec![Problem::custom(
+                        "phone",
+                        "not the office's line",
+                        "ليس خط الدائرة",
+                    )]
+                } else {
+                    Vec::new()
+                }
+            }
+
+            fn fee(&self, fee: &str, a: &Birth) -> Option<i64> {
+                (fee == "certificate_fee").then(|| 1234 * a.copies.unwrap_or(1.0) as i64)
+            }
+
+            fn step(&self, step: &Step<'_>, a: &Birth) -> Result<Values, Refusal> {
+                match step.action {
+                    "verify" => Ok(json!({"family_name": format!("checked by {}", step.role)})
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default()),
+                    "approve" if a.child_first_name.as_deref() == Some("Refused") => {
+                        Err(Refusal::new("the archive refuses", "الأرشيف يرفض"))
+                    }
+                    _ => Ok(Values::new()),
+                }
+            }
+        }
+
+        fn hooked_state() -> ApiState {
+            let s = state();
+            let mut bp = (*s.blueprint()).clone();
+            bp.id.value = "hooked-birth-certificate".into();
+            s.replace(bp);
+            hooks::install("hooked-birth-certificate", Office);
+            s
+        }
+
+        async fn submit(s: &ApiState, name: &str, phone: &str) -> (StatusCode, Value) {
+            let mut a = application();
+            a["child_first_name"] = json!(name);
+            a["phone"] = json!(phone);
+            a["copies"] = json!(2);
+            call(s, "POST", "/api/applications", &[], Some(a)).await
+        }
+
+        #[tokio::test]
+        async fn the_agencys_hooks_check_set_refuse_and_price() {
+            let s = hooked_state();
+            let (status, body) = submit(&s, "Zainab", "07700000000").await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert_eq!(body["problems"][0]["field"], "phone");
+            assert_eq!(body["problems"][0]["code"], "custom");
+            let clerk = format!(
+                "Bearer {}",
+                token(&s, "sara.clerk", "clerk password 1").await
+            );
+            let registrar = format!(
+                "Bearer {}",
+                token(&s, "ali.registrar", "registrar password 1").await
+            );
+            for (name, refused) in [("Zainab", false), ("Refused", true)] {
+                let (status, created) = submit(&s, name, "07701234567").await;
+                assert_eq!(status, StatusCode::CREATED, "{created}");
+                let tracking = created["tracking"].as_str().unwrap();
+                let path = |action: &str| format!("/api/cases/{tracking}/actions/{action}");
+                let (status, _) = call(
+                    &s,
+                    "POST",
+                    &path("verify"),
+                    &[("Authorization", &clerk)],
+                    None,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK);
+                let (status, body) = call(
+                    &s,
+                    "POST",
+                    &path("approve"),
+                    &[("Authorization", &registrar)],
+                    None,
+                )
+                .await;
+                let (_, case) = call(
+                    &s,
+                    "GET",
+                    &format!("/api/cases/{tracking}"),
+                    &[("Authorization", &clerk)],
+                    None,
+                )
+                .await;
+                assert_eq!(case["values"]["family_name"], "checked by clerk", "{case}");
+                if refused {
+                    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+                    assert_eq!(body["type"], "Refused");
+                    // Told in the service's default language, Arabic.
+                    assert_eq!(body["message"], "الأرشيف يرفض");
+                    assert_eq!(case["state"], "verified");
+                } else {
+                    assert_eq!(status, StatusCode::OK, "{body}");
+                    assert_eq!(case["fees"][0]["amount"], 2468, "{case}");
+                }
+            }
+        }
+    }
+
     #[tokio::test]
     async fn a_citizen_submits_and_tracks_with_the_access_code() {
         let s = state();
