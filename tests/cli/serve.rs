@@ -854,7 +854,7 @@ fn a_generated_water_fees_project_runs_the_same_scenario() {
 }
 
 fn water_fees_scenario(s: &Served) {
-    let (holder, account) = find_with(&s, "/mock/MMPW/water/accounts/accounts?national_id=", adult);
+    let (holder, account) = find_with(s, "/mock/MMPW/water/accounts/accounts?national_id=", adult);
     let number = account["number"].as_str().unwrap();
     let answers = json!({
         "water_account_number": number, "payer_relation": "subscriber", "payer_national_id": holder["national_id"],
