@@ -171,12 +171,23 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     );
     c.insert("version_md", &text::markdown(&bp.version.value));
     c.insert("title_doc", &text::doc(title));
-    c.insert("title_md", &text::markdown(title));
+    // The README is for the agency's IT team: every language's title and summary.
+    let every = |t: &quickwin_engine::model::Localized| {
+        let mut seen: Vec<String> = Vec::new();
+        for l in &bp.languages {
+            let v = text::markdown(t.get(l.as_str()));
+            if !v.is_empty() && !seen.contains(&v) {
+                seen.push(v);
+            }
+        }
+        seen
+    };
+    c.insert("title_md", &every(&bp.title).join(" / "));
+    c.insert("summaries_md", &every(&bp.summary));
+    c.insert("agency_md", &every(&bp.agency.name).join(" / "));
     c.insert("title_comment", &text::line(title));
     c.insert("title_unit", &text::systemd(title));
     c.insert("description_toml", &text::toml(title));
-    c.insert("summary_md", &text::markdown(bp.summary.get(language)));
-    c.insert("agency_md", &text::markdown(bp.agency.name.get(language)));
     c.insert("languages", &list(bp.languages.iter().map(|l| l.as_str())));
     c.insert(
         "states",

@@ -329,7 +329,7 @@ fn regeneration_keeps_the_teams_edits_and_removes_only_untouched_stale_files() {
     assert_eq!(second.get("README.md"), Some(&Action::Conflict));
     assert_eq!(std::fs::read_to_string(&readme).unwrap(), team_readme);
     let new = std::fs::read_to_string(dir.join("README.md.new")).unwrap();
-    assert!(new.starts_with("# Work permit\n"), "{new}");
+    assert!(new.starts_with("# Work permit / تصريح\n"), "{new}");
     // The unit of the old id is no longer generated: kept, because it was edited; the
     // one of the new id is created.
     assert_eq!(

@@ -180,7 +180,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
     let bp = service.state.blueprint();
     super::hooks::install(bp.id.as_str(), hooks);
     let registered = match &options.mediator {
-        None => "no mediator: calls to other agencies fail (set --mediator)".to_string(),
+        None => "no mediator: calls to other agencies fail; run `quickwin sandbox` and start with --mediator http://127.0.0.1:8080".to_string(),
         Some(url) => {
             let doc = openapi::document(&bp, Now::read().today);
             let public = options.public_url.clone().unwrap_or_else(|| base.clone());
