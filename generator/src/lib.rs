@@ -131,12 +131,7 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
         || ("field".to_string(), "field".to_string()),
         |f| (names::field(f.id.as_str()).0, f.id.as_str().to_string()),
     );
-    let staff: Vec<&str> = bp
-        .roles
-        .iter()
-        .filter(|r| r.kind.value == RoleKind::Staff)
-        .map(|r| r.id.as_str())
-        .collect();
+    let staff = bp.staff_roles();
     let mut services: Vec<&str> = bp.integrations.iter().map(|i| i.service.as_str()).collect();
     services.sort();
     services.dedup();

@@ -140,4 +140,13 @@ impl Blueprint {
     pub fn default_language(&self) -> &str {
         self.languages.first().map_or("en", |l| l.as_str())
     }
+
+    /// The ids of the back-office roles, in the blueprint's order.
+    pub fn staff_roles(&self) -> Vec<&str> {
+        self.roles
+            .iter()
+            .filter(|r| r.kind.value == RoleKind::Staff)
+            .map(|r| r.id.as_str())
+            .collect()
+    }
 }

@@ -103,12 +103,7 @@ pub fn add_user(
     {
         return Err(AccountError::BadName(name.to_string()));
     }
-    let staff: Vec<&str> = bp
-        .roles
-        .iter()
-        .filter(|r| r.kind.value == RoleKind::Staff)
-        .map(|r| r.id.as_str())
-        .collect();
+    let staff = bp.staff_roles();
     if let Some(role) = roles.iter().find(|r| !staff.contains(&r.as_str())) {
         return Err(AccountError::UnknownRole {
             role: role.clone(),

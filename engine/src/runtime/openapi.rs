@@ -2005,12 +2005,7 @@ impl<'a> Builder<'a> {
             .flat_map(|a| a.resources.iter().map(|r| r.id.as_str()))
             .collect());
         let operations = ids(bp.provides.iter().map(|o| o.id.as_str()).collect());
-        let staff_roles = ids(bp
-            .roles
-            .iter()
-            .filter(|r| r.kind.value == RoleKind::Staff)
-            .map(|r| r.id.as_str())
-            .collect());
+        let staff_roles = ids(bp.staff_roles());
         let states = ids(bp.workflow.states.iter().map(|s| s.id.as_str()).collect());
         let not_found_case = (
             "unknown",
