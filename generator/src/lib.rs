@@ -71,6 +71,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../templates/Cargo.toml.tera")),
     ("Dockerfile", include_str!("../templates/Dockerfile.tera")),
     ("README.md", include_str!("../templates/README.md.tera")),
+    (
+        "dockerignore",
+        include_str!("../templates/dockerignore.tera"),
+    ),
     ("gitignore", include_str!("../templates/gitignore.tera")),
     ("hooks.rs", include_str!("../templates/hooks.rs.tera")),
     ("lib.rs", include_str!("../templates/lib.rs.tera")),
@@ -178,7 +182,18 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
         seen
     };
     c.insert("title_md", &every(&bp.title).join(" / "));
-    c.insert("summaries_md", &every(&bp.summary));
+    let summaries: Vec<String> = bp
+        .languages
+        .iter()
+        .map(|l| text::markdown_start(bp.summary.get(l.as_str())))
+        .filter(|s| !s.is_empty())
+        .fold(Vec::new(), |mut all, s| {
+            if !all.contains(&s) {
+                all.push(s);
+            }
+            all
+        });
+    c.insert("summaries_md", &summaries);
     c.insert("agency_md", &every(&bp.agency.name).join(" / "));
     c.insert("title_comment", &text::line(title));
     c.insert("title_unit", &text::systemd(title));
@@ -244,6 +259,7 @@ pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> 
     };
     add("Cargo.toml".into(), render("Cargo.toml")?);
     add(".gitignore".into(), render("gitignore")?);
+    add(".dockerignore".into(), render("dockerignore")?);
     add("README.md".into(), render("README.md")?);
     add("Dockerfile".into(), render("Dockerfile")?);
     add(format!("deploy/{package}.service"), render("unit.service")?);

@@ -25,6 +25,10 @@ pub struct Manifest {
     pub service: String,
     /// Each generated file's SHA-256 (hex) by path.
     pub files: BTreeMap<String, String>,
+    /// The files in conflict: the SHA-256 of the version offered beside each as
+    /// `FILE.new`. Once the team deletes `FILE.new`, their file counts as taking it in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conflicts: BTreeMap<String, String>,
 }
 
 impl Manifest {

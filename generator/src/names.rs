@@ -127,6 +127,32 @@ pub fn field(id: &str) -> (String, Option<String>) {
     }
 }
 
+/// Rust field names for the field ids of one record, in order: each as [`field`]
+/// makes it, and made unique (`self` and `self_` cannot both be `self_`), with the
+/// serde rename each needs.
+pub fn fields<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<(String, Option<String>)> {
+    let ids: Vec<&str> = ids.into_iter().collect();
+    // Ids are names themselves: they keep theirs, others give way.
+    let mut taken: BTreeSet<String> = ids
+        .iter()
+        .map(|id| field(id).0)
+        .filter(|n| ids.contains(&n.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for id in &ids {
+        let (mut name, mut rename) = field(id);
+        if name != *id {
+            while taken.contains(&name) {
+                name.push('_');
+                rename = Some(id.to_string());
+            }
+        }
+        taken.insert(name.clone());
+        out.push((name, rename));
+    }
+    out
+}
+
 /// Type names for record ids, in order: UpperCamelCase, made unique, and never one of
 /// the names the code needs.
 pub fn types<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
@@ -180,6 +206,14 @@ mod tests {
             ("self_".to_string(), Some("self".to_string()))
         );
         assert_eq!(field("full_name"), ("full_name".to_string(), None));
+        assert_eq!(
+            fields(["self", "self_", "type"]),
+            [
+                ("self__".to_string(), Some("self".to_string())),
+                ("self_".to_string(), None),
+                ("r#type".to_string(), None),
+            ]
+        );
         assert_eq!(
             types(["household_member", "x_1", "x1", "option", "application"]),
             [

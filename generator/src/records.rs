@@ -83,8 +83,8 @@ pub fn render(bp: &Blueprint) -> String {
         out.push_str(&format!("/// `{}`: {label}\n", record.id.as_str()));
         out.push_str("#[derive(Debug, Clone, Default, Deserialize)]\n");
         out.push_str(&format!("pub struct {type_name} {{\n"));
-        for f in &record.fields {
-            let (name, rename) = names::field(f.id.as_str());
+        let field_names = names::fields(record.fields.iter().map(|f| f.id.as_str()));
+        for (f, (name, rename)) in record.fields.iter().zip(field_names) {
             let mut doc = format!(
                 "`{}`: {} ({})",
                 f.id.as_str(),

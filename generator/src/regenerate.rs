@@ -40,6 +40,10 @@ pub enum Action {
     KeptStale,
     /// Edited by the team; the generator's version did not change: left in place.
     Kept,
+    /// In conflict last time; the team took the new version in and deleted `FILE.new`.
+    Resolved,
+    /// Generated before and deleted by the team: not written again.
+    Deleted,
     /// Already as the generator would write it.
     Unchanged,
 }
@@ -63,6 +67,10 @@ impl Action {
             Action::Removed => "removed (no longer generated)",
             Action::KeptStale => "kept: no longer generated, but edited by you",
             Action::Kept => "kept: edited by you",
+            Action::Resolved => "kept: your resolution of the conflict",
+            Action::Deleted => {
+                "not written: deleted by you (remove it from .quickwin/manifest.json to get it back)"
+            }
             Action::Unchanged => "unchanged",
         }
     }
@@ -130,6 +138,8 @@ pub struct Plan {
     writes: BTreeMap<String, Vec<u8>>,
     removes: Vec<String>,
     manifest: Manifest,
+    /// The service the folder was generated for, when it was another one.
+    pub previous_service: Option<String>,
 }
 
 impl Plan {
@@ -227,7 +237,9 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
             generator: format!("quickwin {}", crate::vendor::QUICKWIN_VERSION),
             service: service.to_string(),
             files: BTreeMap::new(),
+            conflicts: BTreeMap::new(),
         },
+        previous_service: Some(old.service.clone()).filter(|s| !s.is_empty() && s != service),
     };
     for (path, file) in &project.files {
         if !safe(path) {
@@ -257,7 +269,10 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
                 plan.writes.insert(base_path(path), new.clone());
             }
         };
+        let beside = format!("{path}.new");
         let action = match &disk {
+            // The team deleted a file generated before: their choice stands.
+            None if recorded.is_some() => Action::Deleted,
             None => {
                 plan.writes.insert(path.clone(), new.clone());
                 keep_base(&mut plan);
@@ -273,6 +288,14 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
                 Action::Updated
             }
             Some(_) if recorded == Some(&new_hash) => Action::Kept,
+            // The version offered in `FILE.new` last time, taken in by the team, who
+            // deleted `FILE.new`: their file is now their edit of that version.
+            Some(_)
+                if old.conflicts.get(path) == Some(&new_hash) && read(dir, &beside)?.is_none() =>
+            {
+                keep_base(&mut plan);
+                Action::Resolved
+            }
             Some(d) => {
                 let merged = match (&base, recorded) {
                     (Some(b), Some(h)) if &manifest::hash(b) == h => {
@@ -294,9 +317,11 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
                         Action::Merged
                     }
                     None => {
-                        let beside = format!("{path}.new");
                         no_links(dir, &beside)?;
-                        plan.writes.insert(beside, new.clone());
+                        plan.writes.insert(beside.clone(), new.clone());
+                        plan.manifest
+                            .conflicts
+                            .insert(path.clone(), new_hash.clone());
                         Action::Conflict
                     }
                 }
@@ -305,7 +330,7 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
         // A conflict keeps the old record (and base): the next regeneration tries the
         // merge again, until the team has taken the new version in.
         let record = match (action, recorded) {
-            (Action::Conflict | Action::Kept, Some(h)) => Some(h.clone()),
+            (Action::Conflict | Action::Kept | Action::Deleted, Some(h)) => Some(h.clone()),
             (Action::Conflict, None) => None,
             _ => Some(new_hash),
         };
@@ -349,38 +374,23 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
     Ok(plan)
 }
 
-/// Carry out `plan` in `dir`: each file written whole and then renamed into place, the
-/// manifest last.
+/// Carry out `plan` in `dir`: each file written whole to a new temporary file and then
+/// renamed into place, the stale files removed, and the manifest last — so that an
+/// interrupted run leaves a manifest that still describes what it last wrote.
 pub fn apply(dir: &Path, plan: &Plan) -> Result<(), RegenerateError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut writes: Vec<(&String, &Vec<u8>)> = plan
-        .writes
-        .iter()
-        .filter(|(p, _)| *p != manifest::PATH)
-        .collect();
-    if let Some(m) = plan.writes.get_key_value(manifest::PATH) {
-        writes.push(m);
-    }
-    for (path, contents) in writes {
-        let full: PathBuf = dir.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        let temporary = full.with_file_name(format!(
-            ".{}.quickwin-tmp",
-            full.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-        ));
-        std::fs::write(&temporary, contents).map_err(io(&temporary))?;
-        std::fs::rename(&temporary, &full).map_err(io(&full))?;
+    for (path, contents) in plan.writes.iter().filter(|(p, _)| *p != manifest::PATH) {
+        write(dir, path, contents)?;
     }
     for path in &plan.removes {
+        no_links(dir, path)?;
         let full = dir.join(path);
         match std::fs::remove_file(&full) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io(&full)(e)),
         }
-        // Folders the removal left empty go too.
+        // Folders the removal left empty go too, up to the project's own.
         let mut parent = full.parent();
         while let Some(p) = parent.filter(|p| *p != dir) {
             if std::fs::remove_dir(p).is_err() {
@@ -389,7 +399,39 @@ pub fn apply(dir: &Path, plan: &Plan) -> Result<(), RegenerateError> {
             parent = p.parent();
         }
     }
+    if let Some(contents) = plan.writes.get(manifest::PATH) {
+        write(dir, manifest::PATH, contents)?;
+    }
     Ok(())
+}
+
+/// Write `contents` to `path` under `dir`: checked again for links (the folder may have
+/// changed since the plan), written to a temporary file that did not exist before (so
+/// that no link planted under its name is followed), then renamed over the file.
+fn write(dir: &Path, path: &str, contents: &[u8]) -> Result<(), RegenerateError> {
+    use std::io::Write;
+    no_links(dir, path)?;
+    let full: PathBuf = dir.join(path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let temporary = full.with_file_name(format!(
+        ".{}.quickwin-tmp",
+        full.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+    ));
+    match std::fs::remove_file(&temporary) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(&temporary)(e)),
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .map_err(io(&temporary))?;
+    file.write_all(contents).map_err(io(&temporary))?;
+    drop(file);
+    std::fs::rename(&temporary, &full).map_err(io(&full))
 }
 
 #[cfg(test)]

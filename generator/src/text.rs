@@ -20,17 +20,35 @@ pub fn line(text: &str) -> String {
         .join(" ")
 }
 
-/// Text for a Rust doc comment line (`/// …`) after a lead-in: one line, with the
-/// characters rustdoc's Markdown acts on inside a line escaped.
+/// Text for a Rust doc comment (`/// …`), at the start of the line or after a
+/// lead-in: one line, with what rustdoc's Markdown acts on escaped.
 pub fn doc(text: &str) -> String {
-    markdown(text)
+    markdown_start(text)
 }
 
-/// Text for Markdown inside a line (never at its start, where other rules apply): one
-/// line, with the characters of emphasis, code, links, tables and HTML escaped.
+/// Text for Markdown inside a line: one line, with the characters of emphasis, code,
+/// links, tables and HTML escaped.
 pub fn markdown(text: &str) -> String {
+    escape_markdown(&line(text), false)
+}
+
+/// Text for Markdown at the start of a line: as [`markdown`], and what would start a
+/// list, a quote, a heading or a rule there (`- `, `+`, `>`, `=`, `1.`) escaped too.
+pub fn markdown_start(text: &str) -> String {
+    escape_markdown(&line(text), true)
+}
+
+fn escape_markdown(one: &str, start: bool) -> String {
     let mut out = String::new();
-    for c in line(text).chars() {
+    let digits = one.chars().take_while(char::is_ascii_digit).count();
+    let numbered = start && digits > 0 && matches!(one.chars().nth(digits), Some('.' | ')'));
+    if start && matches!(one.chars().next(), Some('-' | '+' | '>' | '=')) {
+        out.push('\\');
+    }
+    for (i, c) in one.chars().enumerate() {
+        if numbered && i == digits {
+            out.push('\\');
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -95,6 +113,18 @@ mod tests {
             !inner.replace("\\\\", "").replace("\\\"", "").contains('"'),
             "{t}"
         );
+        for (start, escaped) in [
+            ("- item", "\\- item"),
+            ("+ x", "\\+ x"),
+            ("> q", "\\&gt; q"),
+            ("1. one", "1\\. one"),
+            ("12) x", "12\\) x"),
+            ("---", "\\---"),
+        ] {
+            assert_eq!(markdown_start(start), escaped);
+        }
+        assert_eq!(markdown_start("2026 plan"), "2026 plan");
+        assert_eq!(markdown("1.2.0"), "1.2.0");
         let s = systemd(HOSTILE);
         assert!(
             s.contains("%%i") && s.contains("\\\\ back") && !s.contains('\n'),

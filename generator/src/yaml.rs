@@ -107,7 +107,12 @@ fn quoted(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{85}') => {
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{85}'
+                ) =>
+            {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
@@ -148,7 +153,7 @@ mod tests {
             "paths": {"/api/{x}": {"get": {"tags": ["a", "b"], "parameters": [{"name": "x", "in": "path"}, {"name": "y"}]}}},
             "texts": [
                 "- not a list", "key: value", "# not a comment", "{{ not a template }}", "\"quoted\"",
-                "back\\slash", "new\nline", "bell\u{7}", "nel\u{85}", "ls\u{2028}", "yes", "123", "", " padded ",
+                "back\\slash", "new\nline", "bell\u{7}", "nel\u{85}", "ls\u{2028}", "nonchar\u{FFFE}\u{FFFF}", "yes", "123", "", " padded ",
                 "Arabic الاسم", "emoji 🙂", "'single'", "&anchor", "*alias", "!tag", "%directive", "@at", "`tick`"
             ],
             "yes": true, "null": null, "n": 1.5, "nested": [[1, 2], [], {}],

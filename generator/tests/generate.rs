@@ -383,10 +383,39 @@ fn regeneration_keeps_the_teams_edits_and_removes_only_untouched_stale_files() {
         Some(&Action::Removed)
     );
     assert!(!dir.join("deploy/permit-v2.service").exists());
-    // The conflict is reported again until the team takes the new version in.
+    // The conflict is reported again while `README.md.new` is there.
     assert_eq!(third.get("README.md"), Some(&Action::Conflict));
-    std::fs::copy(dir.join("README.md.new"), &readme).unwrap();
-    assert_eq!(write(&dir, &renamed).get("README.md"), None);
+    assert_eq!(
+        write(&dir, &renamed).get("README.md"),
+        Some(&Action::Conflict)
+    );
+    // The team takes the new version in by hand, keeping their own title, and deletes
+    // the `.new`: their file stands, and later regenerations merge into it.
+    let offered = std::fs::read_to_string(dir.join("README.md.new")).unwrap();
+    let resolved = offered.replacen("# Residence permit", "# Residence permit (our pilot)", 1);
+    std::fs::write(&readme, &resolved).unwrap();
+    std::fs::remove_file(dir.join("README.md.new")).unwrap();
+    assert_eq!(
+        write(&dir, &renamed).get("README.md"),
+        Some(&Action::Resolved)
+    );
+    assert_eq!(std::fs::read_to_string(&readme).unwrap(), resolved);
+    let settled = write(&dir, &renamed);
+    assert!(settled.values().all(|a| *a == Action::Kept), "{settled:?}");
+    let fourth = write(&dir, &renamed.replace("version: 1.0.0", "version: 1.2.0"));
+    assert_eq!(fourth.get("README.md"), Some(&Action::Merged), "{fourth:?}");
+    let merged = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        merged.contains("(our pilot)") && merged.contains("version 1.2.0"),
+        "{merged}"
+    );
+
+    // A generated file the team deleted stays deleted, and the project is not out of
+    // date for it.
+    std::fs::remove_file(dir.join("Dockerfile")).unwrap();
+    let fifth = write(&dir, &renamed.replace("version: 1.0.0", "version: 1.3.0"));
+    assert_eq!(fifth.get("Dockerfile"), Some(&Action::Deleted));
+    assert!(!dir.join("Dockerfile").exists());
 }
 
 #[test]

@@ -68,6 +68,12 @@ pub fn run(args: &GenerateArgs) -> ExitCode {
         }
     };
     let dir = args.output.display();
+    if let Some(previous) = &plan.previous_service {
+        println!(
+            "note: `{dir}` was generated for `{previous}`; its generated files are now those of `{}` (files you edited are kept)",
+            bp.id.as_str()
+        );
+    }
     if args.check {
         let pending: Vec<_> = plan.entries.iter().filter(|e| e.action.pending()).collect();
         let width = width(&pending);

@@ -101,8 +101,17 @@ impl Browser {
         v["value"].clone()
     }
 
+    /// Navigate to `url` and wait for it to load. A loaded machine can make the first
+    /// load fail with Chromium's own error page; that is retried, a few times.
     fn open(&self, url: &str) {
-        self.call("POST", "/url", &json!({"url": url}));
+        for _ in 0..5 {
+            self.call("POST", "/url", &json!({"url": url}));
+            if !self.url().starts_with("chrome-error:") {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        panic!("{url} did not load: {}", self.source());
     }
 
     fn find(&self, css: &str) -> String {
@@ -416,7 +425,12 @@ fn a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser() {
     // The start page, in Arabic, right to left.
     b.open(&format!("{base}/?lang=ar"));
     let html = b.source();
-    assert!(html.contains(r#"lang="ar""#) && html.contains(r#"dir="rtl""#));
+    assert!(
+        html.contains(r#"lang="ar""#) && html.contains(r#"dir="rtl""#),
+        "not the Arabic page at {}: {}",
+        b.url(),
+        html.chars().take(600).collect::<String>()
+    );
     problems.extend(b.axe(&axe).into_iter().map(|p| format!("start: {p}")));
     b.screenshot(shots, "01-start-ar");
     b.submit("a.start");

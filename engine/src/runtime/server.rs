@@ -199,7 +199,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             bp.id.as_str(),
             one_line(bp.title.get(bp.default_language())),
             bp.interop.as_str(),
-            bp.version.value,
+            one_line(&bp.version.value),
             started.elapsed().as_millis()
         );
         if let Some(id) = applied.migration {

@@ -28,6 +28,17 @@ pub enum ServiceError {
     /// A page template of the team's own (`templates/` beside the blueprint) is broken.
     #[error("{0}")]
     Templates(String),
+    /// A reload would change the service's id, which names its store, its registration
+    /// and its hooks: that needs a restart.
+    #[error(
+        "the blueprint's id changed from `{from}` to `{to}`; restart the service to serve it under its new id"
+    )]
+    IdChanged {
+        /// The id being served.
+        from: String,
+        /// The id in the file now.
+        to: String,
+    },
     /// The store could not be opened or migrated.
     #[error("the store `{path}`: {source}")]
     Store {
@@ -128,6 +139,13 @@ impl Service {
     /// version from the next request on; requests under way finish with the old one.
     pub fn reload(&self) -> Result<(Applied, Checked), ServiceError> {
         let (bp, checked) = load(&self.file)?;
+        let serving = self.state.blueprint();
+        if bp.id.value != serving.id.value {
+            return Err(ServiceError::IdChanged {
+                from: serving.id.value.clone(),
+                to: bp.id.value.clone(),
+            });
+        }
         let pages = super::portal::templates_from(Some(&templates_dir(&self.file)))
             .map_err(ServiceError::Templates)?;
         let applied = {
@@ -248,6 +266,30 @@ mod tests {
         let (_, b) = get(&router, "/teams/birth/api/service").await;
         assert_eq!(b["id"], "birth-certificate");
         assert_eq!(get(&router, "/api/service").await.0, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_reload_that_changes_the_id_is_refused() {
+        let dir = temp("id-change");
+        let file = dir.join("service.yaml");
+        let text = std::fs::read_to_string(catalogue("birth-certificate")).unwrap();
+        std::fs::write(&file, &text).unwrap();
+        let (service, _, _) = Service::open(&file, &dir.join("s.db"), false, None).unwrap();
+        std::fs::write(
+            &file,
+            text.replacen("id: birth-certificate", "id: birth-registration", 1),
+        )
+        .unwrap();
+        match service.reload() {
+            Err(ServiceError::IdChanged { from, to }) => {
+                assert_eq!(
+                    (from.as_str(), to.as_str()),
+                    ("birth-certificate", "birth-registration")
+                );
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+        }
+        assert_eq!(service.state.blueprint().id.as_str(), "birth-certificate");
     }
 
     #[tokio::test]
