@@ -236,7 +236,10 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
 
 /// The project of the checked blueprint `bp`, whose file reads `source`.
 pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> {
-    let package = names::package(bp.id.as_str());
+    let mut package = names::package(bp.id.as_str());
+    if vendor::is_locked_crate(&package) {
+        package = format!("{package}-service");
+    }
     let tera = tera()?;
     let context = context(bp, &package);
     let render = |name: &str| -> Result<Vec<u8>, GenerateError> {

@@ -28,6 +28,16 @@ pub fn version(name: &str) -> String {
     version.split('"').nth(1).unwrap_or("*").to_string()
 }
 
+/// Whether `name` is the name of a crate this workspace's lock file holds: a project
+/// named so would clash with one of its own dependencies.
+pub fn is_locked_crate(name: &str) -> bool {
+    let underscored = name.replace('-', "_");
+    parse(WORKSPACE_LOCK)
+        .1
+        .iter()
+        .any(|p| p.name == name || p.name.replace('-', "_") == underscored)
+}
+
 /// One `[[package]]` of a lock file.
 struct Locked<'a> {
     name: &'a str,
@@ -207,6 +217,8 @@ mod tests {
         );
         assert!(ENGINE_MANIFEST.contains("[lints.rust]"));
         assert_eq!(version("clap"), "4.5");
+        assert!(is_locked_crate("regex") && is_locked_crate("serde-json"));
+        assert!(!is_locked_crate("water-fees"));
         assert_eq!(version("serde_json"), "1");
     }
 
