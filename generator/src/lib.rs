@@ -171,30 +171,22 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     c.insert("version_md", &text::markdown(&bp.version.value));
     c.insert("title_doc", &text::doc(title));
     // The README is for the agency's IT team: every language's title and summary.
-    let every = |t: &quickwin_engine::model::Localized| {
+    let every = |t: &quickwin_engine::model::Localized, escape: fn(&str) -> String| {
         let mut seen: Vec<String> = Vec::new();
         for l in &bp.languages {
-            let v = text::markdown(t.get(l.as_str()));
+            let v = escape(t.get(l.as_str()));
             if !v.is_empty() && !seen.contains(&v) {
                 seen.push(v);
             }
         }
         seen
     };
-    c.insert("title_md", &every(&bp.title).join(" / "));
-    let summaries: Vec<String> = bp
-        .languages
-        .iter()
-        .map(|l| text::markdown_start(bp.summary.get(l.as_str())))
-        .filter(|s| !s.is_empty())
-        .fold(Vec::new(), |mut all, s| {
-            if !all.contains(&s) {
-                all.push(s);
-            }
-            all
-        });
-    c.insert("summaries_md", &summaries);
-    c.insert("agency_md", &every(&bp.agency.name).join(" / "));
+    c.insert("title_md", &every(&bp.title, text::markdown).join(" / "));
+    c.insert("summaries_md", &every(&bp.summary, text::markdown_start));
+    c.insert(
+        "agency_md",
+        &every(&bp.agency.name, text::markdown).join(" / "),
+    );
     c.insert("title_comment", &text::line(title));
     c.insert("title_unit", &text::systemd(title));
     c.insert("description_toml", &text::toml(title));

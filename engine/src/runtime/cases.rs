@@ -883,20 +883,7 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
     let mut stmt = conn.prepare_cached("SELECT * FROM cases WHERE id = ?1")?;
     let case = stmt
         .query_row([id], |r| {
-            let mut values = Map::new();
-            let names: Vec<String> = r
-                .as_ref()
-                .column_names()
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            for (i, name) in names.iter().enumerate() {
-                let Some(kind) = kind_of(name) else { continue };
-                let v = from_sql(r.get_ref(i)?, Some(kind));
-                if !v.is_null() {
-                    values.insert(name.clone(), v);
-                }
-            }
+            let values = field_values(r, kind_of)?;
             Ok(Case {
                 id: r.get("id")?,
                 tracking: r.get("tracking")?,
@@ -920,25 +907,12 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
         let mut stmt = conn.prepare_cached(&sql)?;
         let entries = stmt
             .query_map([id], |r| {
-                let mut entry = Map::new();
-                let names: Vec<String> = r
-                    .as_ref()
-                    .column_names()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                for (i, name) in names.iter().enumerate() {
-                    let Some(g) = record
-                        .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name.as_str()))
-                    else {
-                        continue;
-                    };
-                    let v = from_sql(r.get_ref(i)?, Some(g.kind.value));
-                    if !v.is_null() {
-                        entry.insert(name.clone(), v);
-                    }
-                }
-                Ok(Json::Object(entry))
+                let kind_of = |name: &str| {
+                    record
+                        .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name))
+                        .map(|g| g.kind.value)
+                };
+                Ok(Json::Object(field_values(r, kind_of)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         case.values.insert(f.id.value.clone(), Json::Array(entries));
@@ -958,6 +932,44 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(case)
+}
+
+/// The values of a row's columns that are fields (`kind_of` gives a column's field
+/// type, or `None` for a column that is not a field), by column name; NULLs left out.
+fn field_values(
+    r: &rusqlite::Row<'_>,
+    kind_of: impl Fn(&str) -> Option<FieldType>,
+) -> rusqlite::Result<Map<String, Json>> {
+    let mut values = Map::new();
+    let names: Vec<String> = r
+        .as_ref()
+        .column_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        let Some(kind) = kind_of(name) else { continue };
+        let v = from_sql(r.get_ref(i)?, Some(kind));
+        if !v.is_null() {
+            values.insert(name.clone(), v);
+        }
+    }
+    Ok(values)
+}
+
+/// The answers among `values` that the applicant gives: the case record's fields the
+/// form asks (not those the office fills).
+pub fn applicant_answers(bp: &Blueprint, values: &Map<String, Json>) -> Map<String, Json> {
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    values
+        .iter()
+        .filter(|(k, _)| {
+            fields
+                .iter()
+                .any(|f| f.id.as_str() == k.as_str() && !f.internal)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
@@ -1120,26 +1132,9 @@ pub fn prepare(
     let mut corrections = Map::new();
     let mut given = step.input.clone();
     if correcting {
-        let form: Map<String, Json> = given
-            .iter()
-            .filter(|(k, _)| {
-                fields
-                    .iter()
-                    .any(|f| f.id.as_str() == k.as_str() && !f.internal)
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let form = applicant_answers(bp, &given);
         if !form.is_empty() {
-            let mut merged: Map<String, Json> = case
-                .values
-                .iter()
-                .filter(|(k, _)| {
-                    fields
-                        .iter()
-                        .any(|f| f.id.as_str() == k.as_str() && !f.internal)
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let mut merged = applicant_answers(bp, &case.values);
             for (k, v) in &form {
                 merged.insert(k.clone(), v.clone());
                 given.remove(k);

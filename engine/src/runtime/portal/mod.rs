@@ -1232,17 +1232,7 @@ async fn correct(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     let Ok(case) = case else {
         return status_page(&state, v, &tracking, &code, None, &[]).await;
     };
-    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
-    let mut answers: Map<String, Json> = case
-        .values
-        .iter()
-        .filter(|(k, _)| {
-            fields
-                .iter()
-                .any(|f| f.id.as_str() == k.as_str() && !f.internal)
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let mut answers = cases::applicant_answers(&bp, &case.values);
     answers.insert(
         CORRECTING.into(),
         json!({"tracking": tracking, "code": code, "action": action}),
