@@ -16,14 +16,14 @@ use serde_json::{Value, json};
 use crate::support::{free_port, http, scratch};
 
 /// A running `quickwin serve`, or a generated project's service with its sandbox.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     /// A sandbox of its own (for a generated project's service), stopped after it.
     sandbox_child: Option<Child>,
-    port: u16,
-    sandbox: u16,
+    pub(crate) port: u16,
+    pub(crate) sandbox: u16,
     /// Demo account passwords by account name.
-    passwords: BTreeMap<String, String>,
+    pub(crate) passwords: BTreeMap<String, String>,
 }
 
 impl Drop for Served {
@@ -38,7 +38,7 @@ impl Drop for Served {
 }
 
 /// Serve `blueprint` (relative to the repository root) with its data in `data`.
-fn serve(blueprint: &str, data: &Path) -> Served {
+pub(crate) fn serve(blueprint: &str, data: &Path) -> Served {
     let (port, sandbox) = (free_port(), free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
         .args([
@@ -144,7 +144,7 @@ fn started(mut child: Child, sandbox_child: Option<Child>, port: u16, sandbox: u
 }
 
 impl Served {
-    fn call(
+    pub(crate) fn call(
         &self,
         method: &str,
         path: &str,
@@ -161,7 +161,7 @@ impl Served {
     }
 
     /// A bearer header for the demo account of `role`.
-    fn staff(&self, role: &str) -> String {
+    pub(crate) fn staff(&self, role: &str) -> String {
         let name = format!("demo.{}", role.replace('_', "-"));
         let password = &self.passwords[&name];
         let (status, body) = self.call(
@@ -175,7 +175,7 @@ impl Served {
     }
 
     /// A mock agency's own route on the sandbox (no mediator).
-    fn agency(&self, path: &str) -> Value {
+    pub(crate) fn agency(&self, path: &str) -> Value {
         let (status, body) = http(self.sandbox, "GET", path, &[], "");
         assert_eq!(status, 200, "{path}: {body}");
         serde_json::from_str(&body).unwrap()
@@ -207,7 +207,7 @@ impl Served {
         v["items"].as_array().cloned().unwrap_or_default()
     }
 
-    fn submit(&self, answers: &Value) -> (String, String) {
+    pub(crate) fn submit(&self, answers: &Value) -> (String, String) {
         let (status, body) = self.call("POST", "/api/applications", &[], answers);
         assert_eq!(status, 201, "{body}");
         (
@@ -216,7 +216,13 @@ impl Served {
         )
     }
 
-    fn act(&self, who: &str, tracking: &str, action: &str, input: &Value) -> (u16, Value) {
+    pub(crate) fn act(
+        &self,
+        who: &str,
+        tracking: &str,
+        action: &str,
+        input: &Value,
+    ) -> (u16, Value) {
         self.call(
             "POST",
             &format!("/api/cases/{tracking}/actions/{action}"),
@@ -225,7 +231,7 @@ impl Served {
         )
     }
 
-    fn state(&self, who: &str, tracking: &str) -> Value {
+    pub(crate) fn state(&self, who: &str, tracking: &str) -> Value {
         let (status, body) = self.call(
             "GET",
             &format!("/api/cases/{tracking}"),
@@ -237,7 +243,12 @@ impl Served {
     }
 
     /// Wait until the case's outbox work (notifications, retried calls) is done.
-    fn settle(&self, who: &str, tracking: &str, until: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) fn settle(
+        &self,
+        who: &str,
+        tracking: &str,
+        until: impl Fn(&Value) -> bool,
+    ) -> Value {
         let started = Instant::now();
         loop {
             let case = self.state(who, tracking);
@@ -252,7 +263,7 @@ impl Served {
         }
     }
 
-    fn upload(&self) -> String {
+    pub(crate) fn upload(&self) -> String {
         let pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
         let (status, body) = http(
             self.port,
@@ -915,7 +926,7 @@ fn water_fees_scenario(s: &Served) {
 }
 
 /// The first free slot of `resource` from today on, as an appointment value.
-fn first_slot(s: &Served, resource: &str) -> String {
+pub(crate) fn first_slot(s: &Served, resource: &str) -> String {
     let mut day = body_date(s);
     for _ in 0..14 {
         let (status, body) = s.call(
@@ -1431,7 +1442,7 @@ fn user_add_creates_an_account_that_can_sign_in() {
 }
 
 /// Put a fresh upload wherever an example names one (`att_…`).
-fn with_uploads(s: &Served, value: &mut Value) {
+pub(crate) fn with_uploads(s: &Served, value: &mut Value) {
     match value {
         Value::String(text) if text.starts_with("att_") => *text = s.upload(),
         Value::Array(items) => items.iter_mut().for_each(|v| with_uploads(s, v)),

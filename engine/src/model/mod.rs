@@ -141,6 +141,26 @@ impl Blueprint {
         self.languages.first().map_or("en", |l| l.as_str())
     }
 
+    /// The label in `language` of the choice `value` of field `f` (its own options, its
+    /// list, or a built-in list); `None` when `f` has no such choice.
+    pub fn choice_label(&self, f: &data::Field, value: &str, language: &str) -> Option<String> {
+        if let Some(o) = f.options.iter().find(|o| o.value.as_str() == value) {
+            return Some(o.label.get(language).to_string());
+        }
+        let list = f.list.as_ref()?;
+        if let Some(own) = self.lists.iter().find(|l| l.id == *list) {
+            return own
+                .options
+                .iter()
+                .find(|o| o.value.as_str() == value)
+                .map(|o| o.label.get(language).to_string());
+        }
+        crate::lists::builtin(list.as_str())?
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| if language == "ar" { c.ar } else { c.en }.to_string())
+    }
+
     /// The ids of the back-office roles, in the blueprint's order.
     pub fn staff_roles(&self) -> Vec<&str> {
         self.roles

@@ -412,6 +412,7 @@ pub fn submit(
         id,
         "submit",
         &bp.workflow.initial.value,
+        &Map::new(),
         outcome,
         now,
     )?;
@@ -478,7 +479,8 @@ fn attach(
 
 /// Everything a step does once the case is in its new state: the calls' results kept,
 /// the notifications and retries queued, documents issued, fees due, the booking
-/// released at the end, and the automatic steps whose condition now holds.
+/// released at the end, and the automatic steps whose condition now holds. `inputs` are
+/// what the person taking the step gave (its notifications may quote them).
 #[allow(clippy::too_many_arguments)]
 fn after_step(
     tx: &Connection,
@@ -486,6 +488,7 @@ fn after_step(
     id: i64,
     action: &str,
     to: &str,
+    inputs: &Map<String, Json>,
     outcome: &Outcome,
     now: &Now,
 ) -> Result<(), CaseError> {
@@ -507,19 +510,22 @@ fn after_step(
         }
     }
     set_fields(tx, fields, id, &outcome.values)?;
-    effects_of(tx, bp, id, action, to, false, now)?;
+    effects_of(tx, bp, id, action, to, inputs, false, now)?;
     automatic_steps(tx, bp, id, to, now)
 }
 
 /// The effects of entering `to` by `action`. Calls of automatic steps (`queue_calls`)
 /// have nobody to tell of a failure: they go through the outbox, retried until they
-/// succeed.
+/// succeed. Documents are issued and fees made due before the notifications are queued,
+/// so that a message can give their numbers and amounts.
+#[allow(clippy::too_many_arguments)]
 fn effects_of(
     tx: &Connection,
     bp: &Blueprint,
     id: i64,
     action: &str,
     to: &str,
+    inputs: &Map<String, Json>,
     queue_calls: bool,
     now: &Now,
 ) -> Result<(), CaseError> {
@@ -535,30 +541,63 @@ fn effects_of(
             )?;
         }
     }
-    for (index, _) in bp
-        .notifications
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.on.as_str() == action)
-    {
-        queue(
-            tx,
-            id,
-            "notification",
-            &index.to_string(),
-            &json!({"action": action}),
-            now,
-        )?;
-    }
     let issues = bp.documents.iter().any(|d| d.issue_in.as_str() == to);
     let charges = bp.fees.iter().any(|f| f.due.as_str() == to);
     if issues || charges {
         issue_and_charge(tx, bp, id, to, now)?;
     }
+    let mut sent = bp
+        .notifications
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.on.as_str() == action)
+        .peekable();
+    if sent.peek().is_some() {
+        let context = message_context(tx, id, to, inputs)?;
+        let payload = json!({"action": action, "context": context});
+        for (index, _) in sent {
+            queue(tx, id, "notification", &index.to_string(), &payload, now)?;
+        }
+    }
     release_booking(tx, bp, id, action, to)
 }
 
-/// Issue the documents of `to` and make its fees due.
+/// What a notification of a step entering `to` may say beside the case's answers (see
+/// [`effects::MessageContext`]): the state, the inputs, the amount still to pay (the
+/// unpaid fees together, else the last fee), and the last document issued.
+pub fn message_context(
+    conn: &Connection,
+    id: i64,
+    to: &str,
+    inputs: &Map<String, Json>,
+) -> rusqlite::Result<effects::MessageContext> {
+    let mut context = inputs.clone();
+    context.insert("state".into(), json!(to));
+    let amount: Option<i64> = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount) FILTER (WHERE status <> 'paid'),
+                             (SELECT amount FROM qw_fees WHERE case_id = ?1 ORDER BY id DESC LIMIT 1))
+             FROM qw_fees WHERE case_id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    if let Some(amount) = amount {
+        context.insert("amount".into(), json!(amount));
+    }
+    let document: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT number, code FROM qw_documents WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((number, code)) = document {
+        context.insert("document_number".into(), json!(number));
+        context.insert("verification_code".into(), json!(code));
+    }
+    Ok(context)
+}
+
+/// Issue the documents of `to` and make its fees due; a fee still unpaid when its state
+/// is entered again (a corrected bill) is computed anew.
 fn issue_and_charge(
     tx: &Connection,
     bp: &Blueprint,
@@ -599,7 +638,7 @@ fn issue_and_charge(
         };
         tx.execute(
             "INSERT INTO qw_fees (case_id, fee, amount, currency, status, due_at) VALUES (?1, ?2, ?3, ?4, 'due', ?5)
-             ON CONFLICT(case_id, fee) DO NOTHING",
+             ON CONFLICT(case_id, fee) DO UPDATE SET amount = excluded.amount WHERE status = 'due'",
             params![id, fee.id.as_str(), amount, effects::currency(fee), now.stamp],
         )?;
     }
@@ -709,7 +748,17 @@ fn system_step(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6, ?7)",
         params![id, now.stamp, role, t.action.as_str(), from, t.to.value, detail.to_string()],
     )?;
-    effects_of(tx, bp, id, t.action.as_str(), &t.to.value, true, now)
+    let inputs = detail.as_object().cloned().unwrap_or_default();
+    effects_of(
+        tx,
+        bp,
+        id,
+        t.action.as_str(),
+        &t.to.value,
+        &inputs,
+        true,
+        now,
+    )
 }
 
 /// Record a fee as paid with its receipt, and take the fee's `paid` action, in one
@@ -1220,7 +1269,7 @@ pub fn act(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, now.stamp, step.actor.id, p.role, step.action, p.case.state, p.to, Json::Object(detail).to_string()],
     )?;
-    after_step(&tx, bp, id, step.action, &p.to, outcome, now)?;
+    after_step(&tx, bp, id, step.action, &p.to, &p.inputs, outcome, now)?;
     let updated = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(updated)
@@ -1458,5 +1507,75 @@ mod tests {
         assert_eq!(names, ["علي", "زينب"]);
         let row = row_of(&bp, &case, today());
         assert!(matches!(&row[&group], Value::Group(rows) if rows.len() == 2));
+    }
+
+    /// The messages the clock sends (a reminder, a no-show), which an end-to-end walk
+    /// cannot wait for: queued by the same steps the outbox takes, in words filled in.
+    #[test]
+    fn the_clocks_messages_are_filled_in() {
+        let (bp, mut conn) = setup("medical-appointment");
+        let now = at("2026-11-26T10:00:00Z");
+        let example = crate::runtime::openapi::submission_example(&bp, now.today);
+        let answers = answers::check_answers(&bp, &example, now.today).unwrap();
+        let (case, _) = submit(
+            &mut conn,
+            &bp,
+            &answers,
+            None,
+            &Outcome::default(),
+            "ar",
+            &now,
+        )
+        .unwrap();
+        let no_show = bp
+            .appointments
+            .as_ref()
+            .unwrap()
+            .no_show_action
+            .clone()
+            .unwrap();
+        take_automatic(&mut conn, &bp, case.id, no_show.as_str(), &json!({}), &now)
+            .unwrap()
+            .expect("the no-show is open to a booked case");
+        let case = load(&conn, &bp, case.id).unwrap();
+        let queued: Vec<(String, Json)> = conn
+            .prepare("SELECT name, payload FROM qw_outbox WHERE kind = 'notification' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    serde_json::from_str(&r.get::<_, String>(1)?).unwrap(),
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut on: Vec<&str> = Vec::new();
+        let now_known = message_context(&conn, case.id, &case.state, &Map::new()).unwrap();
+        let reminders = bp
+            .notifications
+            .iter()
+            .filter(|n| n.on.as_str() == crate::model::REMINDER);
+        let queued_texts = queued.iter().map(|(index, payload)| {
+            let n = &bp.notifications[index.parse::<usize>().unwrap()];
+            on.push(n.on.as_str());
+            (n, payload["context"].as_object().cloned().unwrap())
+        });
+        let texts: Vec<String> = queued_texts
+            .chain(reminders.map(|n| (n, now_known.clone())))
+            .flat_map(|(n, context)| {
+                ["ar", "en"].map(|lang| {
+                    effects::message(&bp, n, &case.tracking, &case.values, &context, lang)
+                })
+            })
+            .collect();
+        assert!(
+            on.contains(&"submit") && on.contains(&no_show.as_str()),
+            "{on:?}"
+        );
+        assert!(texts.len() >= 6, "{texts:?}");
+        for text in &texts {
+            assert!(!text.contains('{') && !text.contains('}'), "{text}");
+        }
     }
 }

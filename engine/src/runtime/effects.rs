@@ -6,7 +6,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::expr::{self, Date, Row, Value};
-use crate::model::{Blueprint, Document, Fee, Integration, Method, Notification};
+use crate::model::{Blueprint, Document, Fee, Field, FieldType, Integration, Method, Notification};
 
 /// An integration's request, ready to send through the mediator.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,42 +166,89 @@ fn shown(value: &Json, language: &str) -> String {
     }
 }
 
-/// A notification's text for a case in `language`: `{tracking}`, `{appointment}` (the
-/// booked slot) and `{field}` placeholders are filled in.
+/// A field's value in words in `language`: a choice's label, yes or no, a booked slot's
+/// place and time, several choices joined; `field` is the field the value belongs to.
+pub fn field_text(bp: &Blueprint, field: Option<&Field>, value: &Json, language: &str) -> String {
+    match (field, value) {
+        (Some(f), Json::String(s)) if f.kind.value == FieldType::Choice => {
+            bp.choice_label(f, s, language).unwrap_or_else(|| s.clone())
+        }
+        (Some(f), Json::String(_)) if f.kind.value == FieldType::Appointment => {
+            describe_slot(bp, value, language)
+        }
+        (_, Json::Array(items)) => items
+            .iter()
+            .map(|v| field_text(bp, field, v, language))
+            .collect::<Vec<_>>()
+            .join(if language == "ar" { "، " } else { ", " }),
+        _ => shown(value, language),
+    }
+}
+
+/// What a step knew when it queued a notification, beside the case's answers: the state
+/// it entered (`state`), the fee's amount (`amount`), the issued document's number and
+/// code (`document_number`, `verification_code`) and the inputs of the action.
+pub type MessageContext = Map<String, Json>;
+
+/// A notification's text for a case in `language`: `{tracking}`, `{service}`,
+/// `{state}`, `{appointment}`, `{amount}`, `{document_number}`, `{verification_code}`,
+/// the action's inputs and the application's fields are filled in. A name with no value
+/// (an optional field left empty) becomes empty text, never a `{name}` left in the
+/// message; `check` refuses names that can have no value where they are used.
 pub fn message(
     bp: &Blueprint,
     notification: &Notification,
     tracking: &str,
     values: &Map<String, Json>,
+    context: &MessageContext,
     language: &str,
 ) -> String {
     let template = notification.text.value.get(language);
-    let appointment = bp
-        .case_record()
-        .and_then(|r| {
-            r.fields
-                .iter()
-                .find(|f| f.kind.value == crate::model::FieldType::Appointment)
-        })
-        .and_then(|f| values.get(f.id.as_str()))
-        .map(|v| describe_slot(bp, v, language))
-        .unwrap_or_default();
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let inputs = || {
+        bp.workflow
+            .transitions
+            .iter()
+            .filter(|t| t.action == notification.on)
+            .flat_map(|t| t.inputs.iter())
+    };
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('}') else {
+            rest = &rest[open..];
             break;
         };
         let key = &rest[open + 1..open + close];
-        match key {
-            "tracking" => out.push_str(tracking),
-            "appointment" => out.push_str(&appointment),
-            _ => match values.get(key) {
-                Some(v) => out.push_str(&shown(v, language)),
-                None => out.push_str(&rest[open..=open + close]),
-            },
-        }
+        let text = match key {
+            "tracking" => tracking.to_string(),
+            "service" => bp.title.get(language).to_string(),
+            "state" => {
+                let id = context.get("state").and_then(Json::as_str).unwrap_or("");
+                bp.workflow
+                    .states
+                    .iter()
+                    .find(|s| s.id.as_str() == id)
+                    .map_or_else(|| id.to_string(), |s| s.label.get(language).to_string())
+            }
+            "appointment" => fields
+                .iter()
+                .find(|f| f.kind.value == FieldType::Appointment)
+                .and_then(|f| values.get(f.id.as_str()))
+                .map(|v| describe_slot(bp, v, language))
+                .unwrap_or_default(),
+            _ => {
+                let input = inputs().find(|f| f.id.as_str() == key);
+                let field = fields.iter().find(|f| f.id.as_str() == key);
+                match (context.get(key), values.get(key)) {
+                    (Some(v), _) => field_text(bp, input.or(field), v, language),
+                    (None, Some(v)) => field_text(bp, field, v, language),
+                    (None, None) => String::new(),
+                }
+            }
+        };
+        out.push_str(&text);
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
@@ -351,13 +398,13 @@ mod tests {
             .find(|n| n.on.as_str() == "submit")
             .unwrap();
         let values = Map::from_iter([("visit_slot".into(), json!("karrada_phc@2026-12-01T08:15"))]);
-        let en = message(&bp, n, "MA-1", &values, "en");
+        let en = message(&bp, n, "MA-1", &values, &Map::new(), "en");
         assert!(en.contains("MA-1"), "{en}");
         assert!(
             en.contains("Al-Karrada Primary Health Care Centre, 2026-12-01 08:15"),
             "{en}"
         );
-        let ar = message(&bp, n, "MA-1", &values, "ar");
+        let ar = message(&bp, n, "MA-1", &values, &Map::new(), "ar");
         assert!(ar.contains("مركز الرعاية الصحية الأولية في الكرادة"), "{ar}");
     }
 }

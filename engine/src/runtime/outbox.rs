@@ -33,19 +33,29 @@ struct Job {
     kind: String,
     name: String,
     attempts: i64,
+    /// What the step that queued it knew (a notification's [`effects::MessageContext`]).
+    context: Option<effects::MessageContext>,
 }
 
 fn due(conn: &Connection, now: i64) -> rusqlite::Result<Vec<Job>> {
     conn.prepare_cached(
-        "SELECT id, case_id, kind, name, attempts FROM qw_outbox WHERE done_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT 32",
+        "SELECT id, case_id, kind, name, attempts, payload FROM qw_outbox WHERE done_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT 32",
     )?
     .query_map([now], |r| {
+        let payload: Option<String> = r.get(5)?;
+        let context = payload
+            .and_then(|p| serde_json::from_str::<Json>(&p).ok())
+            .and_then(|mut p| match p.get_mut("context").map(Json::take) {
+                Some(Json::Object(c)) => Some(c),
+                _ => None,
+            });
         Ok(Job {
             id: r.get(0)?,
             case_id: r.get(1)?,
             kind: r.get(2)?,
             name: r.get(3)?,
             attempts: r.get(4)?,
+            context,
         })
     })?
     .collect()
@@ -97,8 +107,12 @@ async fn store<R: Send + 'static>(
 /// Do one piece of work; `Ok` with what happened, `Err` to try again later.
 async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String> {
     let id = job.case_id;
-    let case = store(state, move |conn, bp| {
-        cases::load(conn, bp, id).map_err(|_| rusqlite::Error::QueryReturnedNoRows)
+    let (case, now_known) = store(state, move |conn, bp| {
+        let case = cases::load(conn, bp, id).map_err(|_| rusqlite::Error::QueryReturnedNoRows)?;
+        // A reminder (or work queued before messages kept their context) says what is
+        // true now.
+        let context = cases::message_context(conn, id, &case.state, &serde_json::Map::new())?;
+        Ok((case, context))
     })
     .await
     .ok_or("the case could not be read")?;
@@ -118,7 +132,8 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
                 return Ok(json!({"skipped": format!("the case has no `{}`", n.to.as_str())}));
             }
             let lang = case_language(bp, &case);
-            let text = effects::message(bp, n, &case.tracking, &case.values, &lang);
+            let context = job.context.as_ref().unwrap_or(&now_known);
+            let text = effects::message(bp, n, &case.tracking, &case.values, context, &lang);
             let (path, body) = match n.channel.value {
                 Channel::Sms => ("/sms", json!({"to": to, "text": text})),
                 Channel::Email => (

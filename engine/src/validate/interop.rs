@@ -151,22 +151,36 @@ impl Validator<'_> {
                     self.push(d);
                 }
             }
+            let inputs: Vec<&str> = bp
+                .workflow
+                .transitions
+                .iter()
+                .filter(|t| t.action == n.on)
+                .flat_map(|t| t.inputs.iter().map(|f| f.id.as_str()))
+                .collect();
             let known: Vec<&str> = fields
                 .iter()
                 .chain(computed.iter())
+                .chain(inputs.iter())
                 .chain(TEXT_PLACEHOLDERS.iter())
                 .copied()
                 .collect();
             for text in n.text.texts() {
                 for (start, name) in placeholders(text) {
+                    let span = self.inner_span(n.text.span, text, start, start + name.len() + 2);
                     if known.contains(&name) {
+                        if let Some((message, help)) = without_value(bp, n.on.as_str(), name) {
+                            let d = Diagnostic::error(Code::Inconsistent, span, message)
+                                .with_label(n.on.span, "sent on this step")
+                                .with_help(help);
+                            self.push(d);
+                        }
                         continue;
                     }
-                    let span = self.inner_span(n.text.span, text, start, start + name.len() + 2);
                     let help = crate::suggest::did_you_mean(name, known.iter().copied())
                         .unwrap_or_else(|| {
                             format!(
-                                "placeholders name a field of the application or one of {}",
+                                "placeholders name a field of the application, an input of the step that sends the message, or {}",
                                 crate::de::one_of(TEXT_PLACEHOLDERS.iter().copied())
                             )
                         });
@@ -181,4 +195,83 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Why the placeholder `name` can have no value in a message sent on `on` (what is
+/// wrong, and what to do), or `None` when it always has one there. `{amount}` needs a
+/// fee made due, `{document_number}` and `{verification_code}` a document issued, in
+/// the state the step enters or on every way to the state it starts from.
+fn without_value(bp: &crate::model::Blueprint, on: &str, name: &str) -> Option<(String, String)> {
+    let (marks, what, none): (Vec<&str>, &str, &str) = match name {
+        "amount" => (
+            bp.fees.iter().map(|f| f.due.as_str()).collect(),
+            "the amount of the fee made due in",
+            "the service has no fees",
+        ),
+        "document_number" | "verification_code" => (
+            bp.documents.iter().map(|d| d.issue_in.as_str()).collect(),
+            "given by the document issued in",
+            "the service issues no documents",
+        ),
+        _ => return None,
+    };
+    let step = if on == crate::model::REMINDER {
+        "an appointment reminder".to_string()
+    } else {
+        format!("step `{on}`")
+    };
+    if marks.is_empty() {
+        return Some((
+            format!("`{{{name}}}` has no value in a message sent on {step}"),
+            format!("{none}; remove `{{{name}}}` from the message"),
+        ));
+    }
+    if always_after(bp, on, &marks) {
+        return None;
+    }
+    let mut states: Vec<&str> = marks.clone();
+    states.sort_unstable();
+    states.dedup();
+    let states = crate::de::one_of(states.iter().copied());
+    Some((
+        format!("`{{{name}}}` may have no value in a message sent on {step}"),
+        format!(
+            "`{{{name}}}` is {what} {states}, and not every way to {step} goes through it; use it in messages of steps that enter {states} or come after"
+        ),
+    ))
+}
+
+/// Whether every way through the workflow to a step of `action` passes through one of
+/// the states `marks`, or the step enters one.
+fn always_after(bp: &crate::model::Blueprint, action: &str, marks: &[&str]) -> bool {
+    let w = &bp.workflow;
+    let initial = w.initial.as_str();
+    if marks.contains(&initial) {
+        return true;
+    }
+    if action == "submit" || action == crate::model::REMINDER {
+        return false;
+    }
+    // The states reachable from the initial one without entering a mark.
+    let mut free: Vec<&str> = vec![initial];
+    let mut i = 0;
+    while i < free.len() {
+        let at = free[i];
+        for t in &w.transitions {
+            let to = t.to.as_str();
+            if t.from.iter().any(|f| f.as_str() == at)
+                && !marks.contains(&to)
+                && !free.contains(&to)
+            {
+                free.push(to);
+            }
+        }
+        i += 1;
+    }
+    w.transitions
+        .iter()
+        .filter(|t| t.action.as_str() == action)
+        .all(|t| {
+            marks.contains(&t.to.as_str()) || t.from.iter().all(|f| !free.contains(&f.as_str()))
+        })
 }

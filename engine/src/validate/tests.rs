@@ -249,3 +249,94 @@ fn examples_are_checked_against_their_fields() {
         "{found:?}"
     );
 }
+
+#[test]
+fn messages_quote_the_inputs_of_their_step_and_only_values_they_can_have() {
+    let submit = "  - on: submit\n";
+    let text = r#"text: {en: "Received {tracking}.", ar: "تم استلام {tracking}."}"#;
+    let with = |on: &str, en: &str| {
+        let t = format!(r#"text: {{en: "{en}", ar: "{en}"}}"#);
+        let text_in = BASE.replacen(submit, &format!("  - on: {on}\n"), 1);
+        let changed = text_in.replacen(text, &t, 1);
+        check_bytes("t.yaml", changed.as_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // The inputs of the action that sends the message, the state and the service.
+    assert_eq!(
+        with("reject", "{tracking} {state} {service}: {reason} {details}"),
+        []
+    );
+    // Another step's input is not a placeholder of this one.
+    let found = with("approve", "{reason}");
+    assert!(
+        found.iter().any(|(c, m, h)| *c == Code::UnknownField
+            && m.contains("`{reason}`")
+            && h.contains("an input of the step that sends the message")
+            && !h.contains("one of one of")),
+        "{found:?}"
+    );
+    // A value the service never has.
+    let found = with("approve", "Pay {amount}.");
+    assert!(
+        found.iter().any(|(c, m, h)| *c == Code::Inconsistent
+            && m.contains("`{amount}` has no value")
+            && h.contains("no fees")),
+        "{found:?}"
+    );
+    let found = with("approve", "Number {document_number}.");
+    assert!(
+        found
+            .iter()
+            .any(|(c, _, h)| *c == Code::Inconsistent && h.contains("issues no documents")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_fee_or_document_placeholder_needs_every_way_to_its_step_to_pass_its_state() {
+    let with = "documents:\n  - {id: permit, title: {en: Permit, ar: تصريح}, issue_in: approved, number: 'PM/{seq:5}', fields: [date_of_birth]}\nnotifications:\n";
+    let base = BASE.replacen("notifications:\n", with, 1);
+    let check = |on: &str, en: &str| {
+        let t = format!(r#"text: {{en: "{en}", ar: "{en}"}}"#);
+        let text = base
+            .replacen("  - on: submit\n", &format!("  - on: {on}\n"), 1)
+            .replacen(
+                r#"text: {en: "Received {tracking}.", ar: "تم استلام {tracking}."}"#,
+                &t,
+                1,
+            );
+        check_bytes("t.yaml", text.as_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    // Entering the state that issues the document: its number and code are known.
+    assert_eq!(
+        check(
+            "approve",
+            "Permit {document_number}, code {verification_code}"
+        ),
+        []
+    );
+    // At submission, or on a rejection (which never passes `approved`): refused.
+    for on in ["submit", "reject"] {
+        let found = check(on, "Permit {document_number}, code {verification_code}");
+        assert_eq!(found.len(), 2, "{on}: {found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|(c, m)| *c == Code::Inconsistent && m.contains("may have no value")),
+            "{on}: {found:?}"
+        );
+    }
+}
