@@ -173,10 +173,7 @@ async fn a_slow_service_gives_504_and_a_dead_one_502() {
     )
     .await;
     assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.text);
-    s.access
-        .write()
-        .unwrap()
-        .grant("IQ/GOV/MOH/hospitals/admissions", client);
+    s.access.grant("IQ/GOV/MOH/hospitals/admissions", client);
     let dead = send(
         &s,
         "GET",
