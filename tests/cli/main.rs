@@ -5,6 +5,7 @@ mod catalogue;
 mod diagnostics;
 mod garbage;
 mod generate;
+mod integrations;
 mod mutations;
 mod new;
 mod sandbox;
