@@ -400,4 +400,101 @@ mod tests {
         };
         assert_eq!(diagnostics[0].code, quickwin_engine::Code::UnknownKey);
     }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("quickwin-access-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("access.yaml")
+    }
+
+    fn wanted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(s, c)| (s.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_grant_appends_what_is_missing_keeping_the_file_and_a_second_changes_nothing() {
+        let path = scratch("append");
+        let text = "# ours, kept\nrights:\n- service: IQ/GOV/MOI/civil-registry/persons\n  clients:\n  - IQ/GOV/MOH/primary-care   # a comment\n";
+        std::fs::write(&path, text).unwrap();
+        let want = wanted(&[
+            (
+                "IQ/GOV/MOI/civil-registry/persons",
+                "IQ/GOV/MOH/primary-care",
+            ),
+            ("IQ/GOV/MOI/civil-registry/persons", "IQ/GOV/X/new-team"),
+            ("IQ/GOV/MOC/notify/messages", "IQ/GOV/X/new-team"),
+        ]);
+        let added = grant_in_file(&path, &want, "for `x`", &[]).unwrap();
+        assert_eq!(added.len(), 2, "{added:?}");
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with(text), "{after}");
+        assert!(
+            after.ends_with(
+                "# for `x`\n- service: IQ/GOV/MOC/notify/messages\n  clients:\n    - IQ/GOV/X/new-team\n\
+                 - service: IQ/GOV/MOI/civil-registry/persons\n  clients:\n    - IQ/GOV/X/new-team\n"
+            ),
+            "{after}"
+        );
+        let access = Access::load(&path).unwrap();
+        assert!(want.iter().all(|(s, c)| access.allows(c, s)));
+        assert!(
+            grant_in_file(&path, &want, "for `x`", &[])
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), after);
+    }
+
+    #[test]
+    fn a_file_without_a_block_list_is_written_anew_and_a_missing_one_starts_from_the_defaults() {
+        let path = scratch("flow");
+        std::fs::write(&path, "rights: []\n").unwrap();
+        let want = wanted(&[("IQ/GOV/MOC/notify/messages", "IQ/GOV/X/new-team")]);
+        assert_eq!(grant_in_file(&path, &want, "n", &[]).unwrap().len(), 1);
+        assert!(
+            Access::load(&path)
+                .unwrap()
+                .allows("IQ/GOV/X/new-team", "IQ/GOV/MOC/notify/messages")
+        );
+        let fresh = scratch("fresh");
+        let catalogue = [(
+            "birth-certificate",
+            include_str!("../../blueprints/birth-certificate.yaml"),
+        )];
+        grant_in_file(&fresh, &want, "n", &catalogue).unwrap();
+        let access = Access::load(&fresh).unwrap();
+        assert!(access.allows("IQ/GOV/X/new-team", "IQ/GOV/MOC/notify/messages"));
+        assert!(access.allows("IQ/GOV/MOI/civil-status", "IQ/GOV/MOH/births/notifications"));
+    }
+
+    #[test]
+    fn the_rights_follow_the_file_and_keep_those_granted_while_running() {
+        let path = scratch("follow");
+        std::fs::write(&path, "rights: []\n").unwrap();
+        let rights = Rights::watching(&path, Access::load(&path).unwrap());
+        rights.grant("IQ/GOV/A/b/c", "IQ/GOV/D/e");
+        let (service, client) = ("IQ/GOV/MOC/notify/messages", "IQ/GOV/X/new-team");
+        assert!(!rights.allows(client, service));
+        std::fs::write(
+            &path,
+            format!("rights:\n  - service: {service}\n    clients: [{client}]\n"),
+        )
+        .unwrap();
+        assert!(rights.allows(client, service));
+        assert!(rights.allows("IQ/GOV/D/e", "IQ/GOV/A/b/c"));
+        assert_eq!(rights.services_of(client).len(), 1);
+        // An edit with a mistake keeps the rights read before and says why.
+        std::fs::write(&path, "rights:\n  - service: IQ/GOV/MOC\n").unwrap();
+        assert!(rights.allows(client, service));
+        let problem = rights.problem().unwrap();
+        assert!(
+            problem.contains(":2:") && problem.contains("`IQ/GOV/MOC`"),
+            "{problem}"
+        );
+    }
 }

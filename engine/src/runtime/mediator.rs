@@ -388,3 +388,72 @@ impl Mediator {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(status: u16, kind: &str) -> CallError {
+        CallError::Refused {
+            service: "IQ/GOV/MOI/civil-registry/persons".into(),
+            status,
+            message: String::new(),
+            body: json!({"type": kind}),
+        }
+    }
+
+    #[test]
+    fn only_an_agencys_own_4xx_is_a_negative_answer() {
+        let unreachable = CallError::Unreachable {
+            base: "http://127.0.0.1:1".into(),
+            reason: "connection refused".into(),
+        };
+        let not_json = CallError::NotJson {
+            service: "x".into(),
+        };
+        for (error, negative) in [
+            (refused(404, "Agency.NotFound"), true),
+            (refused(409, "Agency.AlreadyEnrolled"), true),
+            (refused(422, "Agency.InvalidRequest"), true),
+            (refused(403, ACCESS_DENIED), false),
+            (refused(404, "Server.ServerProxy.UnknownService"), false),
+            (refused(400, "Client.MissingClientHeader"), false),
+            (refused(401, "Unauthorized"), false),
+            (refused(408, "Timeout"), false),
+            (refused(429, "TooMany"), false),
+            (refused(500, "Agency.Internal"), false),
+            (refused(502, "Server.ServerProxy.ServiceFailed"), false),
+            (refused(504, "Server.ServerProxy.Timeout"), false),
+            (unreachable, false),
+            (not_json, false),
+        ] {
+            assert_eq!(error.is_negative_answer(), negative, "{error:?}");
+        }
+        assert!(refused(403, ACCESS_DENIED).access_denied());
+        assert!(!refused(403, "Agency.Forbidden").access_denied());
+    }
+
+    #[test]
+    fn the_rights_a_blueprint_implies_are_its_calls_payments_notifications_and_operations() {
+        let text = include_str!("../../../blueprints/birth-certificate.yaml");
+        let checked = crate::check_bytes("birth-certificate.yaml", text.as_bytes());
+        let bp = checked.blueprint.expect("the catalogue blueprint is valid");
+        let rights: Vec<(String, String)> = implied_rights(&bp)
+            .into_iter()
+            .map(|r| (r.service, r.client))
+            .collect();
+        let us = "IQ/GOV/MOI/civil-status".to_string();
+        let status = "IQ/GOV/MOI/civil-status/birth-certificate-status".to_string();
+        assert_eq!(
+            rights,
+            vec![
+                (PAYMENTS.into(), us.clone()),
+                (NOTIFY.into(), us.clone()),
+                ("IQ/GOV/MOH/births/notifications".into(), us.clone()),
+                ("IQ/GOV/MOI/civil-registry/persons".into(), us),
+                (status.clone(), "IQ/GOV/MOE/schools".into()),
+                (status, "IQ/GOV/MOH/primary-care".into()),
+            ]
+        );
+    }
+}
