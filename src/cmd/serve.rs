@@ -151,6 +151,8 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     let service = Arc::new(service);
     let doc = openapi::document(&bp, Now::read().today);
     // The sandbox: in this process, or the one named by --mediator.
+    // The sandbox in this process, kept to grant the rights of an edited blueprint.
+    let mut hosted = None;
     let sandbox_note = if let Some(sandbox_listener) = sandbox_listener {
         let config = Config {
             data_dir: dir.join("sandbox"),
@@ -167,6 +169,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             }
         };
         quickwin_sandbox::server::host(&opened.state, &bp, &base, doc.clone());
+        hosted = Some(opened.state.clone());
         let app = quickwin_sandbox::app(opened.state);
         tokio::spawn(async move {
             if let Err(e) = axum::serve(sandbox_listener, app).await {
@@ -263,8 +266,16 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     service.spawn_worker();
     if !args.no_watch {
         let file = args.blueprint.display().to_string();
+        let served = service.clone();
+        let base = base.clone();
         service.clone().watch(move |result| match result {
             Ok((applied, checked)) => {
+                // An edit may add calls: the sandbox in this process grants their rights.
+                if let Some(state) = &hosted {
+                    let bp = served.state.blueprint();
+                    let doc = openapi::document(&bp, Now::read().today);
+                    quickwin_sandbox::server::host(state, &bp, &base, doc);
+                }
                 print_diagnostics(&checked);
                 println!("reloaded `{file}`");
                 print_migration(&applied);
