@@ -43,7 +43,11 @@ pub enum Command {
 
 /// Arguments of `quickwin sandbox`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SandboxArgs {
+    /// Something else than starting it.
+    #[command(subcommand)]
+    pub command: Option<SandboxCommand>,
     /// The port to listen on.
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
@@ -66,6 +70,28 @@ pub struct SandboxArgs {
     /// (slower: every commit waits for the disk).
     #[arg(long, value_enum, default_value_t = DurabilityArg::Process)]
     pub durability: DurabilityArg,
+}
+
+/// `quickwin sandbox …`.
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Add to the sandbox's `access.yaml` the rights a blueprint's calls need (its calls
+    /// to other agencies, payments, notifications, and its operations' clients), keeping
+    /// what is there; a running sandbox applies them at the next call.
+    Grant(GrantArgs),
+}
+
+/// Arguments of `quickwin sandbox grant`.
+#[derive(Debug, clap::Args)]
+pub struct GrantArgs {
+    /// The blueprint whose rights to grant.
+    pub blueprint: PathBuf,
+    /// The sandbox's data folder (where `access.yaml` is).
+    #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+    pub data: PathBuf,
+    /// Print the rights the blueprint needs, and which are missing, without writing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `quickwin generate`.
@@ -172,9 +198,11 @@ pub enum AuditCommand {
     /// Check the hash chain of the mediator's message log: exit 0 when intact, 1 naming
     /// the first broken entry.
     Verify {
-        /// The sandbox's data folder.
-        #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
-        data: PathBuf,
+        /// The sandbox's data folder. Without it, every log under `.quickwin/` is checked:
+        /// the standalone sandbox's (`.quickwin/sandbox`) and those of served blueprints
+        /// (`.quickwin/<id>/sandbox`).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
 }
 

@@ -270,20 +270,21 @@ async fn forward(
         .detail(format!("`{service_id}`"))
         .mediator());
     };
-    if !app
-        .access
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .allows(client, service_id)
-    {
+    if !app.access.allows(client, service_id) {
+        let mut detail = format!(
+            "`{client}` may not call `{service_id}`; rights are granted in access.yaml (`quickwin sandbox grant BLUEPRINT` adds a blueprint's)"
+        );
+        if let Some(problem) = app.access.problem() {
+            detail.push_str(&format!(
+                "; the file's last edit was not applied: {problem}"
+            ));
+        }
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "Server.ServerProxy.AccessDenied",
             "the client has no right to call this service",
         )
-        .detail(format!(
-            "`{client}` may not call `{service_id}`; rights are granted in access.yaml"
-        ))
+        .detail(detail)
         .mediator());
     }
     let timeout = app.config.upstream_timeout;

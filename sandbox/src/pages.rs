@@ -174,9 +174,8 @@ pub async fn register_service(
         .unwrap_or_default();
     {
         // The provider grants its own service to the clients it names.
-        let mut access = app.access.write().unwrap_or_else(|e| e.into_inner());
         for c in &clients {
-            access.grant(&id, c);
+            app.access.grant(&id, c);
         }
     }
     app.registry.register(service);
@@ -230,6 +229,31 @@ pub async fn messages_json(
         ApiError::internal()
     })?;
     Ok(Json(json!({"items": rows})))
+}
+
+/// `GET /mediator/rights.json?client=INSTANCE/CLASS/MEMBER/SUBSYSTEM`: the services the
+/// client may call now, and the folder of the `access.yaml` that grants them, so that a
+/// service can say at start which rights it lacks and how to grant them.
+pub async fn rights_json(
+    State(app): State<AppState>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let Some(client) = q.get("client").filter(|c| c.split('/').count() == 4) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "Client.InvalidClientIdentifier",
+            "the `client` parameter is not a client subsystem identifier",
+        )
+        .detail("expected `?client=INSTANCE/CLASS/MEMBER/SUBSYSTEM`"));
+    };
+    let data =
+        std::path::absolute(&app.config.data_dir).unwrap_or_else(|_| app.config.data_dir.clone());
+    Ok(Json(json!({
+        "client": client,
+        "services": app.access.services_of(client),
+        "data": data.display().to_string(),
+        "problem": app.access.problem(),
+    })))
 }
 
 /// `GET /notify/inbox`: every phone and address that received a message.

@@ -1,7 +1,7 @@
 //! Opening the sandbox (data, log, rights, registry) and its HTTP application.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{any, get};
 
-use crate::access::{self, Access, AccessError};
+use crate::access::{self, Access, AccessError, Rights};
 use crate::agencies::{self, store};
 use crate::db::Db;
 use crate::mediator::{self, HttpClient};
@@ -92,8 +92,8 @@ pub struct AppState {
     pub log: MessageLog,
     /// The service registry.
     pub registry: Registry,
-    /// The access rights.
-    pub access: Arc<RwLock<Access>>,
+    /// The access rights: `access.yaml`, followed, and those granted while running.
+    pub access: Arc<Rights>,
     /// The client for services registered by URL.
     pub http: HttpClient,
     /// The web pages.
@@ -210,7 +210,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             db,
             log,
             registry,
-            access: Arc::new(RwLock::new(access)),
+            access: Arc::new(Rights::watching(&access_path, access)),
             http: mediator::http_client(),
             pages: Arc::new(pages),
         },
@@ -249,7 +249,7 @@ pub fn host(
         base.to_string(),
         openapi,
     ));
-    let mut access = state.access.write().unwrap_or_else(|e| e.into_inner());
+    let access = &state.access;
     for op in &bp.provides {
         let id = format!("{client}/{}", op.id.as_str());
         state.registry.register(entry(
@@ -284,6 +284,7 @@ pub fn app(state: AppState) -> Router {
         .route("/r1/{*rest}", any(mediator::handle))
         .route("/mediator/messages", get(pages::messages))
         .route("/mediator/messages.json", get(pages::messages_json))
+        .route("/mediator/rights.json", get(pages::rights_json))
         .route("/notify/inbox", get(pages::inboxes))
         .route("/notify/inbox/{address}", get(pages::inbox))
         .route("/static/{file}", get(pages::asset));

@@ -1,19 +1,129 @@
-//! `quickwin sandbox`: start the mock agencies, the registry and the mediator on one port.
+//! `quickwin sandbox`: start the mock agencies, the registry and the mediator on one port;
+//! `quickwin sandbox grant`: add the rights a blueprint needs to its `access.yaml`.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use quickwin_engine::Checked;
-use quickwin_sandbox::access::AccessError;
+use quickwin_engine::runtime::mediator::implied_rights;
+use quickwin_engine::runtime::service::{ServiceError, load};
+use quickwin_sandbox::access::{Access, AccessError, grant_in_file};
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, SandboxError, agencies, catalogue};
 
 use super::EXIT_USAGE;
-use crate::cli::{DurabilityArg, SandboxArgs};
+use crate::cli::{DurabilityArg, GrantArgs, SandboxArgs, SandboxCommand};
 use crate::report;
 
-/// Open the data and serve until Ctrl-C.
+/// Report an `access.yaml` with mistakes; `outcome` says what did not happen.
+fn access_invalid(e: AccessError, outcome: &str) -> ExitCode {
+    match e {
+        AccessError::Invalid {
+            text,
+            diagnostics,
+            path,
+        } => {
+            eprintln!("error: the access rights in `{path}` have mistakes; {outcome}");
+            let checked = Checked {
+                source: text,
+                blueprint: None,
+                diagnostics,
+            };
+            eprint!("{}", report::human(&checked));
+            ExitCode::from(1)
+        }
+        other => {
+            eprintln!("error: {other}; {outcome}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `quickwin sandbox grant`: the rights `args.blueprint` implies, added to the sandbox's
+/// `access.yaml` (or, with `--dry-run`, printed).
+fn grant(args: &GrantArgs) -> ExitCode {
+    let bp = match load(&args.blueprint) {
+        Ok((bp, _)) => bp,
+        Err(ServiceError::Invalid(checked)) => {
+            eprint!("{}", report::human(&checked));
+            eprintln!(
+                "error: `{}` has errors; no rights were granted",
+                args.blueprint.display()
+            );
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("error: {e}; no rights were granted");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let path = args.data.join("access.yaml");
+    let wanted: Vec<(String, String)> = implied_rights(&bp)
+        .into_iter()
+        .map(|r| (r.service, r.client))
+        .collect();
+    let id = bp.id.as_str();
+    if args.dry_run {
+        let current = if path.exists() {
+            match Access::load(&path) {
+                Ok(a) => a,
+                Err(e) => return access_invalid(e, "nothing was checked"),
+            }
+        } else {
+            Access::default()
+        };
+        println!(
+            "`{id}` needs {} right(s) in `{}` (dry run: nothing written):",
+            wanted.len(),
+            path.display()
+        );
+        for (service, client) in &wanted {
+            let state = if current.allows(client, service) {
+                "granted"
+            } else {
+                "missing"
+            };
+            println!("  {state:<8} `{client}` may call `{service}`");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Some(dir) = path.parent() {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("error: `{}`: {e}; no rights were granted", dir.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let note = format!("granted for `{id}` by quickwin sandbox grant");
+    match grant_in_file(&path, &wanted, &note, catalogue::CATALOGUE) {
+        Ok(added) if added.is_empty() => {
+            println!(
+                "`{}` already grants the {} right(s) `{id}` needs; nothing changed",
+                path.display(),
+                wanted.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(added) => {
+            println!(
+                "added {} right(s) for `{id}` to `{}`:",
+                added.len(),
+                path.display()
+            );
+            for (service, client) in &added {
+                println!("  `{client}` may call `{service}`");
+            }
+            println!("a running sandbox applies them at the next call; no restart needed");
+            ExitCode::SUCCESS
+        }
+        Err(e) => access_invalid(e, "no rights were granted"),
+    }
+}
+
+/// Open the data and serve until Ctrl-C, or run the subcommand.
 pub fn run(args: &SandboxArgs) -> ExitCode {
+    if let Some(SandboxCommand::Grant(grant_args)) = &args.command {
+        return grant(grant_args);
+    }
     let started = Instant::now();
     let config = Config {
         data_dir: args.data.clone(),
@@ -38,12 +148,7 @@ pub fn run(args: &SandboxArgs) -> ExitCode {
     runtime.block_on(async move {
         let opened = match quickwin_sandbox::open(config, catalogue::CATALOGUE) {
             Ok(o) => o,
-            Err(SandboxError::Access(AccessError::Invalid { text, diagnostics, path })) => {
-                eprintln!("error: the access rights in `{path}` have mistakes; the sandbox did not start");
-                let checked = Checked { source: text, blueprint: None, diagnostics };
-                eprint!("{}", report::human(&checked));
-                return ExitCode::from(1);
-            }
+            Err(SandboxError::Access(e)) => return access_invalid(e, "the sandbox did not start"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_USAGE);

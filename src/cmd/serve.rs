@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use quickwin_engine::Blueprint;
 use quickwin_engine::runtime::accounts;
 use quickwin_engine::runtime::clock::Now;
+use quickwin_engine::runtime::mediator::{Mediator, denied_warning, grant_command};
+use quickwin_engine::runtime::openapi;
 use quickwin_engine::runtime::service::{Service, ServiceError};
 use quickwin_engine::runtime::store::{Applied, StoreError};
-use quickwin_engine::runtime::{mediator::Mediator, openapi};
 use quickwin_engine::{Checked, Severity};
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, catalogue};
@@ -150,6 +151,8 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     let service = Arc::new(service);
     let doc = openapi::document(&bp, Now::read().today);
     // The sandbox: in this process, or the one named by --mediator.
+    // The sandbox in this process, kept to grant the rights of an edited blueprint.
+    let mut hosted = None;
     let sandbox_note = if let Some(sandbox_listener) = sandbox_listener {
         let config = Config {
             data_dir: dir.join("sandbox"),
@@ -166,6 +169,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             }
         };
         quickwin_sandbox::server::host(&opened.state, &bp, &base, doc.clone());
+        hosted = Some(opened.state.clone());
         let app = quickwin_sandbox::app(opened.state);
         tokio::spawn(async move {
             if let Err(e) = axum::serve(sandbox_listener, app).await {
@@ -176,6 +180,28 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     } else {
         let m = Mediator::new(&mediator, bp.interop.as_str());
         let failed = m.register_service(&bp, &base, &doc).await.err();
+        let file = args.blueprint.display().to_string();
+        // The sandbox's data folder, as it says, for the command that grants rights.
+        let missing = m.missing_rights(&bp).await;
+        let data = missing.as_ref().and_then(|(_, d)| d.clone());
+        let command = grant_command(&file, data.as_deref());
+        if let Some((missing, _)) = &missing {
+            if !missing.is_empty() {
+                let services: Vec<String> =
+                    missing.iter().map(|r| format!("`{}`", r.service)).collect();
+                eprintln!(
+                    "warning: the sandbox at {mediator} does not grant `{}` the right to call {}; applicants are told these agencies cannot be reached until you run `{command}` (the sandbox applies it without a restart)",
+                    m.client(),
+                    services.join(", ")
+                );
+            }
+        }
+        if let Some(ours) = &service.state.mediator {
+            let (client, base) = (ours.client().to_string(), mediator.clone());
+            ours.on_access_denied(move |service| {
+                eprintln!("{}", denied_warning(&client, service, &base, &command));
+            });
+        }
         match failed {
             None => format!("registered with the sandbox at {mediator}"),
             Some(e) => format!(
@@ -196,16 +222,19 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         dir.join("service.db").display()
     );
     println!("  {sandbox_note}");
+    println!("  message log          {mediator}/mediator/messages");
     if args.mediator.is_none() {
-        println!("  message log          {mediator}/mediator/messages");
         println!("  SMS and e-mail       {mediator}/notify/inbox");
     }
     println!();
     for (what, path) in [
+        ("citizen start page", "/"),
+        ("track an application", "/track"),
+        ("back office", "/office"),
         ("health", "/health"),
         ("OpenAPI document", "/openapi.json"),
-        ("submit an application", "/api/applications"),
-        ("back office (sign in)", "/api/session"),
+        ("applications (API)", "/api/applications"),
+        ("staff sign-in (API)", "/api/session"),
         ("metrics", "/metrics"),
     ] {
         println!("  {what:<24} {base}{path}");
@@ -217,9 +246,15 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
         match accounts::demo_accounts(&conn, &bp, &Now::read().stamp) {
             Ok(made) => {
+                // As wide as the longest role, so that long role names keep the columns.
+                let width = made
+                    .iter()
+                    .map(|a| a.role.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for a in made {
                     println!(
-                        "    {:<16} name `{}`  password `{}`",
+                        "    {:<width$}  name `{}`  password `{}`",
                         a.role, a.name, a.password
                     );
                 }
@@ -231,8 +266,16 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     service.spawn_worker();
     if !args.no_watch {
         let file = args.blueprint.display().to_string();
+        let served = service.clone();
+        let base = base.clone();
         service.clone().watch(move |result| match result {
             Ok((applied, checked)) => {
+                // An edit may add calls: the sandbox in this process grants their rights.
+                if let Some(state) = &hosted {
+                    let bp = served.state.blueprint();
+                    let doc = openapi::document(&bp, Now::read().today);
+                    quickwin_sandbox::server::host(state, &bp, &base, doc);
+                }
                 print_diagnostics(&checked);
                 println!("reloaded `{file}`");
                 print_migration(&applied);

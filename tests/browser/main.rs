@@ -5,7 +5,9 @@
 //! it. axe-core checks the main pages for serious and critical accessibility problems.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian) and axe-core (npm); `.ci/run` installs
-//! them. Without them the test says so and fails under `CI=true`, and passes otherwise.
+//! them. Without them each test writes `skipped: …` in the test output (past libtest's
+//! capture, so it shows even for a test that passes) and passes; under `CI=true` a missing
+//! part fails the test instead.
 //! With `QUICKWIN_SCREENSHOTS=docs/screenshots` it also saves screenshots of the pages.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -367,17 +369,30 @@ struct Setup {
     data: PathBuf,
 }
 
-/// Serve `blueprint` and open a browser; `None` (the test skipped) outside CI when the
-/// browser or axe-core is missing.
+/// Whether the tests run in CI (`CI` set to anything but empty, `0` or `false`), where a
+/// missing browser part fails them.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Say that `test` was skipped and why, in the test output even though it passes: libtest
+/// captures `println!` and `eprintln!` and shows them only for failures, so the line is
+/// written to the process's standard error directly.
+fn skipped(test: &str, why: &str) {
+    let line = format!(
+        "\nskipped: {test}: {why} (`.ci/run` installs chromium, chromium-driver and axe-core)\n"
+    );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Serve `blueprint` and open a browser; `None` (the test skipped, and said so) outside CI
+/// when the browser or axe-core is missing.
 fn setup(blueprint: &str, name: &str) -> Option<Setup> {
     let (driver, chromium, axe) = match tools() {
         Ok(t) => t,
         Err(why) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "the browser test cannot run in CI: {why}"
-            );
-            eprintln!("skipped: {why} (`.ci/run` installs chromium, chromium-driver and axe-core)");
+            assert!(!in_ci(), "the browser test cannot run in CI: {why}");
+            skipped(name, &why);
             return None;
         }
     };
@@ -716,4 +731,41 @@ fn a_parent_registers_a_child_for_school_uploading_the_vaccination_card_in_a_rea
     b.open(&format!("{base}/office/cases/{tracking}"));
     let html = b.source();
     assert!(html.contains("vaccination-card.pdf"), "{html}");
+}
+
+/// Run one browser test of this binary again, alone, with axe-core missing, in `ci` or
+/// not; its exit status and everything it wrote.
+fn run_without_axe(ci: Option<&str>) -> (bool, String) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "a_citizen_applies_in_arabic_and_a_clerk_accepts_in_a_real_browser",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env("QUICKWIN_AXE", "/nonexistent/axe.min.js")
+        .env_remove("CI");
+    if let Some(ci) = ci {
+        command.env("CI", ci);
+    }
+    let out = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn a_missing_browser_part_is_reported_as_skipped_and_fails_under_ci() {
+    let (passed, said) = run_without_axe(None);
+    assert!(passed, "{said}");
+    assert!(
+        said.contains("skipped: browser-social-welfare: "),
+        "the skip is not in the test output: {said}"
+    );
+    let (passed, said) = run_without_axe(Some("true"));
+    assert!(!passed, "{said}");
+    assert!(said.contains("the browser test cannot run in CI"), "{said}");
 }

@@ -5,6 +5,7 @@ mod catalogue;
 mod diagnostics;
 mod garbage;
 mod generate;
+mod integrations;
 mod messages;
 mod mutations;
 mod new;

@@ -39,7 +39,7 @@ pub const SESSION_SECONDS: i64 = 8 * 3600;
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// The payments service every fee is paid through.
-pub const PAYMENTS: &str = "IQ/GOV/CBI/payments/payments";
+pub const PAYMENTS: &str = super::mediator::PAYMENTS;
 
 /// What the handlers share: the blueprint (replaced on a live reload; a request keeps
 /// the one it started with), the store's connection (SQLite has one writer; the store's
@@ -253,6 +253,14 @@ impl From<CaseError> for ApiError {
                 ..ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "IntegrationFailed",
+                    message,
+                )
+            },
+            CaseError::Unavailable { messages, .. } => ApiError {
+                messages,
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "IntegrationUnavailable",
                     message,
                 )
             },

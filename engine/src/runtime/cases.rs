@@ -112,6 +112,18 @@ pub enum CaseError {
         /// The message in the default language.
         message: String,
     },
+    /// A call to another agency could not be made (access denied by the mediator, no
+    /// answer in time, a server error, no mediator) and the blueprint blocks the step.
+    #[error("{message}")]
+    Unavailable {
+        /// The integration.
+        integration: String,
+        /// What to tell the person, per language: the agency cannot be reached now,
+        /// nothing was sent, try again later.
+        messages: std::collections::BTreeMap<String, String>,
+        /// Why, for the service's log.
+        message: String,
+    },
     /// A hook of the agency's own refused the step.
     #[error("{message}")]
     Refused {

@@ -1352,7 +1352,7 @@ impl<'a> Builder<'a> {
                 "required": ["type", "message"],
                 "additionalProperties": false,
                 "properties": {
-                    "type": {"type": "string", "description": "the kind: `InvalidRequest`, `IntegrationFailed`, `NotFound`, `UnknownAction`, `Forbidden`, `Unauthorized`, `NotAllowedNow`, `SlotFull`, `NotIssued`, `NotDue`, `AlreadyPaid`, `PaymentDeclined`, `PaymentsUnavailable` or `Internal`."},
+                    "type": {"type": "string", "description": "the kind: `InvalidRequest`, `IntegrationFailed`, `IntegrationUnavailable`, `NotFound`, `UnknownAction`, `Forbidden`, `Unauthorized`, `NotAllowedNow`, `SlotFull`, `NotIssued`, `NotDue`, `AlreadyPaid`, `PaymentDeclined`, `PaymentsUnavailable` or `Internal`."},
                     "message": {"type": "string"},
                     "problems": {
                         "type": "array",
@@ -2015,8 +2015,18 @@ impl<'a> Builder<'a> {
         let integration_failed = (
             "integration_failed",
             "IntegrationFailed",
-            "the step could not be taken because another agency's service did not answer; try again later",
+            "another agency's answer does not allow the step (the blueprint's failure message)",
         );
+        let unavailable = || {
+            error(
+                "another agency that the step needs cannot be reached now (the mediator refused the call, it did not answer in time, or it failed); nothing was sent or stored, try again later (`IntegrationUnavailable`).",
+                &[(
+                    "integration_unavailable",
+                    "IntegrationUnavailable",
+                    "The service cannot reach “the agency” now; nothing was sent. Try again later.",
+                )],
+            )
+        };
         let mut submit_422 = error(
             "the answers have problems, each named in `problems`; or the body is not a JSON object; or a call to another agency that the submission needs failed (`IntegrationFailed`). Nothing is stored.",
             &[
@@ -2059,8 +2069,9 @@ impl<'a> Builder<'a> {
         );
         if blocking.iter().any(|a| a == "submit") {
             submit_description.push_str(
-                " A failed call that the submission needs refuses it with 422 `IntegrationFailed`.",
+                " A call that the submission needs refuses it with 422 `IntegrationFailed` when the agency answers no, and with 503 `IntegrationUnavailable` when the agency cannot be reached.",
             );
+            submit_responses["503"] = unavailable();
         }
         let citizen_actions_text: Vec<String> = citizen_actions
             .iter()
@@ -2199,6 +2210,7 @@ impl<'a> Builder<'a> {
                         "409": error("the action cannot be taken now: not from the application's state, its condition does not hold, too late to cancel the appointment online, or the new slot is full.", &citizen_409),
                         "413": shared("TooLarge"),
                         "422": error("the inputs or the corrected answers have problems (each named in `problems`), the body is not a JSON object, or a call to another agency the action needs failed.", &[("not_object", "InvalidRequest", "the body must be a JSON object"), integration_failed]),
+                        "503": unavailable(),
                         "500": shared("Internal"),
                     },
                 }),
@@ -2433,6 +2445,7 @@ impl<'a> Builder<'a> {
                         "409": error("the action cannot be taken from the case's state, or its condition does not hold.", &[("wrong_state", "NotAllowedNow", "`approve` cannot be taken in the state `submitted`")]),
                         "413": shared("TooLarge"),
                         "422": error("the inputs have problems, each named in `problems`; the body is not a JSON object; or a call to another agency the action needs failed.", &[("not_object", "InvalidRequest", "the body must be a JSON object"), integration_failed]),
+                        "503": unavailable(),
                         "500": shared("Internal"),
                     },
                 }),

@@ -17,7 +17,7 @@ use super::steps;
 use crate::model::{Blueprint, Channel};
 
 /// The notification service's identifier.
-pub const NOTIFY: &str = "IQ/GOV/MOC/notify/messages";
+pub const NOTIFY: &str = super::mediator::NOTIFY;
 
 /// How long to wait before the next attempt after `attempts` failures: 5 s doubling, at
 /// most an hour.
@@ -164,7 +164,7 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
             let row = cases::row_of(bp, &case, now.today);
             let (result, asked) =
                 steps::call_one(i, state.mediator.as_ref(), &case.tracking, &row, now.today).await;
-            let answer = result?;
+            let answer = result.map_err(|e| e.to_string())?;
             let kept = effects::outputs(i, &answer);
             let call = cases::Call {
                 integration: i.id.value.clone(),

@@ -185,7 +185,11 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             let doc = openapi::document(&bp, Now::read().today);
             let public = options.public_url.clone().unwrap_or_else(|| base.clone());
             let m = Mediator::new(url, bp.interop.as_str());
-            match m.register_service(&bp, &public, &doc).await {
+            let registered = m.register_service(&bp, &public, &doc).await;
+            if options.log >= Level::Warn {
+                warn_of_missing_rights(&service, &bp, &options.blueprint, url).await;
+            }
+            match registered {
                 Ok(()) => format!("registered with the mediator at {url} as {public}"),
                 Err(e) => format!(
                     "warning: could not register with the mediator at {url}: {e}; calls to other agencies fail until it runs"
@@ -230,9 +234,14 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             Ok(made) => {
                 println!();
                 println!("  demo accounts (new passwords at every start):");
+                let width = made
+                    .iter()
+                    .map(|a| a.role.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for a in made {
                     println!(
-                        "    {:<16} name `{}`  password `{}`",
+                        "    {:<width$}  name `{}`  password `{}`",
                         a.role, a.name, a.password
                     );
                 }
@@ -268,6 +277,36 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         .with_graceful_shutdown(stopped())
         .await
         .map_err(ServerError::Serve)
+}
+
+/// Say which rights the mediator at `url` does not grant the service (when it tells, as
+/// the sandbox does), and, the first time it refuses a call for want of one, which right
+/// is missing; each time with the command that grants them.
+async fn warn_of_missing_rights(
+    service: &Service,
+    bp: &crate::model::Blueprint,
+    file: &std::path::Path,
+    url: &str,
+) {
+    let Some(m) = service.state.mediator.clone() else {
+        return;
+    };
+    let missing = m.missing_rights(bp).await;
+    let data = missing.as_ref().and_then(|(_, d)| d.clone());
+    let command = super::mediator::grant_command(&file.display().to_string(), data.as_deref());
+    for right in missing.map(|(m, _)| m).unwrap_or_default() {
+        eprintln!(
+            "{}",
+            super::mediator::denied_warning(&right.client, &right.service, url, &command)
+        );
+    }
+    let (client, base) = (m.client().to_string(), url.to_string());
+    m.on_access_denied(move |service| {
+        eprintln!(
+            "{}",
+            super::mediator::denied_warning(&client, service, &base, &command)
+        );
+    });
 }
 
 /// `text` on one line: what breaks lines or moves the cursor shown as spaces, so that

@@ -1,6 +1,10 @@
+# Usage: gen.py OUT [--doc docs/sandbox.md]
+# Writes each mock agency's OpenAPI document to OUT; with --doc, also rewrites the record
+# fields section of that Markdown file (between its markers) from the same documents.
 import sys, os
 sys.path.insert(0, os.path.dirname(__file__))
 from common import write
+import fields
 import civil_registry, education, finance, health, justice, notify, payments, social, water
 
 OUT = sys.argv[1]
@@ -21,6 +25,13 @@ DOCS = {
     "molsa-payments-beneficiaries.json": social.beneficiaries,
 }
 os.makedirs(OUT, exist_ok=True)
+built = []
 for name, build in DOCS.items():
-    write(os.path.join(OUT, name), build())
+    doc = build()
+    built.append(doc)
+    write(os.path.join(OUT, name), doc)
     print("wrote", name)
+if "--doc" in sys.argv[2:]:
+    target = sys.argv[sys.argv.index("--doc") + 1]
+    fields.rewrite(target, built)
+    print("wrote the record fields of", target)

@@ -173,10 +173,7 @@ async fn a_slow_service_gives_504_and_a_dead_one_502() {
     )
     .await;
     assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.text);
-    s.access
-        .write()
-        .unwrap()
-        .grant("IQ/GOV/MOH/hospitals/admissions", client);
+    s.access.grant("IQ/GOV/MOH/hospitals/admissions", client);
     let dead = send(
         &s,
         "GET",
@@ -273,4 +270,47 @@ async fn an_oversized_body_is_refused_and_logged() {
     assert_eq!(a.json["type"], "Client.RequestTooLarge");
     let log = get_ok(&s, "/mediator/messages.json").await;
     assert_eq!(log["items"][0]["error"], "Client.RequestTooLarge");
+}
+
+/// docs/sandbox.md's tables of the answers' fields (written by
+/// `sandbox/openapi/source/gen.py --doc`) name every operation's answer and each of its
+/// fields, for every service: a document changed without the tables fails here.
+#[test]
+fn the_docs_list_the_fields_of_every_answer() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/sandbox.md"),
+    )
+    .unwrap();
+    for svc in quickwin_sandbox::agencies::SERVICES {
+        let id = svc.id();
+        let header = format!("#### `{id}`\n");
+        let start = docs
+            .find(&header)
+            .unwrap_or_else(|| panic!("docs/sandbox.md has no fields of `{id}`"));
+        let rest = &docs[start + header.len()..];
+        let section = &rest[..rest.find("#### ").unwrap_or(rest.len())];
+        let doc: serde_json::Value = serde_json::from_str(svc.openapi).unwrap();
+        let resolve = |schema: &serde_json::Value| match schema["$ref"].as_str() {
+            Some(r) => doc["components"]["schemas"][r.rsplit('/').next().unwrap()].clone(),
+            None => schema.clone(),
+        };
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for (method, op) in ops.as_object().unwrap() {
+                for status in ["200", "201"] {
+                    let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+                    let Some(fields) = resolve(schema)["properties"].as_object().cloned() else {
+                        continue;
+                    };
+                    let answer = format!("`{} {path}` answers:", method.to_uppercase());
+                    assert!(section.contains(&answer), "`{id}`: no {answer}");
+                    for field in fields.keys() {
+                        assert!(
+                            section.contains(&format!("| `{field}")),
+                            "`{id}` {answer}: no field `{field}`"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

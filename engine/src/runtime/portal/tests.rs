@@ -881,3 +881,86 @@ async fn a_group_entry_is_added_and_removed() {
         1
     );
 }
+
+/// A submission whose agency cannot be reached (here: no mediator at all) shows the
+/// applicant on the check page that the service cannot reach it, that nothing was sent,
+/// and to try again later — not the blueprint's message for a notification not found.
+#[tokio::test]
+async fn the_check_page_says_the_agency_cannot_be_reached_not_that_the_record_is_missing() {
+    let bp = crate::runtime::catalogue("birth-certificate");
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::runtime::store::migrate(&mut conn, &bp, false, "t").unwrap();
+    let mut b = Browser::new(ApiState::new(bp, conn, None));
+    b.send("GET", "/?lang=en", &[]).await;
+    b.send("GET", "/apply", &[]).await;
+    b.send("GET", "/apply/notification", &[]).await;
+    let csrf = b.csrf();
+    let today = crate::runtime::clock::Now::read().today.to_string();
+    let steps: &[(&str, Vec<(&str, &str)>)] = &[
+        (
+            "/apply/notification",
+            vec![
+                ("notification_number", "BN-2026-004211"),
+                ("applicant_relation", "mother"),
+            ],
+        ),
+        (
+            "/apply/child",
+            vec![
+                ("child_first_name", "Zainab"),
+                ("child_sex", "female"),
+                ("child_date_of_birth", &today),
+                ("place_of_birth", "baghdad"),
+            ],
+        ),
+        (
+            "/apply/parents",
+            vec![
+                ("mother_national_id", "199012345678"),
+                ("father_national_id", "198812345670"),
+            ],
+        ),
+        (
+            "/apply/contact",
+            vec![("phone", "07701234567"), ("copies", "2")],
+        ),
+    ];
+    for (path, fields) in steps {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().copied());
+        let moved = b.send("POST", path, &form).await;
+        assert_eq!(
+            moved.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            moved.html
+        );
+    }
+    let sent = b.send("POST", "/apply/check", &[("csrf", &csrf)]).await;
+    assert_eq!(
+        sent.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        sent.html
+    );
+    assert!(
+        sent.html.contains(
+            "The service cannot reach “Ministry of Health birth notification” now; nothing was sent. Try again later."
+        ),
+        "{}",
+        sent.html
+    );
+    assert!(
+        !sent
+            .html
+            .contains("We could not find this birth notification")
+    );
+    b.send("GET", "/?lang=ar", &[]).await;
+    let sent = b.send("POST", "/apply/check", &[("csrf", &csrf)]).await;
+    assert!(
+        sent.html
+            .contains("لا تستطيع الخدمة الوصول إلى «تبليغ الولادة من وزارة الصحة» الآن"),
+        "{}",
+        sent.html
+    );
+}
