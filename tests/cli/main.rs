@@ -9,6 +9,7 @@ mod integrations;
 mod messages;
 mod mutations;
 mod new;
+mod numbers;
 mod sandbox;
 mod schema;
 mod serve;

@@ -193,18 +193,35 @@ impl Served {
         }
     }
 
-    /// The message log's entries about one case.
-    fn logged(&self, tracking: &str) -> Vec<Value> {
-        let (status, body) = http(
-            self.sandbox,
-            "GET",
-            &format!("/mediator/messages.json?issue={tracking}"),
-            &[],
-            "",
-        );
-        assert_eq!(status, 200, "{body}");
-        let v: Value = serde_json::from_str(&body).unwrap();
-        v["items"].as_array().cloned().unwrap_or_default()
+    /// The message log's entries about one case: those that name it, and those of the
+    /// calls its submission made before it had a number (under the reference its
+    /// history keeps).
+    pub(crate) fn logged(&self, tracking: &str) -> Vec<Value> {
+        let role = self
+            .passwords
+            .keys()
+            .next()
+            .unwrap()
+            .trim_start_matches("demo.")
+            .replace('-', "_");
+        let case = self.state(&self.staff(&role), tracking);
+        let reference = case["history"][0]["detail"]["reference"]
+            .as_str()
+            .map(str::to_string);
+        let mut items = Vec::new();
+        for issue in std::iter::once(tracking.to_string()).chain(reference) {
+            let (status, body) = http(
+                self.sandbox,
+                "GET",
+                &format!("/mediator/messages.json?issue={issue}"),
+                &[],
+                "",
+            );
+            assert_eq!(status, 200, "{body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            items.extend(v["items"].as_array().cloned().unwrap_or_default());
+        }
+        items
     }
 
     pub(crate) fn submit(&self, answers: &Value) -> (String, String) {
@@ -372,11 +389,12 @@ fn social_welfare_end_to_end() {
         household["household"]["family_number"]
     );
     s.assert_logged(&tracking, &["IQ/GOV/MOI/civil-registry/households"]);
+    // The submission's calls were made before it had a number: they name the
+    // submission's reference, which the case keeps.
+    let reference = case["history"][0]["detail"]["reference"].as_str().unwrap();
     let log = s.logged(&tracking);
-    assert!(
-        log.iter()
-            .all(|e| e["client"] == "IQ/GOV/MOLSA/welfare" && e["issue"] == tracking.as_str())
-    );
+    assert!(log.iter().all(|e| e["client"] == "IQ/GOV/MOLSA/welfare"
+        && (e["issue"] == tracking.as_str() || e["issue"] == reference)));
     // A forbidden action, and an action not allowed in this state.
     assert_eq!(s.act(&researcher, &tracking, "accept", &Value::Null).0, 403);
     assert_eq!(s.act(&committee, &tracking, "approve", &Value::Null).0, 409);
@@ -476,6 +494,11 @@ fn social_welfare_end_to_end() {
 
 /// Today's date on Iraq's clock, as the service sees it.
 fn body_date(_: &Served) -> String {
+    today()
+}
+
+/// Iraq's date today, `YYYY-MM-DD`.
+pub(crate) fn today() -> String {
     local_time(0)[..10].to_string()
 }
 

@@ -24,6 +24,11 @@ pub struct Workflow {
     pub states: Vec<State>,
     /// The moves between states.
     pub transitions: Vec<Transition>,
+    /// Answers that no two open applications may share, e.g. `[stall_number]`: a
+    /// submission (or a correction) whose answers to all of these equal those of an
+    /// application not yet in a final state is refused, naming that application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique: Option<Spanned<Vec<Name>>>,
 }
 
 /// A state an application can be in.

@@ -56,8 +56,6 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     /// Woken when work is queued for the outbox.
     pub wake: Arc<tokio::sync::Notify>,
-    /// Tracking numbers reserved ahead.
-    reserved: Arc<Mutex<cases::Reserved>>,
     /// Read-only connections to the same store, for views (WAL lets them read while the
     /// writer writes); none for a store in memory.
     readers: Arc<Vec<Mutex<Connection>>>,
@@ -82,7 +80,6 @@ impl ApiState {
             mediator,
             metrics: Arc::new(Metrics::default()),
             wake: Arc::new(tokio::sync::Notify::new()),
-            reserved: Arc::new(Mutex::new(cases::Reserved::default())),
             pages: Arc::new(RwLock::new(Arc::new(super::portal::templates().clone()))),
             readers: Arc::new(Vec::new()),
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
@@ -263,6 +260,10 @@ impl From<CaseError> for ApiError {
                     "IntegrationUnavailable",
                     message,
                 )
+            },
+            CaseError::Duplicate { messages, .. } => ApiError {
+                messages,
+                ..ApiError::new(StatusCode::CONFLICT, "Duplicate", message)
             },
             CaseError::Refused { messages, .. } => ApiError {
                 messages,
@@ -647,14 +648,8 @@ pub(crate) async fn submit_answers(
     hook_validate(&bp, checked.values.clone()).await?;
     let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
     let hooked = hooks::of(bp.id.as_str()).is_some();
-    let (tracking, outcome) = if needs_calls || hooked {
-        let reserved = state.reserved.clone();
-        let tracking = with_store(state, move |conn, bp| {
-            let now = Now::read();
-            let mut reserved = reserved.lock().unwrap_or_else(|e| e.into_inner());
-            Ok(cases::reserve_tracking(conn, bp, &mut reserved, &now)?)
-        })
-        .await?;
+    let (reference, outcome) = if needs_calls || hooked {
+        let tracking = cases::submission_reference();
         let mut outcome = Outcome::default();
         if needs_calls {
             let mut row = crate::expr::Row::new();
@@ -685,7 +680,7 @@ pub(crate) async fn submit_answers(
             conn,
             bp,
             &checked,
-            tracking.as_deref(),
+            reference.as_deref(),
             &outcome,
             &lang,
             &now,

@@ -91,6 +91,17 @@ pub enum CaseError {
         /// Who may, in words.
         roles: String,
     },
+    /// Another open application has the same answers to the fields of
+    /// `workflow.unique`.
+    #[error("an open application has the same {}: `{open}`", .fields.join(", "))]
+    Duplicate {
+        /// The open application's tracking number.
+        open: String,
+        /// The fields' ids.
+        fields: Vec<String>,
+        /// What to tell the person, per language.
+        messages: std::collections::BTreeMap<String, String>,
+    },
     /// The action's condition does not hold for this case.
     #[error("the condition of `{action}` does not hold: {condition}")]
     ConditionFailed {
@@ -248,43 +259,86 @@ pub fn number(
     format_number(format, today, &mut || next(conn, counter))
 }
 
-/// Tracking numbers' counter values reserved ahead, so that a submission that calls
-/// other agencies first costs no commit of its own for its number. Values reserved and
-/// not used when the process ends leave a gap in the numbering, as a blocked submission
-/// does.
-#[derive(Debug, Default)]
-pub struct Reserved {
-    next: i64,
-    end: i64,
+/// Refuse case `id` when another application not in a final state has the same answers
+/// to every field of `workflow.unique` (a case missing one of them is compared with none).
+fn no_duplicate(tx: &Connection, bp: &Blueprint, id: i64) -> Result<(), CaseError> {
+    let Some(rule) = bp.workflow.unique.as_ref().filter(|r| !r.is_empty()) else {
+        return Ok(());
+    };
+    let same: Vec<String> = rule
+        .iter()
+        .map(|f| format!("o.{q} = c.{q}", q = quote(f.as_str())))
+        .collect();
+    let finals: Vec<&str> = bp
+        .workflow
+        .states
+        .iter()
+        .filter(|s| s.is_final)
+        .map(|s| s.id.as_str())
+        .collect();
+    let open: Option<String> = tx
+        .prepare_cached(&format!(
+            "SELECT o.tracking FROM cases c JOIN cases o ON o.id <> c.id
+             WHERE c.id = ?1 AND {} AND o.state NOT IN (SELECT value FROM json_each(?2))
+             ORDER BY o.id LIMIT 1",
+            same.join(" AND ")
+        ))?
+        .query_row(params![id, json!(finals).to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(open) = open else {
+        return Ok(());
+    };
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let named = |lang: &str| {
+        rule.iter()
+            .map(|n| {
+                fields
+                    .iter()
+                    .find(|f| f.id == *n)
+                    .map_or(n.as_str(), |f| f.label.get(lang))
+                    .to_string()
+            })
+            .map(|l| format!("“{l}”"))
+            .collect::<Vec<_>>()
+            .join(if lang == "ar" { "، " } else { ", " })
+    };
+    let messages = std::collections::BTreeMap::from([
+        (
+            "en".to_string(),
+            format!(
+                "Application {open} with the same {} is still open. Follow that application with its tracking number instead of sending a new one; a new one can be sent once it is decided.",
+                named("en")
+            ),
+        ),
+        (
+            "ar".to_string(),
+            format!(
+                "الطلب {open} الذي يحمل نفس {} ما زال مفتوحاً. تابع ذلك الطلب برقم التتبع الخاص به بدلاً من إرسال طلب جديد؛ يمكن إرسال طلب جديد بعد البتّ فيه.",
+                named("ar")
+            ),
+        ),
+    ]);
+    Err(CaseError::Duplicate {
+        open,
+        fields: rule.iter().map(|f| f.value.clone()).collect(),
+        messages,
+    })
 }
 
-/// How many tracking numbers one reservation takes.
-const RESERVE_BLOCK: i64 = 32;
+/// What the history keeps of a submission: the applicant's language, and the reference
+/// its calls were made under.
+fn submitted_detail(language: &str, reference: Option<&str>) -> Json {
+    match reference {
+        Some(r) => json!({"language": language, "reference": r}),
+        None => json!({"language": language}),
+    }
+}
 
-/// The next tracking number, before the calls made for a submission (the mediator's log
-/// names the case they are about).
-pub fn reserve_tracking(
-    conn: &mut Connection,
-    bp: &Blueprint,
-    reserved: &mut Reserved,
-    now: &Now,
-) -> Result<String, CaseError> {
-    let mut seq = || -> rusqlite::Result<i64> {
-        if reserved.next >= reserved.end {
-            let tx = conn.savepoint()?;
-            let last: i64 = tx.query_row(
-                "INSERT INTO qw_counters (name, value) VALUES ('tracking', ?1) ON CONFLICT(name) DO UPDATE SET value = value + ?1 RETURNING value",
-                [RESERVE_BLOCK],
-                |r| r.get(0),
-            )?;
-            tx.commit()?;
-            reserved.next = last - RESERVE_BLOCK + 1;
-            reserved.end = last + 1;
-        }
-        reserved.next += 1;
-        Ok(reserved.next - 1)
-    };
-    Ok(format_number(&bp.workflow.tracking, now.today, &mut seq)?)
+/// A submission's reference: what the calls made before a submission is stored name as
+/// the case they are about (`X-Road-Issue`), since its tracking number is taken only
+/// when it is stored — a submission an agency's answer refuses takes no number.
+pub fn submission_reference() -> String {
+    format!("SUB-{}", random_code(10))
 }
 
 fn to_sql(json: &Json) -> rusqlite::types::Value {
@@ -327,21 +381,21 @@ pub struct Call {
 
 /// Store a checked submission as a new case in the blueprint's initial state, with its
 /// appointment booked, its calls recorded and its notifications queued, in one
-/// transaction.
+/// transaction. The tracking number is taken in that transaction, so numbers have no
+/// gaps: a refused submission takes none. `reference` is the submission's reference
+/// ([`submission_reference`]) when calls were made before it, kept in its history so
+/// that the mediator's log of those calls can be found from the case.
 pub fn submit(
     conn: &mut Connection,
     bp: &Blueprint,
     answers: &Answers,
-    tracking: Option<&str>,
+    reference: Option<&str>,
     outcome: &Outcome,
     language: &str,
     now: &Now,
 ) -> Result<(Case, String), CaseError> {
     let tx = conn.savepoint()?;
-    let tracking = match tracking {
-        Some(t) => t.to_string(),
-        None => number(&tx, &bp.workflow.tracking, "tracking", now.today)?,
-    };
+    let tracking = number(&tx, &bp.workflow.tracking, "tracking", now.today)?;
     let code = random_code(10);
     let salt = random_code(16);
     let mut columns = vec![
@@ -416,7 +470,7 @@ pub fn submit(
     let citizen = citizen_role(bp);
     tx.execute(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, ?6)",
-        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, json!({"language": language}).to_string()],
+        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, submitted_detail(language, reference).to_string()],
     )?;
     after_step(
         &tx,
@@ -428,6 +482,7 @@ pub fn submit(
         outcome,
         now,
     )?;
+    no_duplicate(&tx, bp, id)?;
     let case = load(&tx, bp, id)?;
     tx.commit()?;
     Ok((case, code))
@@ -1282,6 +1337,17 @@ pub fn act(
         params![id, now.stamp, step.actor.id, p.role, step.action, p.case.state, p.to, Json::Object(detail).to_string()],
     )?;
     after_step(&tx, bp, id, step.action, &p.to, &p.inputs, outcome, now)?;
+    let rule = bp
+        .workflow
+        .unique
+        .as_ref()
+        .map_or(&[][..], |r| r.as_slice());
+    if rule
+        .iter()
+        .any(|f| p.corrections.contains_key(f.as_str()) || p.inputs.contains_key(f.as_str()))
+    {
+        no_duplicate(&tx, bp, id)?;
+    }
     let updated = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(updated)

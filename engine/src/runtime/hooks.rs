@@ -59,7 +59,8 @@ pub trait Hooks: Send + Sync + 'static {
 pub struct Step<'a> {
     /// The action's id: `submit` for the submission, otherwise a transition's action.
     pub action: &'a str,
-    /// The case's tracking number.
+    /// The case's tracking number; for `submit`, which comes before the case is stored
+    /// and numbered, the submission's reference (`SUB-…`).
     pub tracking: &'a str,
     /// The role it is taken in (`applicant` for citizens).
     pub role: &'a str,

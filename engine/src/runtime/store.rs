@@ -242,6 +242,18 @@ pub fn schema_sql(bp: &Blueprint) -> String {
     out
 }
 
+/// The index that finds an open case with the same answers as `workflow.unique` names.
+fn unique_index(conn: &Connection, bp: &Blueprint) -> rusqlite::Result<()> {
+    if let Some(rule) = bp.workflow.unique.as_ref().filter(|r| !r.is_empty()) {
+        let cols: Vec<String> = rule.iter().map(|f| quote(f.as_str())).collect();
+        conn.execute_batch(&format!(
+            "CREATE INDEX IF NOT EXISTS \"cases_unique\" ON \"cases\"({})",
+            cols.join(", ")
+        ))?;
+    }
+    Ok(())
+}
+
 /// One change a migration makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -487,9 +499,13 @@ pub fn migrate(
             found,
         });
     }
+    // The index behind `workflow.unique` is made anew below: one naming a column the
+    // blueprint dropped would stop the column's removal.
+    tx.execute_batch("DROP INDEX IF EXISTS \"cases_unique\"")?;
     let plan = plan(&tx, bp)?;
     if plan.is_empty() {
         // The engine's own tables may still be new to this store: keep them.
+        unique_index(&tx, bp)?;
         tx.commit()?;
         return Ok(Applied {
             plan,
@@ -519,6 +535,7 @@ pub fn migrate(
         params![now, bp.version.value, summary.join("; "), plan.statements.join("\n")],
     )?;
     let id = tx.last_insert_rowid();
+    unique_index(&tx, bp)?;
     tx.commit()?;
     Ok(Applied {
         plan,

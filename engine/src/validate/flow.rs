@@ -5,9 +5,59 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::{IdStyle, Validator};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expr::Ty;
-use crate::model::{BUILTIN_ACTIONS, RoleKind};
+use crate::model::{BUILTIN_ACTIONS, FieldType, RoleKind};
 
 impl Validator<'_> {
+    /// `workflow.unique`: the answers no two open applications may share.
+    fn unique_rule(&mut self) {
+        let Some(rule) = &self.bp.workflow.unique else {
+            return;
+        };
+        if rule.value.is_empty() {
+            self.error(
+                Code::InvalidValue,
+                rule.span,
+                "`unique` names no field, so it rules out nothing",
+            )
+            .help = Some(
+                "name the answers no two open applications may share, e.g. `unique: [stall_number]`"
+                    .into(),
+            );
+            return;
+        }
+        for (i, name) in rule.value.iter().enumerate() {
+            if let Some(first) = rule.value[..i].iter().find(|n| *n == name) {
+                let d = Diagnostic::error(
+                    Code::DuplicateId,
+                    name.span,
+                    format!("`unique` names `{name}` twice"),
+                )
+                .with_label(first.span, "first named here");
+                self.push(d);
+            }
+        }
+        for name in &rule.value {
+            let Some(f) = self.case_field_ref(name, &[]) else {
+                continue;
+            };
+            if matches!(f.kind.value, FieldType::Group | FieldType::File) {
+                self.error(
+                    Code::InapplicableKey,
+                    name.span,
+                    format!(
+                        "`{name}` holds {}, which cannot be compared between applications",
+                        if f.kind.value == FieldType::Group {
+                            "a group of entries"
+                        } else {
+                            "a file"
+                        }
+                    ),
+                )
+                .help = Some("name answers such as a number, an ID or a choice".into());
+            }
+        }
+    }
+
     pub(super) fn workflow(&mut self) {
         let bp = self.bp;
         let wf = &bp.workflow;
@@ -17,6 +67,7 @@ impl Validator<'_> {
         }
         self.unique(wf.states.iter().map(|s| &s.id), "state");
         self.state_ref(&wf.initial);
+        self.unique_rule();
         if !wf.states.iter().any(|s| s.is_final) {
             let span = wf.states.first().map_or(wf.initial.span, |s| s.id.span);
             self.error(
