@@ -170,13 +170,33 @@ impl de::Error for DeError {
     }
 }
 
-/// "one of `a`, `b` or `c`" (or "`a`" for a single choice).
+/// "one of `a`, `b` or `c`" (or "`a`" for a single choice): what may stand somewhere.
+/// It says "one of" itself, so the sentence around it must not.
 pub fn one_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.into_iter().collect();
+    match items.len() {
+        0 => "nothing".to_string(),
+        1 => format!("`{}`", items[0]),
+        _ => format!("one of {}", joined(items, "or")),
+    }
+}
+
+/// "`a`, `b` and `c`": every one of a list, e.g. "the states are …".
+pub fn all_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    joined(items, "and")
+}
+
+/// "`a`, `b` or `c`", for a sentence that already says which, e.g. "no … version".
+pub fn either<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    joined(items, "or")
+}
+
+fn joined<'a>(items: impl IntoIterator<Item = &'a str>, last: &str) -> String {
     let items: Vec<String> = items.into_iter().map(|s| format!("`{s}`")).collect();
     match items.len() {
         0 => "nothing".to_string(),
         1 => items[0].clone(),
-        n => format!("one of {} or {}", items[..n - 1].join(", "), items[n - 1]),
+        n => format!("{} {last} {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
 
@@ -485,7 +505,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let Kind::Map(items) = &self.node.kind else {
-            let error = self.wrong(&format!("a mapping (a {})", words(name)));
+            let error = self.wrong(&format!("a mapping ({})", article(&words(name))));
             if let Some(d) = error.into_diagnostic(self.node.span) {
                 self.ctx.report(d);
             }
@@ -501,9 +521,9 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             } else {
                 let help = suggest::did_you_mean(k, fields.iter().copied()).unwrap_or_else(|| {
                     format!(
-                        "a {} may have {}",
-                        words(name),
-                        one_of(fields.iter().copied())
+                        "the keys of {} are {}",
+                        article(&words(name)),
+                        all_of(fields.iter().copied())
                     )
                 });
                 self.ctx.report(
@@ -554,8 +574,8 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 ctx: self.ctx,
             }),
             _ => Err(self.wrong(&format!(
-                "a {}: {}",
-                words(name),
+                "{}: {}",
+                article(&words(name)),
                 one_of(variants.iter().copied())
             ))),
         };

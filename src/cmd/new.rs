@@ -48,7 +48,7 @@ fn write(args: &NewArgs) -> Result<String, String> {
                 let ids: Vec<&str> = catalogue::CATALOGUE.iter().map(|(id, _)| *id).collect();
                 let hint = quickwin_engine::suggest::did_you_mean(id, ids.iter().copied())
                     .unwrap_or_else(|| {
-                        format!("the catalogue has {}", quickwin_engine::de::one_of(ids))
+                        format!("the catalogue has {}", quickwin_engine::de::all_of(ids))
                     });
                 format!("unknown catalogue blueprint `{id}`; {hint}")
             })?;

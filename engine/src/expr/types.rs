@@ -41,7 +41,22 @@ impl Ty {
             Ty::Datetime => "a date and time".into(),
             Ty::Time => "a time".into(),
             Ty::Group(r) => format!("a group of `{r}` entries"),
-            Ty::List(t) => format!("a list of {}", t.name()),
+            Ty::List(t) => format!("a list of {}", t.plural()),
+        }
+    }
+
+    /// Many values of the type, for "a list of …".
+    fn plural(&self) -> String {
+        match self {
+            Ty::Text => "texts".into(),
+            Ty::Number => "numbers".into(),
+            Ty::Money => "amounts of money".into(),
+            Ty::Bool => "true/false values".into(),
+            Ty::Date => "dates".into(),
+            Ty::Datetime => "dates and times".into(),
+            Ty::Time => "times".into(),
+            Ty::Group(r) => format!("groups of `{r}` entries"),
+            Ty::List(t) => format!("lists of {}", t.plural()),
         }
     }
 
@@ -345,9 +360,13 @@ impl<'s> Checker<'s> {
         Err(err(
             ast,
             format!(
-                "`{name}` takes {} values, but {} are given",
+                "`{name}` takes {}, but {}",
                 describe_range(&range),
-                args.len()
+                match args.len() {
+                    0 => "none is given".to_string(),
+                    1 => "1 is given".to_string(),
+                    n => format!("{n} are given"),
+                }
             ),
         )
         .help(Some(format!("write {usage}"))))
@@ -477,7 +496,7 @@ impl<'s> Checker<'s> {
                     suggest::did_you_mean(name, FUNCTIONS.iter().map(|f| f.0)).or_else(|| {
                         Some(format!(
                             "the functions are {}",
-                            crate::de::one_of(FUNCTIONS.iter().map(|f| f.0))
+                            crate::de::all_of(FUNCTIONS.iter().map(|f| f.0))
                         ))
                     });
                 Err(ExprError::types(
@@ -492,10 +511,11 @@ impl<'s> Checker<'s> {
 }
 
 fn describe_range(range: &std::ops::RangeInclusive<usize>) -> String {
-    if range.start() == range.end() {
-        range.start().to_string()
-    } else {
-        format!("{} to {}", range.start(), range.end())
+    match (*range.start(), *range.end()) {
+        (0, 0) => "no values".to_string(),
+        (1, 1) => "1 value".to_string(),
+        (n, m) if n == m => format!("{n} values"),
+        (n, m) => format!("{n} to {m} values"),
     }
 }
 
@@ -570,7 +590,7 @@ mod tests {
                 "`maried` is not one of the choices of `status`",
             ),
             ("income and true", "each side of `and` must be true/false"),
-            ("age(dob, dob)", "`age` takes 1 values, but 2 are given"),
+            ("age(dob, dob)", "`age` takes 1 value, but 2 are given"),
             ("agee(dob)", "unknown function `agee`"),
             ("date('2026-02-30')", "`2026-02-30` is not a date"),
             ("date(name)", "`date` takes a date in quotes"),

@@ -166,7 +166,7 @@ impl Validator<'_> {
                     let help = crate::suggest::did_you_mean(name, known.iter().copied())
                         .unwrap_or_else(|| {
                             format!(
-                                "placeholders name a field of the application or one of {}",
+                                "a placeholder names a field of the application, a computed value or {}",
                                 crate::de::one_of(TEXT_PLACEHOLDERS.iter().copied())
                             )
                         });
