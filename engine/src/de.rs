@@ -235,6 +235,15 @@ impl<'a> NodeDe<'a> {
                 "write the text after the colon; inside `{…}` a text with a comma or a colon must be put in quotes"
                     .to_string(),
             ),
+            // `en: {tracking}` is a mapping in YAML, with the key `tracking` and no value.
+            (Kind::Map(items), "text")
+                if items.len() == 1 && items[0].1.is_null() && items[0].0.as_str().is_some() =>
+            {
+                let key = items[0].0.as_str().unwrap_or_default();
+                Some(format!(
+                    "a text that starts with `{{` must be put in quotes: `\"{{{key}}}\"`"
+                ))
+            }
             (Kind::Scalar(..), "a mapping") => {
                 Some("indent the keys that belong here on the lines below".to_string())
             }
