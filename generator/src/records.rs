@@ -100,11 +100,21 @@ pub fn render(bp: &Blueprint) -> String {
                 .integrations
                 .iter()
                 .filter(|i| is_case && i.output.keys().any(|k| k.as_str() == f.id.as_str()))
-                .map(|i| format!("`{}` (`{}`, on `{}`)", i.id.as_str(), i.service.as_str(), i.on.as_str()))
+                .map(|i| {
+                    format!(
+                        "`{}` (`{}`, on `{}`)",
+                        i.id.as_str(),
+                        i.service.as_str(),
+                        i.on.as_str()
+                    )
+                })
                 .collect();
             if !calls.is_empty() {
                 let agency = if calls.len() == 1 { "call" } else { "calls" };
-                doc.push_str(&format!(", filled by the agency {agency} {}", calls.join(" or ")));
+                doc.push_str(&format!(
+                    ", filled by the agency {agency} {}",
+                    calls.join(" or ")
+                ));
             } else if f.internal {
                 doc.push_str(", filled by the office");
             }

@@ -124,15 +124,16 @@ fn the_package_version_is_the_blueprints_and_follows_it() {
     let dir = scratch("version");
     write(&dir, &source);
     let next = source.replace("version: 0.2.0", "version: 0.3.0");
-    assert_eq!(
-        write(&dir, &next).get("Cargo.toml"),
-        Some(&Action::Updated)
-    );
+    assert_eq!(write(&dir, &next).get("Cargo.toml"), Some(&Action::Updated));
     let path = dir.join("Cargo.toml");
     let edited = std::fs::read_to_string(&path).unwrap() + "\n[profile.release]\nlto = true\n";
     std::fs::write(&path, &edited).unwrap();
     let merged = write(&dir, &next.replace("version: 0.3.0", "version: 1.0"));
-    assert_eq!(merged.get("Cargo.toml"), Some(&Action::Merged), "{merged:?}");
+    assert_eq!(
+        merged.get("Cargo.toml"),
+        Some(&Action::Merged),
+        "{merged:?}"
+    );
     let cargo = std::fs::read_to_string(&path).unwrap();
     assert!(
         cargo.contains("\nversion = \"1.0.0\"\n") && cargo.contains("lto = true"),

@@ -25,7 +25,9 @@ pub fn run(args: &NewArgs) -> ExitCode {
                 schema.display()
             );
             println!("  the blueprint's first line, `{MODELINE}`,");
-            println!("  points a YAML language server at it; in VS Code, install the YAML extension");
+            println!(
+                "  points a YAML language server at it; in VS Code, install the YAML extension"
+            );
             println!(
                 "  (redhat.vscode-yaml) for completion, descriptions on hover and mistakes underlined as you type"
             );

@@ -163,9 +163,8 @@ pub fn parse(text: &str) -> Result<Ast, ExprError> {
     let parsed = p.expr(0).and_then(|ast| match p.toks.get(p.pos) {
         None => Ok(ast),
         Some((tok, s, e)) => {
-            let help = matches!(tok, Tok::Ident(_) | Tok::Num(_) | Tok::Str(_)).then(|| {
-                "an operator such as `and`, `+` or `==` is missing before it".to_string()
-            });
+            let help = matches!(tok, Tok::Ident(_) | Tok::Num(_) | Tok::Str(_))
+                .then(|| "an operator such as `and`, `+` or `==` is missing before it".to_string());
             Err(ExprError::syntax(*s, *e, format!("unexpected `{}`", &text[*s..*e])).help(help))
         }
     });
@@ -179,7 +178,9 @@ fn separated_number(toks: &[(Tok, usize, usize)], text: &str, at: usize) -> Opti
     let number = |i: usize| matches!(toks.get(i), Some((Tok::Num(_), ..)));
     let group = |i: usize| {
         toks.get(i).is_some_and(|(t, s, e)| {
-            matches!(t, Tok::Num(_)) && e - s == 3 && text[*s..*e].bytes().all(|b| b.is_ascii_digit())
+            matches!(t, Tok::Num(_))
+                && e - s == 3
+                && text[*s..*e].bytes().all(|b| b.is_ascii_digit())
         })
     };
     // `a` and `b` are written with nothing between them.

@@ -554,7 +554,12 @@ fn separated_number(args: &[Ast], range: &std::ops::RangeInclusive<usize>) -> Op
     for a in &args[second..=last] {
         written.push_str(&format!(",{:03}", whole(a)?));
     }
-    Some(ExprError::thousands(head.start, args[last].end, &written, false))
+    Some(ExprError::thousands(
+        head.start,
+        args[last].end,
+        &written,
+        false,
+    ))
 }
 
 fn describe_range(range: &std::ops::RangeInclusive<usize>) -> String {

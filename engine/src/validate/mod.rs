@@ -453,7 +453,11 @@ impl<'a> Validator<'a> {
                 let which = if site.empty.iter().any(|l| l == ANY_LANGUAGE) {
                     "this text is empty".to_string()
                 } else {
-                    let texts = if site.empty.len() == 1 { "text is" } else { "texts are" };
+                    let texts = if site.empty.len() == 1 {
+                        "text is"
+                    } else {
+                        "texts are"
+                    };
                     format!(
                         "the {} {texts} empty",
                         crate::de::all_of(site.empty.iter().map(String::as_str))

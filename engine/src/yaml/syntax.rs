@@ -168,7 +168,8 @@ fn colon_in_flow_value(line: &str, at: usize) -> Option<(usize, usize, String)> 
         return None;
     };
     let key_colon = entry + line[entry..at].find(": ")?;
-    let start = key_colon + 2 + (line[key_colon + 2..].len() - line[key_colon + 2..].trim_start().len());
+    let start =
+        key_colon + 2 + (line[key_colon + 2..].len() - line[key_colon + 2..].trim_start().len());
     if start > at || line[start..].starts_with(['"', '\'', '{', '[']) {
         return None;
     }

@@ -1240,7 +1240,12 @@ async fn correct(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     if action.trim().is_empty() {
         return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "no_action");
     }
-    if !bp.workflow.transitions.iter().any(|t| t.action.as_str() == action) {
+    if !bp
+        .workflow
+        .transitions
+        .iter()
+        .any(|t| t.action.as_str() == action)
+    {
         return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "unknown_action");
     }
     let (t, k) = (tracking.clone(), code.clone());

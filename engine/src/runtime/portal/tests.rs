@@ -703,18 +703,32 @@ async fn correcting_without_an_action_says_the_form_did_not_name_one() {
         let mut b = Browser::new(s.clone());
         b.send("GET", &format!("/track?lang={lang}"), &[]).await;
         let csrf = b.csrf();
-        let base = [("csrf", csrf.as_str()), ("tracking", tracking), ("code", code)];
+        let base = [
+            ("csrf", csrf.as_str()),
+            ("tracking", tracking),
+            ("code", code),
+        ];
         let blank = [&base[..], &[("action", " ")]].concat();
         for form in [&base[..], &blank] {
             let page = b.send("POST", "/track/correct", form).await;
-            assert_eq!(page.status, StatusCode::BAD_REQUEST, "{lang}: {}", page.html);
+            assert_eq!(
+                page.status,
+                StatusCode::BAD_REQUEST,
+                "{lang}: {}",
+                page.html
+            );
             assert!(page.html.contains(said), "{lang}: {}", page.html);
             assert!(page.html.contains(r#"href="/track""#), "{}", page.html);
             assert!(!page.html.contains("no action"), "{}", page.html);
         }
         let unknown = [&base[..], &[("action", "launch")]].concat();
         let page = b.send("POST", "/track/correct", &unknown).await;
-        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{lang}: {}", page.html);
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{lang}: {}",
+            page.html
+        );
         assert!(!page.html.contains(said), "{lang}: {}", page.html);
     }
 }
