@@ -200,8 +200,15 @@ fn joined<'a>(items: impl IntoIterator<Item = &'a str>, last: &str) -> String {
     }
 }
 
-/// "FeeBand" → "fee band": a type name as words, for messages.
+/// "FeeBand" → "fee band": a type name as words, for messages; the few whose name is
+/// not a noun that reads well after "a" or "this" are named as authors know them.
 fn words(name: &str) -> String {
+    match name {
+        "Computed" => return "computed value".to_string(),
+        "Appointments" => return "appointments section".to_string(),
+        "RefList" => return "list of choices".to_string(),
+        _ => {}
+    }
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
@@ -814,5 +821,29 @@ impl<'de> SeqAccess<'de> for SpannedDe<'_> {
 impl From<de::value::Error> for DeError {
     fn from(error: de::value::Error) -> Self {
         DeError::new(Code::InvalidValue, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_in_words_say_one_of_once() {
+        assert_eq!(one_of(["a"]), "`a`");
+        assert_eq!(one_of(["a", "b", "c"]), "one of `a`, `b` or `c`");
+        assert_eq!(all_of(["a", "b", "c"]), "`a`, `b` and `c`");
+        assert_eq!(either(["ar", "en"]), "`ar` or `en`");
+        let help = format!("placeholders are {}", one_of(["x", "y"]));
+        assert!(!help.contains("one of one of"), "{help}");
+    }
+
+    #[test]
+    fn type_names_read_well_after_an_article() {
+        assert_eq!(article(&words("FeeBand")), "a fee band");
+        assert_eq!(article(&words("Integration")), "an integration");
+        assert_eq!(article(&words("Computed")), "a computed value");
+        assert_eq!(article(&words("Appointments")), "an appointments section");
+        assert_eq!(article(&words("RefList")), "a list of choices");
     }
 }
