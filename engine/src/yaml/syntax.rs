@@ -116,21 +116,30 @@ fn unquoted_text(source: &Source, offset: usize) -> Option<Diagnostic> {
     )
 }
 
-/// `en: {tracking} received`: a block value that starts with a bracket, closes it and
-/// goes on; the parser stopped after the bracket.
+/// `en: {tracking} received` (or `label: {en: {tracking} received}`): a value that starts
+/// with a bracket, closes it before where the parser stopped and goes on.
 fn bracketed_text(line: &str, at: usize) -> Option<(usize, usize, String)> {
-    let start = block_value_start(line)?;
-    let open = line[start..].chars().next()?;
-    if open != '{' && open != '[' {
-        return None;
-    }
-    let close = matching_close(line, start)?;
-    let end = value_end(line, close + 1);
-    if end <= close + 1 || at <= close {
-        return None;
-    }
+    let fits = |&(start, close, end): &(usize, usize, usize)| {
+        line[start..].starts_with(['{', '['])
+            && close < at
+            && close < end
+            && !line[close + 1..end].trim().is_empty()
+    };
+    let block = block_value_start(line).and_then(|start| {
+        let close = matching_close(line, start)?;
+        Some((start, close, value_end(line, close + 1)))
+    });
+    let flow = || {
+        flow_value(line, at)
+            .and_then(|(start, end)| Some((start, matching_close(line, start)?, end)))
+    };
+    let (start, _, end) = block.filter(fits).or_else(|| flow().filter(fits))?;
     let value = &line[start..end];
-    let what = if open == '{' { "a mapping" } else { "a list" };
+    let (open, what) = if value.starts_with('{') {
+        ('{', "a mapping")
+    } else {
+        ('[', "a list")
+    };
     Some((
         start,
         end,
@@ -144,7 +153,17 @@ fn colon_in_flow_value(line: &str, at: usize) -> Option<(usize, usize, String)> 
     if !line[at..].starts_with(':') {
         return None;
     }
-    // The entry the colon is in: after the innermost open `{` or the last `,` in it.
+    let (start, end) = flow_value(line, at)?;
+    if start >= at || line[start..].starts_with(['"', '\'', '{', '[']) {
+        return None;
+    }
+    Some((start, end, colon_message(&line[start..end])))
+}
+
+/// The value of the entry of a one-line mapping that `at` is in: from after its `key: `
+/// to the next `,` or `}` of that mapping.
+fn flow_value(line: &str, at: usize) -> Option<(usize, usize)> {
+    // The entry: after the innermost open `{` or the last `,` in it.
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut quote = None;
     for (i, c) in line[..at].char_indices() {
@@ -168,12 +187,8 @@ fn colon_in_flow_value(line: &str, at: usize) -> Option<(usize, usize, String)> 
         return None;
     };
     let key_colon = entry + line[entry..at].find(": ")?;
-    let start =
-        key_colon + 2 + (line[key_colon + 2..].len() - line[key_colon + 2..].trim_start().len());
-    if start > at || line[start..].starts_with(['"', '\'', '{', '[']) {
-        return None;
-    }
-    // The value runs to the next `,` or `}` of this mapping.
+    let after = &line[key_colon + 2..];
+    let start = key_colon + 2 + (after.len() - after.trim_start().len());
     let mut depth = 0usize;
     let mut end = line.len();
     for (i, c) in line[at..].char_indices() {
@@ -187,8 +202,7 @@ fn colon_in_flow_value(line: &str, at: usize) -> Option<(usize, usize, String)> 
             _ => {}
         }
     }
-    let end = start + line[start..end].trim_end().len();
-    Some((start, end, colon_message(&line[start..end])))
+    (start < end).then(|| (start, start + line[start..end].trim_end().len()))
 }
 
 /// `en: Name: as on card`: the parser stopped at a `:` after the value had begun.
@@ -380,6 +394,13 @@ mod tests {
                 13,
                 r#"a: [x, {en: "Time: 10:00"}]"#,
             ),
+            (
+                "label: {en: {tracking} received, ar: x}\n",
+                1,
+                13,
+                r#"label: {en: "{tracking} received", ar: x}"#,
+            ),
+            ("a:\n  - [x] y\n", 2, 5, r#"- "[x] y""#),
             (
                 "a:\n  en: Name: as on card  # c\n",
                 2,
