@@ -21,7 +21,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of the blueprint format, for editors.
     Schema,
-    /// Write a new blueprint: a commented starter, or a copy of a catalogue blueprint.
+    /// Write a new blueprint (a commented starter, or a copy of a catalogue blueprint) and the schema editors use.
     New(NewArgs),
     /// Start the workshop sandbox: mock agencies, service registry and information mediator.
     Sandbox(SandboxArgs),

@@ -170,18 +170,45 @@ impl de::Error for DeError {
     }
 }
 
-/// "one of `a`, `b` or `c`" (or "`a`" for a single choice).
+/// "one of `a`, `b` or `c`" (or "`a`" for a single choice): what may stand somewhere.
+/// It says "one of" itself, so the sentence around it must not.
 pub fn one_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.into_iter().collect();
+    match items.len() {
+        0 => "nothing".to_string(),
+        1 => format!("`{}`", items[0]),
+        _ => format!("one of {}", joined(items, "or")),
+    }
+}
+
+/// "`a`, `b` and `c`": every one of a list, e.g. "the states are …".
+pub fn all_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    joined(items, "and")
+}
+
+/// "`a`, `b` or `c`", for a sentence that already says which, e.g. "no … version".
+pub fn either<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    joined(items, "or")
+}
+
+fn joined<'a>(items: impl IntoIterator<Item = &'a str>, last: &str) -> String {
     let items: Vec<String> = items.into_iter().map(|s| format!("`{s}`")).collect();
     match items.len() {
         0 => "nothing".to_string(),
         1 => items[0].clone(),
-        n => format!("one of {} or {}", items[..n - 1].join(", "), items[n - 1]),
+        n => format!("{} {last} {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
 
-/// "FeeBand" → "fee band": a type name as words, for messages.
+/// "FeeBand" → "fee band": a type name as words, for messages; the few whose name is
+/// not a noun that reads well after "a" or "this" are named as authors know them.
 fn words(name: &str) -> String {
+    match name {
+        "Computed" => return "computed value".to_string(),
+        "Appointments" => return "appointments section".to_string(),
+        "RefList" => return "list of choices".to_string(),
+        _ => {}
+    }
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
@@ -215,6 +242,15 @@ impl<'a> NodeDe<'a> {
                 "write the text after the colon; inside `{…}` a text with a comma or a colon must be put in quotes"
                     .to_string(),
             ),
+            // `en: {tracking}` is a mapping in YAML, with the key `tracking` and no value.
+            (Kind::Map(items), "text")
+                if items.len() == 1 && items[0].1.is_null() && items[0].0.as_str().is_some() =>
+            {
+                let key = items[0].0.as_str().unwrap_or_default();
+                Some(format!(
+                    "a text that starts with `{{` must be put in quotes: `\"{{{key}}}\"`"
+                ))
+            }
             (Kind::Scalar(..), "a mapping") => {
                 Some("indent the keys that belong here on the lines below".to_string())
             }
@@ -485,7 +521,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let Kind::Map(items) = &self.node.kind else {
-            let error = self.wrong(&format!("a mapping (a {})", words(name)));
+            let error = self.wrong(&format!("a mapping ({})", article(&words(name))));
             if let Some(d) = error.into_diagnostic(self.node.span) {
                 self.ctx.report(d);
             }
@@ -501,9 +537,9 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             } else {
                 let help = suggest::did_you_mean(k, fields.iter().copied()).unwrap_or_else(|| {
                     format!(
-                        "a {} may have {}",
-                        words(name),
-                        one_of(fields.iter().copied())
+                        "the keys of {} are {}",
+                        article(&words(name)),
+                        all_of(fields.iter().copied())
                     )
                 });
                 self.ctx.report(
@@ -554,8 +590,8 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
                 ctx: self.ctx,
             }),
             _ => Err(self.wrong(&format!(
-                "a {}: {}",
-                words(name),
+                "{}: {}",
+                article(&words(name)),
                 one_of(variants.iter().copied())
             ))),
         };
@@ -785,5 +821,29 @@ impl<'de> SeqAccess<'de> for SpannedDe<'_> {
 impl From<de::value::Error> for DeError {
     fn from(error: de::value::Error) -> Self {
         DeError::new(Code::InvalidValue, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_in_words_say_one_of_once() {
+        assert_eq!(one_of(["a"]), "`a`");
+        assert_eq!(one_of(["a", "b", "c"]), "one of `a`, `b` or `c`");
+        assert_eq!(all_of(["a", "b", "c"]), "`a`, `b` and `c`");
+        assert_eq!(either(["ar", "en"]), "`ar` or `en`");
+        let help = format!("placeholders are {}", one_of(["x", "y"]));
+        assert!(!help.contains("one of one of"), "{help}");
+    }
+
+    #[test]
+    fn type_names_read_well_after_an_article() {
+        assert_eq!(article(&words("FeeBand")), "a fee band");
+        assert_eq!(article(&words("Integration")), "an integration");
+        assert_eq!(article(&words("Computed")), "a computed value");
+        assert_eq!(article(&words("Appointments")), "an appointments section");
+        assert_eq!(article(&words("RefList")), "a list of choices");
     }
 }

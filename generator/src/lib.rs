@@ -169,6 +169,10 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
         &quickwin_engine::runtime::mediator::subsystem(bp.interop.as_str()),
     );
     c.insert("version_md", &text::markdown(&bp.version.value));
+    c.insert(
+        "package_version",
+        &names::package_version(&bp.version.value),
+    );
     c.insert("title_doc", &text::doc(title));
     // The README is for the agency's IT team: every language's title and summary.
     let every = |t: &quickwin_engine::model::Localized, escape: fn(&str) -> String| {
@@ -299,7 +303,12 @@ pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> 
     files.insert(
         "Cargo.lock".into(),
         Generated {
-            contents: vendor::lock(&package, DEPENDENCIES).into_bytes(),
+            contents: vendor::lock(
+                &package,
+                &names::package_version(&bp.version.value),
+                DEPENDENCIES,
+            )
+            .into_bytes(),
             kind: Kind::Seed,
         },
     );

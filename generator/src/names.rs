@@ -110,6 +110,42 @@ pub fn package(id: &str) -> String {
     }
 }
 
+/// The package version for the blueprint's `version`, as Cargo reads versions
+/// (`MAJOR.MINOR.PATCH`, then `-PRE-RELEASE`): `1.2` gives `1.2.0`, `v2` gives `2.0.0`;
+/// build metadata (`+…`) and a pre-release Cargo would refuse are left out; a version
+/// without numbers first (`spring-2026`) gives `0.1.0`.
+pub fn package_version(version: &str) -> String {
+    let v = version.trim();
+    let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+    let v = v.split('+').next().unwrap_or_default();
+    let (core, pre) = v.split_once('-').unwrap_or((v, ""));
+    let parts: Vec<&str> = core.split('.').collect();
+    let numbers: Option<Vec<u64>> = parts
+        .iter()
+        .map(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let Some(mut numbers) = numbers.filter(|n| (1..=3).contains(&n.len())) else {
+        return "0.1.0".to_string();
+    };
+    numbers.resize(3, 0);
+    let core = format!("{}.{}.{}", numbers[0], numbers[1], numbers[2]);
+    let identifier = |id: &str| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !(id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if !pre.is_empty() && pre.split('.').all(identifier) {
+        format!("{core}-{pre}")
+    } else {
+        core
+    }
+}
+
 /// The library crate's name: the package's, with `_` for `-`.
 pub fn crate_name(package: &str) -> String {
     package.replace('-', "_")
@@ -200,6 +236,21 @@ mod tests {
         assert_eq!(package("serde"), "serde-service");
         assert_eq!(package("fn"), "fn-service");
         assert_eq!(crate_name("water-fees"), "water_fees");
+        for (version, cargo) in [
+            ("0.2.0", "0.2.0"),
+            ("1.2", "1.2.0"),
+            ("v2", "2.0.0"),
+            ("01.002.3", "1.2.3"),
+            ("1.0.0-rc.1", "1.0.0-rc.1"),
+            ("1.0.0-rc.01", "1.0.0"),
+            ("1.0.0+build.5", "1.0.0"),
+            ("1.0.0-\"rc\"{{x}}", "1.0.0"),
+            ("1.2.3.4", "0.1.0"),
+            ("spring-2026", "0.1.0"),
+            ("99999999999999999999.0", "0.1.0"),
+        ] {
+            assert_eq!(package_version(version), cargo, "{version}");
+        }
         assert_eq!(field("type"), ("r#type".to_string(), None));
         assert_eq!(
             field("self"),

@@ -84,6 +84,8 @@ pub fn render(bp: &Blueprint) -> String {
         out.push_str("#[derive(Debug, Clone, Default, Deserialize)]\n");
         out.push_str(&format!("pub struct {type_name} {{\n"));
         let field_names = names::fields(record.fields.iter().map(|f| f.id.as_str()));
+        // Integrations fill fields of the application only.
+        let is_case = bp.case_record().is_some_and(|r| r.id == record.id);
         for (f, (name, rename)) in record.fields.iter().zip(field_names) {
             let mut doc = format!(
                 "`{}`: {} ({})",
@@ -94,7 +96,26 @@ pub fn render(bp: &Blueprint) -> String {
             if f.required {
                 doc.push_str(", required");
             }
-            if f.internal {
+            let calls: Vec<String> = bp
+                .integrations
+                .iter()
+                .filter(|i| is_case && i.output.keys().any(|k| k.as_str() == f.id.as_str()))
+                .map(|i| {
+                    format!(
+                        "`{}` (`{}`, on `{}`)",
+                        i.id.as_str(),
+                        i.service.as_str(),
+                        i.on.as_str()
+                    )
+                })
+                .collect();
+            if !calls.is_empty() {
+                let agency = if calls.len() == 1 { "call" } else { "calls" };
+                doc.push_str(&format!(
+                    ", filled by the agency {agency} {}",
+                    calls.join(" or ")
+                ));
+            } else if f.internal {
                 doc.push_str(", filled by the office");
             }
             out.push_str(&format!("    /// {doc}.\n"));

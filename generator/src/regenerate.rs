@@ -248,11 +248,23 @@ pub fn plan(dir: &Path, project: &Project, service: &str) -> Result<Plan, Regene
         let new = &file.contents;
         let disk = read(dir, path)?;
         if file.kind == Kind::Seed {
-            if disk.is_none() {
-                plan.writes.insert(path.clone(), new.clone());
+            // The team's lock stays theirs, but names the package's version as
+            // `Cargo.toml` now does, so that `--locked` builds still pass.
+            let relocked = disk.as_deref().and_then(|d| {
+                (path == "Cargo.lock")
+                    .then(|| crate::vendor::relock(d, new, &project.package))
+                    .flatten()
+            });
+            let action = match (&disk, relocked) {
+                (None, _) => Some((new.clone(), Action::Created)),
+                (Some(_), Some(updated)) => Some((updated, Action::Updated)),
+                (Some(_), None) => None,
+            };
+            if let Some((bytes, action)) = action {
+                plan.writes.insert(path.clone(), bytes);
                 plan.entries.push(Entry {
                     path: path.clone(),
-                    action: Action::Created,
+                    action,
                 });
             }
             continue;

@@ -116,6 +116,68 @@ fn a_small_blueprint_gives_this_tree() {
 }
 
 #[test]
+fn the_package_version_is_the_blueprints_and_follows_it() {
+    let source = permit().replace("version: 1.0.0", "version: 0.2.0");
+    let cargo = text(&generated(&source), "Cargo.toml");
+    assert!(cargo.contains("\nversion = \"0.2.0\"\n"), "{cargo}");
+    // Regenerated after the blueprint's version changed, untouched or edited by the team.
+    let dir = scratch("version");
+    write(&dir, &source);
+    let next = source.replace("version: 0.2.0", "version: 0.3.0");
+    assert_eq!(write(&dir, &next).get("Cargo.toml"), Some(&Action::Updated));
+    let path = dir.join("Cargo.toml");
+    let edited = std::fs::read_to_string(&path).unwrap() + "\n[profile.release]\nlto = true\n";
+    std::fs::write(&path, &edited).unwrap();
+    let merged = write(&dir, &next.replace("version: 0.3.0", "version: 1.0"));
+    assert_eq!(
+        merged.get("Cargo.toml"),
+        Some(&Action::Merged),
+        "{merged:?}"
+    );
+    let cargo = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        cargo.contains("\nversion = \"1.0.0\"\n") && cargo.contains("lto = true"),
+        "{cargo}"
+    );
+    // The lock is the team's (Cargo keeps it), but names the package's new version.
+    let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains("[[package]]\nname = \"permit\"\nversion = \"1.0.0\"\n"),
+        "{lock}"
+    );
+}
+
+#[test]
+fn records_say_which_agency_call_fills_a_field() {
+    let catalogue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../blueprints");
+    let source = std::fs::read_to_string(catalogue.join("birth-certificate.yaml")).unwrap();
+    let records = text(&generated(&source), "src/records.rs");
+    let doc = |field: &str| {
+        records
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("/// `{field}`:")))
+            .unwrap_or_else(|| panic!("no doc for `{field}`:\n{records}"))
+            .trim()
+            .to_string()
+    };
+    assert!(
+        doc("mother_full_name").ends_with(
+            ", filled by the agency call `mother_record` (`IQ/GOV/MOI/civil-registry/persons`, on `verify`)."
+        ),
+        "{}",
+        doc("mother_full_name")
+    );
+    assert!(
+        doc("hospital_name").contains(
+            "filled by the agency call `birth_notification` (`IQ/GOV/MOH/births/notifications`, on `submit`)"
+        ),
+        "{}",
+        doc("hospital_name")
+    );
+    assert!(!records.contains("filled by the office"), "{records}");
+}
+
+#[test]
 fn the_same_blueprint_gives_the_same_bytes() {
     let (a, b) = (generated(&permit()), generated(&permit()));
     assert_eq!(a, b);

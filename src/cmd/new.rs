@@ -9,11 +9,28 @@ use quickwin_sandbox::catalogue;
 
 const STARTER: &str = include_str!("../templates/starter.yaml");
 
+/// Where the schema goes, relative to the blueprint; the blueprint's first line names it.
+const SCHEMA: &str = ".quickwin/blueprint.schema.json";
+/// The line that points editors (yaml-language-server) at the schema.
+const MODELINE: &str = "# yaml-language-server: $schema=.quickwin/blueprint.schema.json";
+
 /// Write `NAME.yaml` (never over an existing file) and the schema editors use.
 pub fn run(args: &NewArgs) -> ExitCode {
     match write(args) {
         Ok(path) => {
+            let schema = args.output.join(SCHEMA);
             println!("wrote {path}");
+            println!(
+                "wrote {}, the JSON Schema of blueprints, for editors:",
+                schema.display()
+            );
+            println!("  the blueprint's first line, `{MODELINE}`,");
+            println!(
+                "  points a YAML language server at it; in VS Code, install the YAML extension"
+            );
+            println!(
+                "  (redhat.vscode-yaml) for completion, descriptions on hover and mistakes underlined as you type"
+            );
             println!("next: edit it, then run `quickwin check {path}`");
             ExitCode::SUCCESS
         }
@@ -48,17 +65,20 @@ fn write(args: &NewArgs) -> Result<String, String> {
                 let ids: Vec<&str> = catalogue::CATALOGUE.iter().map(|(id, _)| *id).collect();
                 let hint = quickwin_engine::suggest::did_you_mean(id, ids.iter().copied())
                     .unwrap_or_else(|| {
-                        format!("the catalogue has {}", quickwin_engine::de::one_of(ids))
+                        format!("the catalogue has {}", quickwin_engine::de::all_of(ids))
                     });
                 format!("unknown catalogue blueprint `{id}`; {hint}")
             })?;
             rename(original, id, name)
         }
     };
-    let text = text.replace(
-        "../schema/blueprint.schema.json",
-        ".quickwin/blueprint.schema.json",
-    );
+    let text = text.replace("../schema/blueprint.schema.json", SCHEMA);
+    // What the output says of the first line holds for every blueprint written.
+    let text = if text.starts_with(MODELINE) {
+        text
+    } else {
+        format!("{MODELINE}\n{text}")
+    };
     let dir = &args.output;
     let path = dir.join(format!("{name}.yaml"));
     if path.exists() {
@@ -99,10 +119,10 @@ fn title(name: &str) -> String {
 }
 
 fn write_schema(dir: &Path) -> Result<(), String> {
-    let schema_dir = dir.join(".quickwin");
-    std::fs::create_dir_all(&schema_dir)
+    let path = dir.join(SCHEMA);
+    let schema_dir = path.parent().unwrap_or(dir);
+    std::fs::create_dir_all(schema_dir)
         .map_err(|e| format!("cannot create `{}`: {e}", schema_dir.display()))?;
-    let path = schema_dir.join("blueprint.schema.json");
     std::fs::write(&path, quickwin_engine::schema::schema_json())
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }

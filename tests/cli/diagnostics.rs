@@ -36,6 +36,28 @@ fn every_kind_of_diagnostic_has_a_golden_report() {
     }
 }
 
+/// Mistakes of a team new to YAML, each with the hint `check` gives (the golden reports
+/// above show one per code; these show that the hints name the real cause and the fix).
+const BEGINNERS: &[&str] = &[
+    "text-starting-with-a-brace",
+    "colon-in-a-one-line-mapping",
+    "placeholder-alone",
+    "tab-on-the-next-line",
+    "thousands-separator",
+    "unknown-placeholder",
+];
+
+#[test]
+fn beginners_mistakes_are_explained() {
+    for name in BEGINNERS {
+        let file = format!("tests/fixtures/diagnostics/beginners/{name}.yaml");
+        let output = quickwin(&["check", &file]);
+        let report = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{report}");
+        insta::assert_snapshot!(format!("beginner-{name}"), report);
+    }
+}
+
 #[test]
 fn json_format_gives_every_diagnostic_with_its_position() {
     let output = quickwin(&[

@@ -1,6 +1,6 @@
 //! `quickwin new`: a starter or a catalogue copy that passes `check` at once.
 
-use crate::support::{catalogue, quickwin, scratch, stderr};
+use crate::support::{catalogue, quickwin, scratch, stderr, stdout};
 
 #[test]
 fn the_starter_passes_check() {
@@ -18,6 +18,19 @@ fn the_starter_passes_check() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+#[test]
+fn new_says_what_it_wrote_and_how_editors_use_the_schema() {
+    let dir = scratch("new-output");
+    let d = dir.to_str().unwrap();
+    let output = quickwin(&["new", "marriage-certificate", "-o", d]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output).replace(d, "DIR");
+    insta::assert_snapshot!("new-output", said);
+    let text = std::fs::read_to_string(dir.join("marriage-certificate.yaml")).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(said.contains(&format!("`{first}`")), "{said}");
 }
 
 #[test]

@@ -55,6 +55,20 @@ impl ExprError {
         self.help = help;
         self
     }
+
+    /// `25,000` at `start..end`: the expression reads a number written with thousands
+    /// separators as several numbers, which gives a puzzling error further on.
+    pub(crate) fn thousands(start: usize, end: usize, written: &str, syntax: bool) -> Self {
+        ExprError {
+            syntax,
+            ..ExprError::syntax(
+                start,
+                end,
+                format!("`{written}` has thousands separators; numbers are written without them"),
+            )
+            .help(Some(format!("write `{}`", written.replace(',', ""))))
+        }
+    }
 }
 
 /// The parsed form of an expression, remembered: the runtime evaluates the same few

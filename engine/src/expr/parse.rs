@@ -160,15 +160,52 @@ pub fn parse(text: &str) -> Result<Ast, ExprError> {
         text,
         depth: 0,
     };
-    let ast = p.expr(0)?;
-    if let Some((tok, s, e)) = p.toks.get(p.pos) {
-        let help = matches!(tok, Tok::Ident(_) | Tok::Num(_) | Tok::Str(_))
-            .then(|| "an operator such as `and`, `+` or `==` is missing before it".to_string());
-        return Err(
-            ExprError::syntax(*s, *e, format!("unexpected `{}`", &text[*s..*e])).help(help),
-        );
+    let parsed = p.expr(0).and_then(|ast| match p.toks.get(p.pos) {
+        None => Ok(ast),
+        Some((tok, s, e)) => {
+            let help = matches!(tok, Tok::Ident(_) | Tok::Num(_) | Tok::Str(_))
+                .then(|| "an operator such as `and`, `+` or `==` is missing before it".to_string());
+            Err(ExprError::syntax(*s, *e, format!("unexpected `{}`", &text[*s..*e])).help(help))
+        }
+    });
+    parsed.map_err(|e| separated_number(&p.toks, text, e.start).unwrap_or(e))
+}
+
+/// When the parser stopped at the comma of `25,000` (a number right before it, three
+/// digits right after, no spaces), the whole number with its thousands separators.
+fn separated_number(toks: &[(Tok, usize, usize)], text: &str, at: usize) -> Option<ExprError> {
+    let comma = toks.iter().position(|t| t.0 == Tok::Comma && t.1 == at)?;
+    let number = |i: usize| matches!(toks.get(i), Some((Tok::Num(_), ..)));
+    let group = |i: usize| {
+        toks.get(i).is_some_and(|(t, s, e)| {
+            matches!(t, Tok::Num(_))
+                && e - s == 3
+                && text[*s..*e].bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    // `a` and `b` are written with nothing between them.
+    let touch = |a: usize, b: usize| toks[a].2 == toks[b].1;
+    let separator = |i: usize| {
+        i >= 1
+            && toks.get(i).is_some_and(|t| t.0 == Tok::Comma)
+            && number(i - 1)
+            && group(i + 1)
+            && touch(i - 1, i)
+            && touch(i, i + 1)
+    };
+    if !separator(comma) {
+        return None;
     }
-    Ok(ast)
+    let mut first = comma - 1;
+    while first >= 2 && group(first) && separator(first - 1) {
+        first -= 2;
+    }
+    let mut last = comma + 1;
+    while separator(last + 1) {
+        last += 2;
+    }
+    let (start, end) = (toks[first].1, toks[last].2);
+    Some(ExprError::thousands(start, end, &text[start..end], true))
 }
 
 fn binop(tok: &Tok) -> Option<(BinOp, u8)> {
@@ -425,6 +462,31 @@ mod tests {
             panic!()
         };
         assert_eq!((l.start, l.end, r.start, r.end), (0, 5, 9, 11));
+    }
+
+    #[test]
+    fn thousands_separators_are_named() {
+        for (text, written) in [
+            ("income > 25,000", "25,000"),
+            ("(1,250,000 + x)", "1,250,000"),
+            ("x * 2 > 1,000,000 and y", "1,000,000"),
+        ] {
+            let e = parse(text).unwrap_err();
+            let start = text.find(written).unwrap();
+            assert_eq!((e.start, e.end), (start, start + written.len()), "{text}");
+            assert_eq!(
+                e.message,
+                format!("`{written}` has thousands separators; numbers are written without them")
+            );
+            assert_eq!(
+                e.help,
+                Some(format!("write `{}`", written.replace(',', "")))
+            );
+        }
+        // A comma with a space after it, or not three digits, is not a separator.
+        for text in ["income > 25, 000", "income > 2,5"] {
+            assert_eq!(parse(text).unwrap_err().message, "unexpected `,`", "{text}");
+        }
     }
 
     #[test]

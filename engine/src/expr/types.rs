@@ -41,7 +41,22 @@ impl Ty {
             Ty::Datetime => "a date and time".into(),
             Ty::Time => "a time".into(),
             Ty::Group(r) => format!("a group of `{r}` entries"),
-            Ty::List(t) => format!("a list of {}", t.name()),
+            Ty::List(t) => format!("a list of {}", t.plural()),
+        }
+    }
+
+    /// Many values of the type, for "a list of …".
+    fn plural(&self) -> String {
+        match self {
+            Ty::Text => "texts".into(),
+            Ty::Number => "numbers".into(),
+            Ty::Money => "amounts of money".into(),
+            Ty::Bool => "true/false values".into(),
+            Ty::Date => "dates".into(),
+            Ty::Datetime => "dates and times".into(),
+            Ty::Time => "times".into(),
+            Ty::Group(r) => format!("groups of `{r}` entries"),
+            Ty::List(t) => format!("lists of {}", t.plural()),
         }
     }
 
@@ -341,13 +356,20 @@ impl<'s> Checker<'s> {
         if range.contains(&args.len()) {
             return Ok(());
         }
+        if let Some(e) = separated_number(args, &range) {
+            return Err(e);
+        }
         let usage = FUNCTIONS.iter().find(|f| f.0 == name).map_or("", |f| f.1);
         Err(err(
             ast,
             format!(
-                "`{name}` takes {} values, but {} are given",
+                "`{name}` takes {}, but {}",
                 describe_range(&range),
-                args.len()
+                match args.len() {
+                    0 => "none is given".to_string(),
+                    1 => "1 is given".to_string(),
+                    n => format!("{n} are given"),
+                }
             ),
         )
         .help(Some(format!("write {usage}"))))
@@ -477,7 +499,7 @@ impl<'s> Checker<'s> {
                     suggest::did_you_mean(name, FUNCTIONS.iter().map(|f| f.0)).or_else(|| {
                         Some(format!(
                             "the functions are {}",
-                            crate::de::one_of(FUNCTIONS.iter().map(|f| f.0))
+                            crate::de::all_of(FUNCTIONS.iter().map(|f| f.0))
                         ))
                     });
                 Err(ExprError::types(
@@ -491,11 +513,61 @@ impl<'s> Checker<'s> {
     }
 }
 
+/// `if(income > 25,000, 0, 100)`: too many values because a number is written with
+/// thousands separators. Taken as such when joining each `NUMBER,DDD` written without
+/// spaces (DDD three digits) gives the right count; the first such number is named.
+fn separated_number(args: &[Ast], range: &std::ops::RangeInclusive<usize>) -> Option<ExprError> {
+    fn whole(a: &Ast) -> Option<f64> {
+        match a.node {
+            Node::Number(n) if n.fract() == 0.0 && n >= 0.0 => Some(n),
+            _ => None,
+        }
+    }
+    /// The number an argument ends with: `25` in `income > 25`.
+    fn last_number(a: &Ast) -> Option<&Ast> {
+        match &a.node {
+            Node::Number(_) => Some(a),
+            Node::Binary(_, _, right) => last_number(right),
+            Node::Unary(_, inner) => last_number(inner),
+            _ => None,
+        }
+    }
+    // Argument `i` is three digits that continue the number the one before it ends with.
+    let continues = |i: usize| {
+        i >= 1
+            && last_number(&args[i - 1])
+                .is_some_and(|n| whole(n).is_some() && n.end + 1 == args[i].start)
+            && args[i].end - args[i].start == 3
+            && whole(&args[i]).is_some_and(|n| n < 1000.0)
+    };
+    let joined = (1..args.len()).filter(|&i| continues(i)).count();
+    if joined == 0 || !range.contains(&(args.len() - joined)) {
+        return None;
+    }
+    let second = (1..args.len()).find(|&i| continues(i))?;
+    let head = last_number(&args[second - 1])?;
+    let mut last = second;
+    while last + 1 < args.len() && continues(last + 1) {
+        last += 1;
+    }
+    let mut written = format!("{}", whole(head)?);
+    for a in &args[second..=last] {
+        written.push_str(&format!(",{:03}", whole(a)?));
+    }
+    Some(ExprError::thousands(
+        head.start,
+        args[last].end,
+        &written,
+        false,
+    ))
+}
+
 fn describe_range(range: &std::ops::RangeInclusive<usize>) -> String {
-    if range.start() == range.end() {
-        range.start().to_string()
-    } else {
-        format!("{} to {}", range.start(), range.end())
+    match (*range.start(), *range.end()) {
+        (0, 0) => "no values".to_string(),
+        (1, 1) => "1 value".to_string(),
+        (n, m) if n == m => format!("{n} values"),
+        (n, m) => format!("{n} to {m} values"),
     }
 }
 
@@ -570,7 +642,7 @@ mod tests {
                 "`maried` is not one of the choices of `status`",
             ),
             ("income and true", "each side of `and` must be true/false"),
-            ("age(dob, dob)", "`age` takes 1 values, but 2 are given"),
+            ("age(dob, dob)", "`age` takes 1 value, but 2 are given"),
             ("agee(dob)", "unknown function `agee`"),
             ("date('2026-02-30')", "`2026-02-30` is not a date"),
             ("date(name)", "`date` takes a date in quotes"),
@@ -582,6 +654,32 @@ mod tests {
             let e = ty(text).unwrap_err();
             assert!(e.message.contains(message), "{text}: {}", e.message);
         }
+        // Without the thousands separator, the count would be right.
+        for (text, written) in [
+            ("if(income > 25,000, 0, 100)", "25,000"),
+            ("max(income, 1,250,000)", "1,250,000"),
+        ] {
+            let e = ty(text).unwrap_err();
+            let start = text.find(written).unwrap();
+            assert_eq!((e.start, e.end), (start, start + written.len()), "{text}");
+            assert!(
+                e.message.contains("numbers are written without them"),
+                "{text}: {}",
+                e.message
+            );
+            assert_eq!(
+                e.help.as_deref(),
+                Some(format!("write `{}`", written.replace(',', "")).as_str())
+            );
+        }
+        // Written without spaces, separate values are still separate values.
+        assert_eq!(ty("if(income > 5,100,80)"), Ok(Ty::Number));
+        assert!(
+            !ty("if(income > 5,100,80,1,2)")
+                .unwrap_err()
+                .message
+                .contains("thousands")
+        );
         assert_eq!(
             ty("nme == 'x'").unwrap_err().help.as_deref(),
             Some("did you mean `name`?")

@@ -107,7 +107,7 @@ pub fn add_user(
     if let Some(role) = roles.iter().find(|r| !staff.contains(&r.as_str())) {
         return Err(AccountError::UnknownRole {
             role: role.clone(),
-            known: crate::de::one_of(staff.iter().copied()),
+            known: crate::de::all_of(staff.iter().copied()),
         });
     }
     if password.chars().count() < MIN_PASSWORD {

@@ -72,8 +72,8 @@ pub enum CaseError {
     /// The answers or inputs have problems.
     #[error("the request has {} problem(s)", .0.len())]
     Invalid(Vec<Problem>),
-    /// The blueprint has no such action.
-    #[error("the service has no action `{0}`")]
+    /// The blueprint has no such action (or none was named).
+    #[error("{}", unknown_action(.0))]
     UnknownAction(String),
     /// The action does not start from the case's state.
     #[error("`{action}` cannot be taken in the state `{state}`")]
@@ -1353,6 +1353,15 @@ pub fn act(
     Ok(updated)
 }
 
+/// The message of [`CaseError::UnknownAction`]: a missing action is named as such.
+fn unknown_action(action: &str) -> String {
+    if action.trim().is_empty() {
+        "no action was named; say which action to take".to_string()
+    } else {
+        format!("the service has no action `{action}`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1478,6 +1487,13 @@ mod tests {
             take("fly", &clerk, "t2"),
             Err(CaseError::UnknownAction(_))
         ));
+        let Err(none) = take("", &clerk, "t2") else {
+            panic!("an empty action is refused")
+        };
+        assert_eq!(
+            none.to_string(),
+            "no action was named; say which action to take"
+        );
         let Err(CaseError::Invalid(problems)) = take("reject", &clerk, "t2") else {
             panic!("a rejection needs a reason")
         };

@@ -180,7 +180,7 @@ impl Validator<'_> {
                     let help = crate::suggest::did_you_mean(name, known.iter().copied())
                         .unwrap_or_else(|| {
                             format!(
-                                "placeholders name a field of the application, an input of the step that sends the message, or {}",
+                                "a placeholder names a field of the application, a computed value, an input of the step that sends the message or {}",
                                 crate::de::one_of(TEXT_PLACEHOLDERS.iter().copied())
                             )
                         });

@@ -170,7 +170,7 @@ impl<'a> Validator<'a> {
         let help = suggest::did_you_mean(name, known.clone()).or_else(|| {
             let all: Vec<&str> = known.into_iter().collect();
             (!all.is_empty() && all.len() <= 12)
-                .then(|| format!("the {what}s are {}", crate::de::one_of(all)))
+                .then(|| format!("the {what}s are {}", crate::de::all_of(all)))
         });
         let d = Diagnostic::error(code, name.span, format!("unknown {what} `{name}`"))
             .with_help_opt(help);
@@ -453,9 +453,14 @@ impl<'a> Validator<'a> {
                 let which = if site.empty.iter().any(|l| l == ANY_LANGUAGE) {
                     "this text is empty".to_string()
                 } else {
+                    let texts = if site.empty.len() == 1 {
+                        "text is"
+                    } else {
+                        "texts are"
+                    };
                     format!(
-                        "the {} text is empty",
-                        crate::de::one_of(site.empty.iter().map(String::as_str))
+                        "the {} {texts} empty",
+                        crate::de::all_of(site.empty.iter().map(String::as_str))
                     )
                 };
                 self.error(Code::InvalidValue, site.span, which).help = Some(
@@ -482,7 +487,7 @@ impl<'a> Validator<'a> {
                     site.span,
                     format!(
                         "this text has no {} version",
-                        crate::de::one_of(missing.iter().copied())
+                        crate::de::either(missing.iter().copied())
                     ),
                 )
                 .help = Some(format!(

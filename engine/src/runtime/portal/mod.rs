@@ -501,6 +501,14 @@ fn message(v: Visit, bp: &Blueprint, status: StatusCode, key: &str) -> Response 
     v.page(status, "message.html", &c)
 }
 
+/// A message about an application already sent, with the way back to tracking it.
+fn message_to_track(v: Visit, bp: &Blueprint, status: StatusCode, key: &str) -> Response {
+    let mut c = v.context(bp, "/track");
+    c.insert("key", key);
+    c.insert("to_track", &true);
+    v.page(status, "message.html", &c)
+}
+
 /// The appointment pickers of a page: for each appointment field, the places, the day
 /// shown (`?day=`, else the day of the answer, else today) and that day's free slots at
 /// the place shown (`?resource=`, else the answer's, else the first).
@@ -1227,6 +1235,19 @@ async fn correct(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
     let action = value(&pairs, "action");
+    // Checked now, not when the corrected form is sent: the applicant would fill it in
+    // for nothing.
+    if action.trim().is_empty() {
+        return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "no_action");
+    }
+    if !bp
+        .workflow
+        .transitions
+        .iter()
+        .any(|t| t.action.as_str() == action)
+    {
+        return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "unknown_action");
+    }
     let (t, k) = (tracking.clone(), code.clone());
     let case = api::with_read(&state, move |conn, bp| Ok(cases::read(conn, bp, &t, &k)?)).await;
     let Ok(case) = case else {

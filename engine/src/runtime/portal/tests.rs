@@ -684,6 +684,56 @@ async fn every_page_of_every_catalogue_form_renders_with_its_example_answers() {
 }
 
 #[tokio::test]
+async fn correcting_without_an_action_says_the_form_did_not_name_one() {
+    let bp = crate::runtime::catalogue("birth-certificate");
+    let s = state(bp.clone());
+    let example =
+        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
+    let created = crate::runtime::api::submit_answers(&s, example, "en")
+        .await
+        .unwrap();
+    let (tracking, code) = (
+        created["tracking"].as_str().unwrap(),
+        created["access_code"].as_str().unwrap(),
+    );
+    for (lang, said) in [
+        ("en", "The form did not say which action to take."),
+        ("ar", "لم يحدد النموذج الإجراء المطلوب."),
+    ] {
+        let mut b = Browser::new(s.clone());
+        b.send("GET", &format!("/track?lang={lang}"), &[]).await;
+        let csrf = b.csrf();
+        let base = [
+            ("csrf", csrf.as_str()),
+            ("tracking", tracking),
+            ("code", code),
+        ];
+        let blank = [&base[..], &[("action", " ")]].concat();
+        for form in [&base[..], &blank] {
+            let page = b.send("POST", "/track/correct", form).await;
+            assert_eq!(
+                page.status,
+                StatusCode::BAD_REQUEST,
+                "{lang}: {}",
+                page.html
+            );
+            assert!(page.html.contains(said), "{lang}: {}", page.html);
+            assert!(page.html.contains(r#"href="/track""#), "{}", page.html);
+            assert!(!page.html.contains("no action"), "{}", page.html);
+        }
+        let unknown = [&base[..], &[("action", "launch")]].concat();
+        let page = b.send("POST", "/track/correct", &unknown).await;
+        assert_eq!(
+            page.status,
+            StatusCode::BAD_REQUEST,
+            "{lang}: {}",
+            page.html
+        );
+        assert!(!page.html.contains(said), "{lang}: {}", page.html);
+    }
+}
+
+#[tokio::test]
 async fn a_sent_back_application_is_corrected_in_the_form_and_sent_again() {
     let bp = crate::runtime::catalogue("birth-certificate");
     let s = state(bp.clone());

@@ -60,6 +60,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The form could not be checked. Reload the page and try again.",
         "تعذّر التحقق من النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",
     ),
+    (
+        "no_action",
+        "The form did not say which action to take. Open your application with its tracking number and access code, and use one of the buttons on its page.",
+        "لم يحدد النموذج الإجراء المطلوب. افتح طلبك برقم المتابعة ورمز الدخول، واستخدم أحد الأزرار في صفحته.",
+    ),
+    (
+        "unknown_action",
+        "This service has no such action. Open your application with its tracking number and access code, and use one of the buttons on its page.",
+        "لا يوجد هذا الإجراء في هذه الخدمة. افتح طلبك برقم المتابعة ورمز الدخول، واستخدم أحد الأزرار في صفحته.",
+    ),
     ("language", "Language", "اللغة"),
     ("fees", "Fees", "الرسوم"),
     ("pay", "Pay", "ادفع"),

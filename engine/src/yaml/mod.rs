@@ -14,6 +14,10 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Source, Span};
 
+mod syntax;
+
+use syntax::syntax_error;
+
 /// How deep mappings and lists may nest; blueprints need fewer than ten levels.
 pub const MAX_DEPTH: usize = 64;
 /// How many nodes a document may have once aliases are expanded.
@@ -416,80 +420,6 @@ fn scalar_end(text: &str, start: usize, value: &str, style: TScalarStyle) -> usi
         }
         TScalarStyle::Literal | TScalarStyle::Folded => (start + 1).min(text.len()),
     }
-}
-
-/// Turn the parser's message into plain words, with a hint for the usual causes.
-fn syntax_error(source: &Source, offset: usize, info: &str) -> Diagnostic {
-    let pos = source.position(offset);
-    let line = source.line_text(pos.line);
-    let tab_at = line.find('\t');
-    let span = Span::new(offset, offset + 1);
-    if let Some(col) =
-        tab_at.filter(|_| info.contains("tab") || line.trim_start().len() < line.len())
-    {
-        let line_start = source.offset(pos.line, 1);
-        return Diagnostic::error(
-            Code::YamlSyntax,
-            Span::new(line_start + col, line_start + col + 1),
-            "a tab character is used for indentation",
-        )
-        .with_help("YAML indents with spaces only; replace the tab with spaces");
-    }
-    let (message, help) = explain(info);
-    let d = Diagnostic::error(Code::YamlSyntax, span, message).with_help_opt(help);
-    match unclosed_bracket(source, pos.line) {
-        Some(open) if info.contains("flow") => {
-            d.with_label(Span::new(open, open + 1), "this bracket is never closed")
-        }
-        _ => d,
-    }
-}
-
-/// The last `[` or `{` before `line` that is not closed on its own line (outside quotes).
-fn unclosed_bracket(source: &Source, line: usize) -> Option<usize> {
-    for l in (1..=line).rev().take(20) {
-        let text = source.line_text(l);
-        let mut stack = Vec::new();
-        let mut quote = None;
-        for (i, c) in text.char_indices() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '#') if i == 0 || text[..i].ends_with(' ') => break,
-                (None, '[' | '{') => stack.push(i),
-                (None, ']' | '}') => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-        if let Some(&i) = stack.last() {
-            return Some(source.offset(l, 1) + i);
-        }
-    }
-    None
-}
-
-fn explain(info: &str) -> (String, Option<String>) {
-    let lower = info.to_lowercase();
-    let help = if lower.contains("mapping values are not allowed") {
-        Some("a value that contains `: ` must be put in quotes, or the line is indented wrongly")
-    } else if lower.contains("did not find expected key") || lower.contains("block end") {
-        Some("check that this line is indented like its neighbours")
-    } else if lower.contains("unclosed quote") || lower.contains("quoted scalar") {
-        Some("close the quote on the same value")
-    } else if lower.contains("flow") {
-        Some("check the brackets `[` `]` and braces `{` `}` are balanced")
-    } else if lower.contains("alias") || lower.contains("anchor") {
-        Some("`*` and `&` start aliases and anchors in YAML; put the value in quotes")
-    } else {
-        None
-    };
-    (
-        format!("invalid YAML: {}", info.trim_end_matches('.')),
-        help.map(str::to_string),
-    )
 }
 
 #[cfg(test)]
