@@ -74,10 +74,16 @@ fn notified_actions(file: &str) -> BTreeSet<String> {
 /// set a case (used in turn): the social-welfare committee approves only a household
 /// that scores 30 or more, and the example household (the sandbox's demo family) earns a
 /// little too much; a water bill is for an account's unpaid readings, so each case of
-/// water-fees takes another subscriber's account.
+/// water-fees takes another subscriber's account; a stall has one open renewal at a time.
 fn overrides(s: &Served, file: &str) -> Vec<Value> {
     if file.ends_with("social-welfare.yaml") {
         return vec![json!({"applicant_monthly_income": 150000})];
+    }
+    if file.ends_with("licence-renewal.yaml") {
+        // One open renewal per stall (`workflow.unique`).
+        return (1..=60)
+            .map(|n| json!({"stall_number": format!("SH-{n:04}")}))
+            .collect();
     }
     if !file.ends_with("water-fees.yaml") {
         return vec![json!({})];

@@ -1,6 +1,7 @@
 //! Numbers an office can publish: a tracking number exists exactly when its case does —
 //! a submission that an agency's answer refuses takes none, and a restart skips none —
-//! and document numbers follow each other without gaps, across restarts too.
+//! and document numbers follow each other without gaps, across restarts too. And one
+//! open application per thing: `workflow.unique` refuses a second, naming the first.
 
 use serde_json::{Value, json};
 
@@ -110,4 +111,41 @@ fn numbers_have_no_gaps_and_a_restart_skips_none() {
         .as_str()
         .unwrap_or_else(|| panic!("no reference in {case}"));
     assert!(issues(&s).iter().any(|i| i == reference), "{reference}");
+}
+
+#[test]
+fn a_second_open_application_for_the_same_stall_is_refused_naming_the_first() {
+    let data = scratch("numbers-unique");
+    let s = serve(FILE, &data);
+    let answers = example(&s);
+    let (first, _) = s.submit(&answers);
+    for (lang, says) in [("en", "is still open"), ("ar", "ما زال مفتوحاً")] {
+        let (status, body) = s.call(
+            "POST",
+            "/api/applications",
+            &[("Accept-Language", lang)],
+            &answers,
+        );
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["type"], "Duplicate", "{body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains(&first) && message.contains(says),
+            "{lang}: {message}"
+        );
+    }
+    // Another stall is no duplicate; nor is the same stall once the first is decided.
+    let mut other = answers.clone();
+    other["stall_number"] = json!("SH-0999");
+    s.submit(&other);
+    let inspector = s.staff("inspector");
+    let (status, body) = s.act(
+        &inspector,
+        &first,
+        "fail",
+        &json!({"fail_reason": "No fire extinguisher."}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (second, _) = s.submit(&answers);
+    assert_ne!(second, first);
 }

@@ -340,3 +340,32 @@ fn a_fee_or_document_placeholder_needs_every_way_to_its_step_to_pass_its_state()
         );
     }
 }
+
+#[test]
+fn a_uniqueness_rule_names_comparable_fields() {
+    let rule = |r: &str| {
+        diagnostics(
+            "  initial: submitted\n",
+            &format!("  initial: submitted\n  unique: {r}\n"),
+        )
+    };
+    assert_eq!(rule("[phone]"), []);
+    assert_eq!(rule("[phone, date_of_birth]"), []);
+    let found = rule("[]");
+    assert!(
+        found
+            .iter()
+            .any(|(e, c, m)| *e && *c == Code::InvalidValue && m.contains("names no field")),
+        "{found:?}"
+    );
+    let found = rule("[phon]");
+    assert!(
+        found.iter().any(|(e, c, _)| *e && *c == Code::UnknownField),
+        "{found:?}"
+    );
+    let found = rule("[phone, phone]");
+    assert!(
+        found.iter().any(|(e, c, _)| *e && *c == Code::DuplicateId),
+        "{found:?}"
+    );
+}
