@@ -692,7 +692,7 @@ fn issue_and_charge(
         let valid_until = d.valid_for.as_ref().map(|v| {
             Date(now.today.0 + i64::try_from(v.value.minutes / 1440).unwrap_or(0)).to_string()
         });
-        let content = effects::document_content(d, &row, &case.values);
+        let content = effects::document_content(d, &row, &case.values, &case.tracking, to);
         tx.execute(
             "INSERT INTO qw_documents (case_id, document, number, code, issued_at, valid_until, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, d.id.as_str(), number, random_code(12), now.stamp, valid_until, content.to_string()],

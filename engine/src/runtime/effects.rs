@@ -310,13 +310,23 @@ pub fn currency(fee: &Fee) -> String {
 }
 
 /// What a document prints: its fields' values from the case.
-pub fn document_content(document: &Document, row: &Row, values: &Map<String, Json>) -> Json {
+pub fn document_content(
+    document: &Document,
+    row: &Row,
+    values: &Map<String, Json>,
+    tracking: &str,
+    state: &str,
+) -> Json {
     let mut out = Map::new();
     for f in &document.fields {
-        let v = values
-            .get(f.as_str())
-            .cloned()
-            .unwrap_or_else(|| row.get(f.as_str()).map(to_json).unwrap_or(Json::Null));
+        let v = match f.as_str() {
+            "tracking" => json!(tracking),
+            "state" => json!(state),
+            name => values
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| row.get(name).map(to_json).unwrap_or(Json::Null)),
+        };
         out.insert(f.value.clone(), v);
     }
     Json::Object(out)

@@ -363,14 +363,103 @@ async fn start(
     );
     let needs: Vec<&str> = bp.you_need.iter().map(|n| n.get(&lang)).collect();
     c.insert("you_need", &needs);
-    let fees: Vec<Json> = bp
-        .fees
-        .iter()
-        .map(|f| json!({"label": f.label.get(&lang), "amount": f.amount.as_ref().map(|a| money(a.value, &lang)), "currency": super::effects::currency(f)}))
-        .collect();
+    let fees: Vec<Json> = bp.fees.iter().map(|f| fee_terms(&bp, f, &lang)).collect();
     c.insert("fees", &fees);
-    c.insert("sla_days", &(bp.sla.value.minutes / 1440));
+    // `d` counts calendar days; a part of a day counts as a whole one.
+    c.insert("sla_days", &bp.sla.value.minutes.div_ceil(1440));
     v.page(StatusCode::OK, "start.html", &c)
+}
+
+/// What a fee costs, as the start page tells it before any answer is given: its amount
+/// when fixed, its tariff band by band, or that it is calculated from the answers.
+fn fee_terms(bp: &Blueprint, f: &crate::model::Fee, lang: &str) -> Json {
+    let t = text::texts(lang);
+    let currency = super::effects::currency(f);
+    let mut terms = Vec::new();
+    if let Some(tariff) = &f.tariff {
+        let quantity = tariff.quantity.value.trim();
+        let named = bp
+            .case_record()
+            .and_then(|r| r.fields.iter().find(|x| x.id.as_str() == quantity))
+            .map(|x| x.label.get(lang).to_string())
+            .or_else(|| {
+                bp.computed
+                    .iter()
+                    .find(|c| c.id.as_str() == quantity)
+                    .and_then(|c| c.label.as_ref())
+                    .map(|l| l.get(lang).to_string())
+            })
+            .unwrap_or_else(|| quantity.to_string());
+        if let Some(fixed) = tariff.fixed.as_ref().filter(|x| x.value != 0.0) {
+            terms.push(format!(
+                "{} {} {currency}",
+                t["fee_fixed"],
+                money(fixed.value, lang)
+            ));
+        }
+        for b in &tariff.bands {
+            let range = match &b.to {
+                Some(to) => format!(
+                    "{} {} {} {}",
+                    t["fee_from"],
+                    money(b.from.value, lang),
+                    t["fee_to"],
+                    money(to.value, lang)
+                ),
+                None => format!("{} {}", t["fee_above"], money(b.from.value, lang)),
+            };
+            terms.push(format!(
+                "{} {currency} {} “{named}”{} {range}",
+                money(b.price.value, lang),
+                t["fee_each"],
+                if lang == "ar" { "،" } else { "," }
+            ));
+        }
+    }
+    json!({
+        "label": f.label.get(lang),
+        "amount": f.amount.as_ref().map(|a| money(a.value, lang)),
+        "currency": currency,
+        "tariff": terms,
+        "computed": f.expr.is_some(),
+    })
+}
+
+/// The fees an application with `answers` would be charged, for the check-your-answers
+/// page: the amount where the answers give it, else the fee's terms.
+fn fees_for(bp: &Blueprint, answers: &Map<String, Json>, lang: &str) -> Vec<Json> {
+    let today = Now::read().today;
+    let row = super::answers::partial_row(bp, answers, today);
+    bp.fees
+        .iter()
+        .map(|f| {
+            let hooked = super::hooks::fee(bp.id.as_str(), f.id.as_str(), answers)
+                .ok()
+                .flatten();
+            let amount = hooked.or_else(|| {
+                // An amount from answers not given yet (a reading another agency
+                // supplies) is not known here.
+                let needed = f.tariff.as_ref().map(|t| &t.quantity).or(f.expr.as_ref());
+                let known = needed.is_none_or(|e| {
+                    crate::expr::parse(&e.value)
+                        .map(|x| {
+                            x.names().iter().all(|(n, _, _)| {
+                                row.get(*n).is_some_and(|v| *v != crate::expr::Value::Null)
+                            })
+                        })
+                        .unwrap_or(false)
+                });
+                known
+                    .then(|| super::effects::fee_amount(f, &row, today).ok())
+                    .flatten()
+            });
+            let mut terms = fee_terms(bp, f, lang);
+            if let Some(a) = amount {
+                terms["amount"] = json!(money(a as f64, lang));
+            }
+            terms
+        })
+        .collect()
 }
 
 /// An amount as the language writes it: `5,000` or `٥٬٠٠٠`.
@@ -908,6 +997,7 @@ async fn check(
     };
     let mut c = v.context(&bp, "/apply/check");
     c.insert("pages", &summary(&bp, &answers, &v.lang));
+    c.insert("fees", &fees_for(&bp, &answers, &v.lang));
     c.insert("problems", &Vec::<Json>::new());
     v.page(StatusCode::OK, "check.html", &c)
 }
@@ -960,6 +1050,7 @@ async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) ->
             Err(e) => {
                 let mut c = v.context(&bp, "/apply/check");
                 c.insert("pages", &summary(&bp, &answers, &lang));
+                c.insert("fees", &fees_for(&bp, &answers, &lang));
                 c.insert("problems", &[json!({"message": e.message_in(&lang)})]);
                 v.page(StatusCode::UNPROCESSABLE_ENTITY, "check.html", &c)
             }
@@ -983,6 +1074,7 @@ async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) ->
         Err(e) => {
             let mut c = v.context(&bp, "/apply/check");
             c.insert("pages", &summary(&bp, &answers, &v.lang));
+            c.insert("fees", &fees_for(&bp, &answers, &v.lang));
             let mut problems: Vec<Json> = e
                 .problems()
                 .iter()
@@ -1279,7 +1371,6 @@ async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: By
     match api::issued(&state, tracking.clone(), code.clone(), document.clone()).await {
         Ok(doc) => {
             let lang = v.lang.clone();
-            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
             let printed: Vec<Json> = doc["fields"]
                 .as_object()
                 .map(|m| {
@@ -1290,9 +1381,7 @@ async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: By
                             d.fields
                                 .iter()
                                 .filter_map(|id| {
-                                    let f = fields.iter().find(|f| f.id == *id)?;
-                                    let w = form::widget(&bp, f, f.id.as_str(), m.get(id.as_str()), &lang, &[]);
-                                    Some(json!({"label": w.label, "value": shown(&w, m.get(id.as_str()), &lang)}))
+                                    document_field(&bp, id.as_str(), m.get(id.as_str()), &lang)
                                 })
                                 .collect()
                         })
@@ -1309,11 +1398,38 @@ async fn certificate(State(state): State<ApiState>, headers: HeaderMap, body: By
                 &doc["issued_at"].as_str().map(|d| d.get(..10).unwrap_or(d)),
             );
             c.insert("fields", &printed);
+            c.insert("valid_until", &doc["valid_until"]);
             v.page(StatusCode::OK, "certificate.html", &c)
         }
         Err(e) => {
             let why = e.message_in(&v.lang);
             status_page(&state, v, &tracking, &code, None, &[why]).await
+        }
+    }
+}
+
+/// One line of a printed document: a field's label and its value in words; the
+/// tracking number and the state, which documents may print too, with the page's words.
+fn document_field(bp: &Blueprint, id: &str, value: Option<&Json>, lang: &str) -> Option<Json> {
+    let t = text::texts(lang);
+    let text = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or_default().to_string();
+    match id {
+        "tracking" => Some(json!({"label": t["tracking_number"], "value": text(value)})),
+        "state" => {
+            let state = text(value);
+            let label = bp
+                .workflow
+                .states
+                .iter()
+                .find(|s| s.id.as_str() == state)
+                .map_or(state.clone(), |s| s.label.get(lang).to_string());
+            Some(json!({"label": t["state_now"], "value": label}))
+        }
+        _ => {
+            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+            let f = fields.iter().find(|f| f.id.as_str() == id)?;
+            let w = form::widget(bp, f, id, value, lang, &[]);
+            Some(json!({"label": w.label, "value": shown(&w, value, lang)}))
         }
     }
 }
@@ -1339,16 +1455,11 @@ async fn verify(
     match api::verification(&state, code).await {
         Ok(found) => {
             let lang = v.lang.clone();
-            let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
             let shown_fields: Vec<Json> = found["fields"]
                 .as_object()
                 .map(|m| {
                     m.iter()
-                        .filter_map(|(k, val)| {
-                            let f = fields.iter().find(|f| f.id.as_str() == k)?;
-                            let w = form::widget(&bp, f, k, Some(val), &lang, &[]);
-                            Some(json!({"label": w.label, "value": shown(&w, Some(val), &lang)}))
-                        })
+                        .filter_map(|(k, val)| document_field(&bp, k, Some(val), &lang))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1364,6 +1475,7 @@ async fn verify(
                     .map(|d| d.get(..10).unwrap_or(d)),
             );
             c.insert("fields", &shown_fields);
+            c.insert("valid_until", &found["valid_until"]);
             v.page(StatusCode::OK, "verify.html", &c)
         }
         Err(_) => {

@@ -136,7 +136,7 @@ async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     assert!(en.html.contains(r#"<html lang="en" dir="ltr">"#));
     let again = b.send("GET", "/", &[]).await;
     assert!(again.html.contains("Start now"));
-    assert!(again.html.contains("<p>5 working days"));
+    assert!(again.html.contains("<p>5 days at most"), "{}", again.html);
     let css = b.send("GET", "/portal.css", &[]).await;
     assert!(css.html.contains("--accent") && css.html.len() < 20 * 1024);
 }
@@ -1012,5 +1012,185 @@ async fn the_check_page_says_the_agency_cannot_be_reached_not_that_the_record_is
             .contains("لا تستطيع الخدمة الوصول إلى «تبليغ الولادة من وزارة الصحة» الآن"),
         "{}",
         sent.html
+    );
+}
+
+/// The service a new team wrote (not in the catalogue): a tariff by stall size, an
+/// inspection, a licence valid for a year that prints the tracking number.
+fn licence_renewal() -> crate::model::Blueprint {
+    let text = include_str!("../../../../tests/fixtures/services/licence-renewal.yaml");
+    crate::check_bytes("licence-renewal.yaml", text.as_bytes())
+        .blueprint
+        .expect("the fixture is valid")
+}
+
+#[tokio::test]
+async fn the_start_page_gives_the_price_and_the_time_as_the_language_means_them() {
+    // A tariff: told band by band, in the page's language and digits.
+    let mut b = Browser::new(state(licence_renewal()));
+    let en = b.send("GET", "/?lang=en", &[]).await.html;
+    for said in [
+        "a fixed charge of 10,000 IQD",
+        "1,000 IQD for each unit of “Stall size in square metres”, from 0 to 10",
+        "2,500 IQD for each unit of “Stall size in square metres”, above 10",
+        "10 days at most",
+    ] {
+        assert!(en.contains(said), "{said}: {en}");
+    }
+    assert!(!en.contains("working days"), "{en}");
+    let ar = b.send("GET", "/?lang=ar", &[]).await.html;
+    assert!(ar.contains("مبلغ ثابت قدره ١٠٬٠٠٠ IQD"), "{ar}");
+    assert!(
+        ar.contains("٢٬٥٠٠ IQD عن كل وحدة من “مساحة البسطة بالمتر المربع”، فوق ١٠"),
+        "{ar}"
+    );
+    // A fee from an expression: said to be calculated, shown before sending.
+    let mut b = Browser::new(state(crate::runtime::catalogue("birth-certificate")));
+    let en = b.send("GET", "/?lang=en", &[]).await.html;
+    assert!(en.contains("calculated from your answers"), "{en}");
+}
+
+#[tokio::test]
+async fn check_your_answers_shows_the_amount_the_answers_give() {
+    for (name, answers, said) in [
+        ("birth-certificate", None, "6,000 IQD"),
+        ("licence", Some(("stall_size_m2", 12)), "25,000 IQD"),
+    ] {
+        let bp = if name == "licence" {
+            licence_renewal()
+        } else {
+            crate::runtime::catalogue(name)
+        };
+        let s = state(bp.clone());
+        let mut b = Browser::new(s.clone());
+        b.send("GET", "/?lang=en", &[]).await;
+        b.send("GET", "/apply", &[]).await;
+        let token = b
+            .cookies
+            .iter()
+            .find(|(k, _)| k == "qw_draft")
+            .unwrap()
+            .1
+            .clone();
+        let mut example = crate::runtime::openapi::submission_example(
+            &bp,
+            crate::runtime::clock::Now::read().today,
+        );
+        if let Some((k, v)) = answers {
+            example.insert(k.into(), serde_json::json!(v));
+        }
+        s.conn
+            .lock()
+            .unwrap()
+            .execute(
+                "UPDATE qw_drafts SET answers = ?1 WHERE token_hash = ?2",
+                [
+                    serde_json::Value::Object(example).to_string(),
+                    super::hash(&token),
+                ],
+            )
+            .unwrap();
+        let page = b.send("GET", "/apply/check", &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        // 5000 + 1000 a copy after the first (2 copies); 10000 + 10 × 1000 + 2 × 2500.
+        assert!(page.html.contains(said), "{name}: {}", page.html);
+    }
+}
+
+#[tokio::test]
+async fn the_licence_prints_its_tracking_number_and_both_pages_its_validity() {
+    use crate::runtime::cases::{self, Actor, Outcome, Step};
+    let bp = licence_renewal();
+    let s = state(bp.clone());
+    let example =
+        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
+    let created = crate::runtime::api::submit_answers(&s, example, "en")
+        .await
+        .unwrap();
+    let (tracking, code) = (
+        created["tracking"].as_str().unwrap().to_string(),
+        created["access_code"].as_str().unwrap().to_string(),
+    );
+    {
+        let mut conn = s.conn.lock().unwrap();
+        let now = crate::runtime::clock::Now::read();
+        let id: i64 = conn
+            .query_row(
+                "SELECT id FROM cases WHERE tracking = ?1",
+                [&tracking],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let inspector = Actor {
+            id: "inspector-1".into(),
+            roles: ["inspector".to_string()].into(),
+        };
+        let input = serde_json::Map::new();
+        let step = Step {
+            action: "pass",
+            actor: &inspector,
+            input: &input,
+        };
+        cases::act(&mut conn, &bp, id, &step, &Outcome::default(), &now).unwrap();
+        cases::record_payment(&mut conn, &bp, id, "licence_fee", "PAY-1", &now).unwrap();
+    }
+    let (status, doc) = {
+        let res = app(s.clone())
+            .oneshot(
+                Request::get(format!("/api/applications/{tracking}/documents/licence"))
+                    .header("x-access-code", &code)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+        )
+    };
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert_eq!(doc["fields"]["tracking"], tracking.as_str(), "{doc}");
+    let until = doc["valid_until"]
+        .as_str()
+        .expect("a licence for 52 weeks")
+        .to_string();
+    let vcode = doc["verification_code"].as_str().unwrap().to_string();
+    let mut b = Browser::new(s.clone());
+    b.send("GET", "/track?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let page = b
+        .send(
+            "POST",
+            "/track/document",
+            &[
+                ("csrf", &csrf),
+                ("tracking", &tracking),
+                ("code", &code),
+                ("document", "licence"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    for said in [
+        "Tracking number",
+        tracking.as_str(),
+        "Valid until",
+        until.as_str(),
+    ] {
+        assert!(page.html.contains(said), "{said}: {}", page.html);
+    }
+    let page = b
+        .send("GET", &format!("/verify?code={vcode}&lang=en"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.html.contains("Valid until") && page.html.contains(&until),
+        "{}",
+        page.html
     );
 }

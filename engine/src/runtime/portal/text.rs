@@ -12,7 +12,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("need", "What you need", "ما تحتاج إليه"),
     ("fee", "Fee", "الرسوم"),
     ("time", "Processing time", "مدة الإنجاز"),
-    ("days", "working days at most", "يوماً على الأكثر"),
+    ("days", "days at most", "يوماً على الأكثر"),
     ("continue", "Continue", "متابعة"),
     ("back", "Back", "رجوع"),
     ("errors", "There is a problem", "هناك مشكلة"),
@@ -122,6 +122,24 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "No free time on this day at this place. Choose another day or place.",
         "لا توجد أوقات متاحة في هذا اليوم في هذا المكان. اختر يوماً أو مكاناً آخر.",
     ),
+    (
+        "fee_computed",
+        "calculated from your answers; you see the amount before you send the application",
+        "يُحسب من إجاباتك، وترى المبلغ قبل إرسال الطلب",
+    ),
+    ("fee_fixed", "a fixed charge of", "مبلغ ثابت قدره"),
+    ("fee_each", "for each unit of", "عن كل وحدة من"),
+    ("fee_from", "from", "من"),
+    ("fee_to", "to", "إلى"),
+    ("fee_above", "above", "فوق"),
+    (
+        "fee_later",
+        "You pay when the office asks for it; your application's page shows how.",
+        "تدفع عندما تطلب الجهة ذلك، وتبيّن صفحة طلبك طريقة الدفع.",
+    ),
+    ("valid_until", "Valid until", "صالحة حتى"),
+    ("tracking_number", "Tracking number", "رقم المتابعة"),
+    ("state_now", "Status", "الحالة"),
 ];
 
 /// The back office's words: `(key, English, Arabic)`.
