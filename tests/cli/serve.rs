@@ -1319,6 +1319,17 @@ fn edits_reload_live_and_a_change_that_loses_data_is_refused() {
         errors.lock().unwrap()
     );
     assert_eq!(version(), "1.1.0");
+    // Written again as it is (an editor that saves twice): not refused a second time.
+    let same = std::fs::read(&file).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    std::fs::write(&file, &same).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let said = errors.lock().unwrap().clone();
+    assert_eq!(
+        said.matches("kept the running version").count(),
+        1,
+        "{said}"
+    );
     let _ = child.kill();
     let _ = child.wait();
     // A stored answer would be lost with its field: refused at start, unless forced.

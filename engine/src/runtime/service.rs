@@ -171,27 +171,35 @@ impl Service {
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             // The blueprint and the team's templates: a change to either reloads.
-            let stamp = |p: &Path| {
-                let modified = |p: &Path| {
-                    std::fs::metadata(p)
-                        .and_then(|m| m.modified())
-                        .unwrap_or(SystemTime::UNIX_EPOCH)
-                };
-                let mut latest = vec![modified(p)];
-                if let Ok(entries) = std::fs::read_dir(templates_dir(p)) {
-                    latest.extend(entries.flatten().map(|e| modified(&e.path())));
-                }
+            let templates = |p: &Path| {
+                let mut latest: Vec<SystemTime> = std::fs::read_dir(templates_dir(p))
+                    .map(|entries| {
+                        entries
+                            .flatten()
+                            .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok())
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 latest.sort();
                 latest
             };
-            let mut last = stamp(&self.file);
+            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            let mut last = (modified(&self.file), templates(&self.file));
+            // What was last tried: an editor that writes a file twice (or touches it)
+            // changes its time, not its text, and must not hear the same answer twice.
+            let mut tried = (std::fs::read(&self.file).ok(), last.1.clone());
             loop {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                let now = stamp(&self.file);
+                let now = (modified(&self.file), templates(&self.file));
                 if now == last {
                     continue;
                 }
-                last = now;
+                last = now.clone();
+                let text = std::fs::read(&self.file).ok();
+                if text == tried.0 && now.1 == tried.1 {
+                    continue;
+                }
+                tried = (text, now.1);
                 let me = self.clone();
                 if let Ok(result) = tokio::task::spawn_blocking(move || me.reload()).await {
                     report(result);
