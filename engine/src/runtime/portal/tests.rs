@@ -93,6 +93,51 @@ impl Browser {
     }
 }
 
+/// Answer every page of the birth-certificate form, each accepted.
+async fn fill_in_birth_certificate(b: &mut Browser, csrf: &str) {
+    let today = crate::runtime::clock::Now::read().today.to_string();
+    let steps: &[(&str, Vec<(&str, &str)>)] = &[
+        (
+            "/apply/notification",
+            vec![
+                ("notification_number", "BN-2026-004211"),
+                ("applicant_relation", "mother"),
+            ],
+        ),
+        (
+            "/apply/child",
+            vec![
+                ("child_first_name", "Zainab"),
+                ("child_sex", "female"),
+                ("child_date_of_birth", &today),
+                ("place_of_birth", "baghdad"),
+            ],
+        ),
+        (
+            "/apply/parents",
+            vec![
+                ("mother_national_id", "199012345678"),
+                ("father_national_id", "198812345670"),
+            ],
+        ),
+        (
+            "/apply/contact",
+            vec![("phone", "07701234567"), ("copies", "2")],
+        ),
+    ];
+    for (path, fields) in steps {
+        let mut form = vec![("csrf", csrf)];
+        form.extend(fields.iter().copied());
+        let moved = b.send("POST", path, &form).await;
+        assert_eq!(
+            moved.status,
+            StatusCode::SEE_OTHER,
+            "{path}: {}",
+            moved.html
+        );
+    }
+}
+
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -186,47 +231,7 @@ async fn a_citizen_applies_page_by_page_and_tracks_the_case() {
         "typed text kept and escaped"
     );
     assert!(!wrong.html.contains("12<b>3"));
-    let today = crate::runtime::clock::Now::read().today.to_string();
-    let steps: &[(&str, Vec<(&str, &str)>)] = &[
-        (
-            "/apply/notification",
-            vec![
-                ("notification_number", "BN-2026-004211"),
-                ("applicant_relation", "mother"),
-            ],
-        ),
-        (
-            "/apply/child",
-            vec![
-                ("child_first_name", "Zainab"),
-                ("child_sex", "female"),
-                ("child_date_of_birth", &today),
-                ("place_of_birth", "baghdad"),
-            ],
-        ),
-        (
-            "/apply/parents",
-            vec![
-                ("mother_national_id", "199012345678"),
-                ("father_national_id", "198812345670"),
-            ],
-        ),
-        (
-            "/apply/contact",
-            vec![("phone", "07701234567"), ("copies", "2")],
-        ),
-    ];
-    for (path, fields) in steps {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields.iter().copied());
-        let moved = b.send("POST", path, &form).await;
-        assert_eq!(
-            moved.status,
-            StatusCode::SEE_OTHER,
-            "{path}: {}",
-            moved.html
-        );
-    }
+    fill_in_birth_certificate(&mut b, &csrf).await;
     let check = b.send("GET", "/apply/check", &[]).await;
     assert!(
         check.html.contains("Zainab") && check.html.contains("Baghdad"),
@@ -945,47 +950,7 @@ async fn the_check_page_says_the_agency_cannot_be_reached_not_that_the_record_is
     b.send("GET", "/apply", &[]).await;
     b.send("GET", "/apply/notification", &[]).await;
     let csrf = b.csrf();
-    let today = crate::runtime::clock::Now::read().today.to_string();
-    let steps: &[(&str, Vec<(&str, &str)>)] = &[
-        (
-            "/apply/notification",
-            vec![
-                ("notification_number", "BN-2026-004211"),
-                ("applicant_relation", "mother"),
-            ],
-        ),
-        (
-            "/apply/child",
-            vec![
-                ("child_first_name", "Zainab"),
-                ("child_sex", "female"),
-                ("child_date_of_birth", &today),
-                ("place_of_birth", "baghdad"),
-            ],
-        ),
-        (
-            "/apply/parents",
-            vec![
-                ("mother_national_id", "199012345678"),
-                ("father_national_id", "198812345670"),
-            ],
-        ),
-        (
-            "/apply/contact",
-            vec![("phone", "07701234567"), ("copies", "2")],
-        ),
-    ];
-    for (path, fields) in steps {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields.iter().copied());
-        let moved = b.send("POST", path, &form).await;
-        assert_eq!(
-            moved.status,
-            StatusCode::SEE_OTHER,
-            "{path}: {}",
-            moved.html
-        );
-    }
+    fill_in_birth_certificate(&mut b, &csrf).await;
     let sent = b.send("POST", "/apply/check", &[("csrf", &csrf)]).await;
     assert_eq!(
         sent.status,
