@@ -340,3 +340,91 @@ fn a_fee_or_document_placeholder_needs_every_way_to_its_step_to_pass_its_state()
         );
     }
 }
+
+#[test]
+fn a_queue_names_fields_of_the_application_with_one_value_each() {
+    let clerk = "  - {id: clerk, kind: staff, label: {en: Clerk, ar: الموظف}}";
+    let with = |role: &str| {
+        let text = BASE.replacen(clerk, role, 1);
+        let checked = check_bytes("t.yaml", text.as_bytes());
+        let at = |d: &crate::diagnostic::Diagnostic| text[d.span.start..d.span.end].to_string();
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                    at(d),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let staff = |columns: &str| {
+        format!(
+            "  - {{id: clerk, kind: staff, label: {{en: Clerk, ar: الموظف}}, queue: {{columns: {columns}}}}}"
+        )
+    };
+    assert_eq!(with(&staff("[guardian_name, date_of_birth, phone]")), []);
+    assert_eq!(
+        with(&format!(
+            "{clerk}\n  - {{id: helper, kind: staff, label: {{en: Helper, ar: المساعد}}, queue: {{columns: []}}}}"
+        )),
+        []
+    );
+    // An unknown field, located, with "did you mean".
+    let found = with(&staff("[guardian_name, phnoe]"));
+    assert!(
+        found.iter().any(|(c, m, h, at)| *c == Code::UnknownField
+            && m == "unknown field `phnoe`"
+            && h.contains("`phone`")
+            && at == "phnoe"),
+        "{found:?}"
+    );
+    // A computed value is not a field; a column twice; a queue on the applicant's role.
+    let found = with(&staff("[is_minor]"));
+    assert!(
+        found
+            .iter()
+            .any(|(c, _, _, at)| *c == Code::UnknownField && at == "is_minor"),
+        "{found:?}"
+    );
+    let found = with(&staff("[phone, phone]"));
+    assert!(
+        found.iter().any(|(c, _, _, _)| *c == Code::DuplicateId),
+        "{found:?}"
+    );
+    let found = with(&format!(
+        "{clerk}\n  - {{id: other, kind: citizen, label: {{en: Other, ar: آخر}}, queue: {{columns: [phone]}}}}"
+    ));
+    assert!(
+        found.iter().any(|(c, m, _, at)| *c == Code::Inconsistent
+            && m.contains("only staff roles")
+            && at == "other"),
+        "{found:?}"
+    );
+    // A misspelt key of `queue` is an unknown key.
+    let found = with(
+        "  - {id: clerk, kind: staff, label: {en: Clerk, ar: الموظف}, queue: {colums: [phone]}}",
+    );
+    assert!(!found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_staff_label_is_a_text_per_language() {
+    assert_eq!(
+        codes(
+            "        label: {en: Phone, ar: الهاتف}\n",
+            "        label: {en: Your phone, ar: هاتفك}\n        staff_label: {en: Applicant's phone, ar: هاتف مقدم الطلب}\n"
+        ),
+        []
+    );
+    assert!(
+        codes(
+            "        label: {en: Phone, ar: الهاتف}\n",
+            "        label: {en: Phone, ar: الهاتف}\n        staff_label: {en: Applicant's phone}\n"
+        )
+        .contains(&Code::MissingLanguage)
+    );
+}
