@@ -1216,7 +1216,10 @@ fn water_subscription_end_to_end() {
     // The account is opened at the water directorate (by the outbox), which activates
     // the subscription and issues the contract.
     let done = s.settle(&clerk, &tracking, |c| c["state"] == "active");
-    assert!(done["answers"]["water_account_number"].is_string(), "{done}");
+    assert!(
+        done["answers"]["water_account_number"].is_string(),
+        "{done}"
+    );
     assert_eq!(done["documents"][0]["document"], "subscription_contract");
     s.assert_logged(
         &tracking,

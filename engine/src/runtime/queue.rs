@@ -13,7 +13,10 @@ use super::portal::text;
 use crate::model::{Blueprint, Field, FieldType};
 
 /// The fields shown as the columns of `role`'s queue; with no role, or a role that names
-/// none, the default columns.
+/// none, the default columns: the applicant's name (the first `text` field whose id ends
+/// in `full_name`, else in `name`), then the first two required fields that tell cases
+/// apart (not a group, a file, a long text or a yes/no question, which is often the gate
+/// every applicant answered alike).
 pub fn columns<'a>(bp: &'a Blueprint, role: Option<&str>) -> Vec<&'a Field> {
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     if let Some(queue) = role.and_then(|r| bp.role(r)).and_then(|r| r.queue.as_ref()) {
@@ -34,7 +37,7 @@ pub fn columns<'a>(bp: &'a Blueprint, role: Option<&str>) -> Vec<&'a Field> {
         f.required
             && !matches!(
                 f.kind.value,
-                FieldType::Group | FieldType::File | FieldType::LongText
+                FieldType::Group | FieldType::File | FieldType::LongText | FieldType::Boolean
             )
             && name.is_none_or(|n| n.id != f.id)
     };
