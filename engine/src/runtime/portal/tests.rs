@@ -394,6 +394,15 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
     );
     let queue = b.send("GET", "/office/cases", &[]).await;
     assert!(queue.html.contains(&tracking), "{}", queue.html);
+    // The clerk's queue has no `queue` in the blueprint: the default columns.
+    assert!(
+        queue
+            .html
+            .contains("<th scope=\"col\">Mother&#x27;s full name</th>")
+            && queue.html.contains("<td>BN-2026-004211</td><td>زينب</td>"),
+        "{}",
+        queue.html
+    );
     let case = b
         .send("GET", &format!("/office/cases/{tracking}"), &[])
         .await;
