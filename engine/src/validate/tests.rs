@@ -428,3 +428,31 @@ fn a_staff_label_is_a_text_per_language() {
         .contains(&Code::MissingLanguage)
     );
 }
+
+#[test]
+fn a_queue_column_is_not_a_file_or_a_group() {
+    let path = format!(
+        "{}/../blueprints/school-attendance.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let role = "    label: {en: School administrator, ar: إداري المدرسة}\n";
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        role,
+        &format!("{role}    queue: {{columns: [vaccination_card]}}\n"),
+        1,
+    );
+    let checked = check_bytes("t.yaml", text.as_bytes());
+    let found: Vec<(Code, &str, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), &text[d.span.start..d.span.end]))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            Code::InvalidValue,
+            "the `file` field `vaccination_card` cannot be a column of a queue",
+            "vaccination_card"
+        )]
+    );
+}
