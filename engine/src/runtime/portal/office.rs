@@ -1,9 +1,9 @@
 //! The back office: sign-in, the cases of each role's queue with the role's columns in
 //! words and their age against the SLA, searched, filtered and sorted with a plain form
-//! (see [`crate::runtime::queue`]), simple figures per service, and a case page with the answers under
-//! the office's labels, the calls to other agencies, the history in words and a form for
-//! each action this person may take. Every action
-//! goes through the same checks as the API (role, state, condition, second pair of eyes).
+//! (see [`crate::runtime::queue`]), simple figures per service, and a case page with the
+//! answers under the office's labels, the calls to other agencies, the history in words
+//! and a form for each action this person may take. Every action goes through the same
+//! checks as the API (role, state, condition, second pair of eyes).
 
 use std::collections::BTreeMap;
 
