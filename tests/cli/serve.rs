@@ -385,7 +385,7 @@ fn social_welfare_end_to_end() {
     let committee = s.staff("committee");
     let case = s.state(&intake, &tracking);
     assert_eq!(
-        case["values"]["registry_family_number"],
+        case["answers"]["registry_family_number"],
         household["household"]["family_number"]
     );
     s.assert_logged(&tracking, &["IQ/GOV/MOI/civil-registry/households"]);
@@ -418,7 +418,7 @@ fn social_welfare_end_to_end() {
     );
     assert_eq!(status, 200, "{body}");
     let done = s.settle(&committee, &tracking, |c| {
-        c["calls_pending"] == 0 && c["values"]["beneficiary_number"].is_string()
+        c["calls_pending"] == 0 && c["answers"]["beneficiary_number"].is_string()
     });
     assert_eq!(done["state"], "approved");
     // The applicant tracks it with the code; a wrong code looks like an unknown number.
@@ -754,7 +754,7 @@ fn birth_certificate_end_to_end_with_payment_and_verification() {
     let clerk = s.staff("clerk");
     let registrar = s.staff("registrar");
     let case = s.state(&clerk, &tracking);
-    assert_eq!(case["values"]["hospital_name"], birth["hospital"]["name"]);
+    assert_eq!(case["answers"]["hospital_name"], birth["hospital"]["name"]);
     // Sent back for correction; the applicant corrects a field and resubmits.
     let (status, body) = s.act(
         &clerk,
@@ -783,7 +783,7 @@ fn birth_certificate_end_to_end_with_payment_and_verification() {
     assert_eq!(s.act(&registrar, &tracking, "verify", &Value::Null).0, 403);
     let (status, body) = s.act(&clerk, &tracking, "verify", &Value::Null);
     assert_eq!(status, 200, "{body}");
-    assert!(body["values"]["mother_full_name"].is_string(), "{body}");
+    assert!(body["answers"]["mother_full_name"].is_string(), "{body}");
     let (status, body) = s.act(&registrar, &tracking, "approve", &Value::Null);
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "awaiting_payment");
@@ -944,7 +944,7 @@ fn water_fees_scenario(s: &Served) {
     assert_eq!(status, 200, "{body}");
     // Posted to the water directorate by the outbox, then recorded as paid.
     let done = s.settle(&officer, &tracking, |c| c["state"] == "paid");
-    assert!(done["values"]["amount_paid"].is_number(), "{done}");
+    assert!(done["answers"]["amount_paid"].is_number(), "{done}");
     s.assert_logged(&tracking, &["IQ/GOV/MMPW/water/accounts"]);
 }
 
@@ -999,7 +999,7 @@ fn medical_appointment_end_to_end() {
     let doctor = s.staff("doctor");
     let case = s.state(&receptionist, &tracking);
     assert_eq!(case["appointments"][0]["status"], "booked", "{case}");
-    assert!(case["values"]["identity_verified"].is_boolean(), "{case}");
+    assert!(case["answers"]["identity_verified"].is_boolean(), "{case}");
     // The doctor cannot check a patient in; the receptionist can, and the health
     // record is fetched (retried until it answers) at that step.
     assert_eq!(
@@ -1239,7 +1239,10 @@ fn water_subscription_end_to_end() {
     // The account is opened at the water directorate (by the outbox), which activates
     // the subscription and issues the contract.
     let done = s.settle(&clerk, &tracking, |c| c["state"] == "active");
-    assert!(done["values"]["water_account_number"].is_string(), "{done}");
+    assert!(
+        done["answers"]["water_account_number"].is_string(),
+        "{done}"
+    );
     assert_eq!(done["documents"][0]["document"], "subscription_contract");
     s.assert_logged(
         &tracking,

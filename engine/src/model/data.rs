@@ -53,6 +53,10 @@ pub struct Field {
     pub kind: Spanned<FieldType>,
     /// The question or label shown, per language.
     pub label: Localized,
+    /// The label the back office shows, per language, e.g. `Applicant's full name` for
+    /// `Your full name`; without it the office makes the `label` neutral.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_label: Option<Localized>,
     /// A hint shown under the label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Localized>,

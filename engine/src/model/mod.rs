@@ -106,6 +106,19 @@ pub struct Role {
     pub kind: Spanned<RoleKind>,
     /// The role's name, per language.
     pub label: Localized,
+    /// What a staff role's queue in the back office shows; by default the applicant's
+    /// name and the first two required answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+}
+
+/// A staff role's queue in the back office.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    /// The application's fields shown as columns, in order, besides the tracking
+    /// number, the status and the age, e.g. `[full_name, stall_number]`.
+    pub columns: Vec<Name>,
 }
 
 /// Who plays a role.

@@ -546,14 +546,22 @@ fn open_actions(
     bp: &Blueprint,
     state: &str,
     roles: &std::collections::BTreeSet<String>,
+    office: bool,
 ) -> Vec<Value> {
+    let label = |f: &crate::model::Field| {
+        if office {
+            super::queue::labels(bp, f)
+        } else {
+            localized(bp, &f.label)
+        }
+    };
     bp.workflow
         .transitions
         .iter()
         .filter(|t| t.from.iter().any(|f| f.as_str() == state))
         .filter(|t| t.role.iter().any(|r| roles.contains(r.as_str())))
         .map(|t| json!({"action": t.action.as_str(), "label": localized(bp, &t.label), "to": t.to.as_str(),
-            "inputs": t.inputs.iter().map(|f| json!({"id": f.id.as_str(), "label": localized(bp, &f.label), "required": f.required})).collect::<Vec<_>>()}))
+            "inputs": t.inputs.iter().map(|f| json!({"id": f.id.as_str(), "label": label(f), "required": f.required})).collect::<Vec<_>>()}))
         .collect()
 }
 
@@ -598,7 +606,7 @@ pub(crate) fn public_view(
         "tracking": case.tracking, "state": case.state, "status": status(bp, &case.state),
         "next": description, "submitted_at": case.submitted_at, "updated_at": case.updated_at,
         "decision_due": due_date(bp, &case.submitted_at),
-        "answers": answers, "history": history, "actions": open_actions(bp, &case.state, &citizen),
+        "answers": answers, "history": history, "actions": open_actions(bp, &case.state, &citizen, false),
     });
     if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, case.id, false)?) {
         v.extend(x);
@@ -1490,6 +1498,7 @@ async fn list(
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let token = bearer(&headers);
+    let lang = language(&state.blueprint(), &headers);
     with_store(&state, move |conn, bp| {
         let actor = staff(conn, &token)?;
         let mut problems = Vec::new();
@@ -1505,12 +1514,6 @@ async fn list(
         };
         let page = number("page", 1, 1..=1_000_000, &mut problems);
         let size = number("page_size", 20, 1..=100, &mut problems);
-        let filter = q.get("state").cloned();
-        if let Some(s) = &filter {
-            if !bp.workflow.states.iter().any(|st| st.id.as_str() == s) {
-                problems.push(format!("unknown state `{s}`; expected {}", crate::de::one_of(bp.workflow.states.iter().map(|s| s.id.as_str()))));
-            }
-        }
         // A role's queue: the states from which that role can act.
         let queue = q.get("queue").cloned();
         let mut queue_states: Option<Vec<String>> = None;
@@ -1529,15 +1532,17 @@ async fn list(
                 queue_states = Some(states);
             }
         }
+        let columns = super::queue::columns(bp, queue.as_deref());
+        let view = super::queue::View::read(bp, &columns, &q, &mut problems);
         let sla = q.get("sla").cloned();
         if let Some(s) = &sla {
             if !matches!(s.as_str(), "breached" | "within") {
                 problems.push(format!("`sla` must be `breached` or `within`, found `{s}`"));
             }
         }
-        let known = ["page", "page_size", "state", "queue", "sla"];
+        let known: Vec<&str> = ["page", "page_size", "queue", "sla"].into_iter().chain(super::queue::PARAMETERS).collect();
         for k in q.keys().filter(|k| !known.contains(&k.as_str())) {
-            problems.push(format!("unknown filter `{k}`; expected {}", crate::de::one_of(known)));
+            problems.push(format!("unknown filter `{k}`; expected {}", crate::de::one_of(known.iter().copied())));
         }
         if !problems.is_empty() {
             return Err(ApiError::invalid(problems.join("; ")));
@@ -1548,22 +1553,33 @@ async fn list(
         let finals: Vec<String> = bp.workflow.states.iter().filter(|s| s.is_final).map(|s| s.id.value.clone()).collect();
         let states_json = queue_states.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default());
         let finals_json = serde_json::to_string(&finals).unwrap_or_default();
-        let filters = "(?1 IS NULL OR state = ?1)
-            AND (?2 IS NULL OR state IN (SELECT value FROM json_each(?2)))
-            AND (?3 IS NULL OR (?3 = 'breached') = (submitted_at < ?4 AND state NOT IN (SELECT value FROM json_each(?5))))";
-        let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM cases WHERE {filters}"), params![filter, states_json, sla, deadline, finals_json], |r| r.get(0))?;
-        let mut stmt = conn.prepare(&format!("SELECT tracking, state, submitted_at, updated_at FROM cases WHERE {filters} ORDER BY submitted_at, id LIMIT ?6 OFFSET ?7"))?;
+        let text = |s: Option<String>| s.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text);
+        let mut values = vec![text(states_json), text(sla), text(Some(deadline.clone())), text(Some(finals_json))];
+        let (condition, order) = view.sql(bp, &columns, &mut values);
+        let filters = format!("(?1 IS NULL OR state IN (SELECT value FROM json_each(?1)))
+            AND (?2 IS NULL OR (?2 = 'breached') = (submitted_at < ?3 AND state NOT IN (SELECT value FROM json_each(?4))))
+            AND {condition}");
+        let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM cases WHERE {filters}"), rusqlite::params_from_iter(values.iter()), |r| r.get(0))?;
+        let n = values.len();
+        values.push(rusqlite::types::Value::Integer(size));
+        values.push(rusqlite::types::Value::Integer((page - 1) * size));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT tracking, state, submitted_at, updated_at{} FROM cases WHERE {filters} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+            super::queue::select_list(&columns), n + 1, n + 2
+        ))?;
         let items = stmt
-            .query_map(params![filter, states_json, sla, deadline, finals_json, size, (page - 1) * size], |r| {
+            .query_map(rusqlite::params_from_iter(values.iter()), |r| {
                 let state: String = r.get(1)?;
                 let submitted: String = r.get(2)?;
                 let age_days = clock::secs_of(&submitted).map_or(0, |s| (now.secs - s) / 86_400);
                 let breached = !finals.contains(&state) && submitted < deadline;
+                let shown = super::queue::row_in_words(bp, &columns, r, 4, &lang)?;
                 Ok(json!({"tracking": r.get::<_, String>(0)?, "state": state, "status": status(bp, &state), "submitted_at": submitted,
-                    "updated_at": r.get::<_, String>(3)?, "age_days": age_days, "sla_breached": breached, "decision_due": due_date(bp, &submitted)}))
+                    "updated_at": r.get::<_, String>(3)?, "age_days": age_days, "sla_breached": breached, "decision_due": due_date(bp, &submitted),
+                    "columns": shown}))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Json(json!({"items": items, "page": page, "page_size": size, "total": total})))
+        Ok(Json(json!({"columns": super::queue::described(bp, &columns), "items": items, "page": page, "page_size": size, "total": total})))
     })
     .await
 }
@@ -1578,16 +1594,27 @@ async fn one(
         let actor = staff(conn, &token)?;
         let id = case_id(conn, &tracking)?;
         let case = cases::load(conn, bp, id)?;
-        let mut view = json!(case);
-        view["status"] = status(bp, &case.state);
-        view["decision_due"] = json!(due_date(bp, &case.submitted_at));
-        view["actions"] = Value::Array(open_actions(bp, &case.state, &actor.roles));
-        if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, id, true)?) {
-            v.extend(x);
-        }
-        Ok(Json(view))
+        Ok(Json(staff_view(conn, bp, &case, &actor)?))
     })
     .await
+}
+
+/// What the office sees of a case: its answers, the state in words, the actions open to
+/// `actor`, and everything the store adds (calls, attachments included).
+fn staff_view(
+    conn: &Connection,
+    bp: &Blueprint,
+    case: &Case,
+    actor: &Actor,
+) -> Result<Value, ApiError> {
+    let mut view = json!(case);
+    view["status"] = status(bp, &case.state);
+    view["decision_due"] = json!(due_date(bp, &case.submitted_at));
+    view["actions"] = Value::Array(open_actions(bp, &case.state, &actor.roles, true));
+    if let (Value::Object(v), Value::Object(x)) = (&mut view, extras(conn, bp, case.id, true)?) {
+        v.extend(x);
+    }
+    Ok(view)
 }
 
 async fn staff_act(
@@ -1618,8 +1645,12 @@ async fn staff_act(
             format!("`{action}` is taken by the service itself, not by a person"),
         ));
     }
-    let case = take_step(&state, id, action, actor, input, &lang).await?;
-    Ok(Json(json!(case)))
+    let case = take_step(&state, id, action, actor.clone(), input, &lang).await?;
+    // The case as `GET /api/cases/{tracking}` shows it, its state in words included.
+    with_read(&state, move |conn, bp| {
+        Ok(Json(staff_view(conn, bp, &case, &actor)?))
+    })
+    .await
 }
 
 async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
@@ -1856,7 +1887,7 @@ mod tests {
                     None,
                 )
                 .await;
-                assert_eq!(case["values"]["family_name"], "checked by clerk", "{case}");
+                assert_eq!(case["answers"]["family_name"], "checked by clerk", "{case}");
                 if refused {
                     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
                     assert_eq!(body["type"], "Refused");
@@ -1958,6 +1989,207 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stored, 0);
+    }
+
+    /// The stall licence with a market (a choice the office fills) and the inspector's
+    /// queue naming its columns.
+    fn stalls() -> (Blueprint, ApiState) {
+        let bp = crate::runtime::portal::tests::licence(|t| {
+            t.replace(
+                "    label: {en: Market inspector, ar: مفتش السوق}\n",
+                "    label: {en: Market inspector, ar: مفتش السوق}\n    queue: {columns: [holder_name, stall_number, stall_size_m2, market]}\n",
+            )
+            .replace(
+                "      - id: holder_name\n",
+                "      - id: market\n        type: choice\n        label: {en: Market, ar: السوق}\n        internal: true\n        options:\n          - value: shorja\n            label: {en: Shorja market, ar: سوق الشورجة}\n          - value: jamila\n            label: {en: Jamila market, ar: سوق جميلة}\n      - id: holder_name\n",
+            )
+        });
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::store::migrate(&mut conn, &bp, false, "t").unwrap();
+        let mut served = bp.clone();
+        served.integrations.clear();
+        (bp, ApiState::new(served, conn, None))
+    }
+
+    #[tokio::test]
+    async fn the_case_list_has_the_queues_columns_in_words_filtered_and_sorted() {
+        let (bp, s) = stalls();
+        let t = crate::runtime::portal::tests::three_stalls(&s, &bp).await;
+        s.conn
+            .lock()
+            .unwrap()
+            .execute(
+                "UPDATE cases SET market = 'shorja' WHERE tracking = ?1",
+                [&t[0]],
+            )
+            .unwrap();
+        let auth = format!(
+            "Bearer {}",
+            token(&s, "ali.inspector", "inspector password 1").await
+        );
+        let get = |uri: String, lang: &'static str| {
+            let (s, auth) = (s.clone(), auth.clone());
+            async move {
+                call(
+                    &s,
+                    "GET",
+                    &uri,
+                    &[("Authorization", &auth), ("Accept-Language", lang)],
+                    None,
+                )
+                .await
+            }
+        };
+        let order = |list: &Value| -> Vec<usize> {
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| t.iter().position(|x| i["tracking"] == **x).unwrap())
+                .collect()
+        };
+        let (status, list) = get("/api/cases?queue=inspector".into(), "en").await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let ids: Vec<&str> = list["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            ["holder_name", "stall_number", "stall_size_m2", "market"]
+        );
+        assert_eq!(
+            list["columns"][3]["label"],
+            json!({"ar": "السوق", "en": "Market"})
+        );
+        assert_eq!(
+            list["items"][0]["columns"],
+            json!({"holder_name": "Ali Hassan", "stall_number": "SH-0001", "stall_size_m2": "5", "market": "Shorja market"})
+        );
+        assert_eq!(list["items"][1]["columns"]["market"], "");
+        let (_, ar) = get("/api/cases?queue=inspector".into(), "ar").await;
+        assert_eq!(ar["items"][0]["columns"]["market"], "سوق الشورجة");
+        // A choice is found by its label, a column by its value, a case by its number.
+        let (_, found) = get("/api/cases?queue=inspector&q=shorja%20MARKET".into(), "en").await;
+        assert_eq!(order(&found), [0]);
+        let (_, found) = get("/api/cases?queue=inspector&q=sh-0003".into(), "en").await;
+        assert_eq!(order(&found), [2]);
+        let (_, found) = get(format!("/api/cases?q={}", t[1]), "en").await;
+        assert_eq!((order(&found), found["total"].as_i64()), (vec![1], Some(1)));
+        let (_, none) = get("/api/cases?q=%25".into(), "en").await;
+        assert_eq!(none["total"], 0, "`%` is a character, not a wildcard");
+        // Sorted by a column, by age, both ways.
+        let (_, sorted) = get(
+            "/api/cases?queue=inspector&sort=stall_size_m2&order=desc".into(),
+            "en",
+        )
+        .await;
+        assert_eq!(order(&sorted), [1, 2, 0]);
+        let (_, sorted) = get("/api/cases?sort=age&order=asc".into(), "en").await;
+        assert_eq!(order(&sorted), [2, 1, 0]);
+        let (_, sorted) = get(
+            "/api/cases?sort=tracking&order=desc&page_size=2".into(),
+            "en",
+        )
+        .await;
+        assert_eq!(
+            (order(&sorted), sorted["total"].as_i64()),
+            (vec![2, 1], Some(3))
+        );
+        // Without a queue, the default columns: the applicant's name, then the first two
+        // required answers.
+        let (_, default) = get("/api/cases".into(), "en").await;
+        let ids: Vec<&str> = default["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["holder_name", "national_id", "stall_number"]);
+        assert_eq!(default["columns"][1]["label"]["en"], "National ID number");
+        // A column of another role's queue, or an unknown order, is named.
+        let (status, refused) = get("/api/cases?sort=market&order=up".into(), "en").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = refused["message"].as_str().unwrap();
+        assert!(
+            message.contains("cannot sort by `market`")
+                && message.contains("`order` must be `asc` or `desc`, found `up`"),
+            "{message}"
+        );
+        // A filter by state.
+        let (status, _) = call(
+            &s,
+            "POST",
+            &format!("/api/cases/{}/actions/fail", t[2]),
+            &[("Authorization", &auth)],
+            Some(json!({"fail_reason": "no stall at this number"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, failed) = get("/api/cases?state=failed".into(), "en").await;
+        assert_eq!(order(&failed), [2]);
+    }
+
+    #[tokio::test]
+    async fn the_staff_api_calls_the_answers_answers_and_an_action_tells_the_status() {
+        let (bp, s) = stalls();
+        let t = crate::runtime::portal::tests::three_stalls(&s, &bp).await;
+        let auth = format!(
+            "Bearer {}",
+            token(&s, "ali.inspector", "inspector password 1").await
+        );
+        let (_, case) = call(
+            &s,
+            "GET",
+            &format!("/api/cases/{}", t[0]),
+            &[("Authorization", &auth)],
+            None,
+        )
+        .await;
+        assert_eq!(case["answers"]["stall_number"], "SH-0001", "{case}");
+        assert!(case.get("values").is_none(), "{case}");
+        assert_eq!(
+            case["actions"][0]["inputs"][0]["label"]["en"],
+            "Inspection notes"
+        );
+        for (tracking, action, lang, input, said) in [
+            (
+                &t[0],
+                "fail",
+                "en",
+                json!({"fail_reason": "The stall blocks the fire exit"}),
+                "Did not pass the inspection",
+            ),
+            (
+                &t[1],
+                "pass",
+                "ar",
+                json!({}),
+                "اجتاز التفتيش — يرجى دفع الرسم",
+            ),
+        ] {
+            let (status, done) = call(
+                &s,
+                "POST",
+                &format!("/api/cases/{tracking}/actions/{action}"),
+                &[("Authorization", &auth), ("Accept-Language", lang)],
+                Some(input),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{done}");
+            assert_eq!(done["status"][lang], said, "{done}");
+            assert_eq!(done["tracking"], **tracking);
+            assert!(
+                done["answers"]["stall_number"].is_string() && done.get("values").is_none(),
+                "{done}"
+            );
+            assert!(
+                done["history"].as_array().unwrap().len() == 2 && done["actions"].is_array(),
+                "{done}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -38,7 +38,9 @@ pub struct Case {
     pub submitted_at: String,
     /// When it last changed.
     pub updated_at: String,
-    /// The answers and what the office and integrations added, by field id.
+    /// The answers and what the office and integrations added, by field id (`answers`
+    /// in the API, as in the applicant's view).
+    #[serde(rename = "answers")]
     pub values: Map<String, Json>,
     /// Every step so far, oldest first.
     pub history: Vec<Event>,
@@ -1088,7 +1090,7 @@ pub fn applicant_answers(bp: &Blueprint, values: &Map<String, Json>) -> Map<Stri
         .collect()
 }
 
-fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
+pub(crate) fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
     use rusqlite::types::ValueRef as R;
     match (v, kind) {
         (R::Null, _) => Json::Null,

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod portal;
+pub mod queue;
 pub mod server;
 pub mod service;
 pub mod steps;

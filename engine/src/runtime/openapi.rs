@@ -1541,7 +1541,7 @@ impl<'a> Builder<'a> {
             "state": schema_ref("State"),
             "submitted_at": stamp("when it was submitted"),
             "updated_at": stamp("when it last changed"),
-            "values": schema_ref("Answers"),
+            "answers": schema_ref("Answers"),
             "history": {"type": "array", "items": schema_ref("Event")},
         });
         let case_required = [
@@ -1550,7 +1550,7 @@ impl<'a> Builder<'a> {
             "state",
             "submitted_at",
             "updated_at",
-            "values",
+            "answers",
             "history",
         ];
         s.insert(
@@ -1569,10 +1569,6 @@ impl<'a> Builder<'a> {
                     "detail": {"description": "the inputs given with the action."},
                 },
             }),
-        );
-        s.insert(
-            "Case".into(),
-            json!({"type": "object", "description": "a case after an action.", "required": case_required, "properties": case_properties}),
         );
         let mut staff_properties = case_properties.clone();
         if let Value::Object(p) = &mut staff_properties {
@@ -1644,11 +1640,19 @@ impl<'a> Builder<'a> {
             "CaseList".into(),
             json!({
                 "type": "object",
-                "required": ["items", "page", "page_size", "total"],
+                "required": ["columns", "items", "page", "page_size", "total"],
                 "properties": {
+                    "columns": {"type": "array", "description": "the columns of the queue asked for (`queue.columns` of the role in the blueprint; by default the applicant's name and the first two required answers), in order.", "items": {
+                        "type": "object",
+                        "required": ["id", "label"],
+                        "properties": {
+                            "id": text("the field's id."),
+                            "label": schema_ref("Text"),
+                        },
+                    }},
                     "items": {"type": "array", "items": {
                         "type": "object",
-                        "required": ["tracking", "state", "status", "submitted_at", "updated_at", "age_days", "sla_breached", "decision_due"],
+                        "required": ["tracking", "state", "status", "submitted_at", "updated_at", "age_days", "sla_breached", "decision_due", "columns"],
                         "properties": {
                             "tracking": {"type": "string"},
                             "state": schema_ref("State"),
@@ -1658,6 +1662,7 @@ impl<'a> Builder<'a> {
                             "age_days": {"type": "integer"},
                             "sla_breached": {"type": "boolean", "description": "still open after the service's processing time."},
                             "decision_due": maybe_stamp("when a decision is due"),
+                            "columns": {"type": "object", "description": "each column's value in words in the language asked (a choice's label, yes or no), by field id; empty when there is none.", "additionalProperties": {"type": "string"}},
                         },
                     }},
                     "page": {"type": "integer"},
@@ -2372,7 +2377,7 @@ impl<'a> Builder<'a> {
                 "/api/cases",
                 json!({
                     "operationId": "listCases", "tags": ["staff"], "summary": "list cases",
-                    "description": "the cases, oldest first, a page at a time, filtered by state, by a role's queue (the states its actions start from) or by processing time; an unknown filter is refused.",
+                    "description": "the cases, oldest first unless sorted otherwise, a page at a time, filtered by state, by a role's queue (the states its actions start from), by processing time or by a text; each with the queue's columns in words. An unknown filter is refused.",
                     "security": staff,
                     "parameters": [
                         {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}},
@@ -2380,6 +2385,10 @@ impl<'a> Builder<'a> {
                         {"name": "state", "in": "query", "required": false, "description": "only cases in this state.", "schema": {"type": "string", "enum": states}},
                         {"name": "queue", "in": "query", "required": false, "description": "only cases a role one holds can act on.", "schema": if staff_roles.is_empty() { json!({"type": "string"}) } else { json!({"type": "string", "enum": staff_roles}) }},
                         {"name": "sla", "in": "query", "required": false, "description": "`breached`: open cases older than the processing time; `within`: the others.", "schema": {"type": "string", "enum": ["breached", "within"]}},
+                        {"name": "q", "in": "query", "required": false, "description": "only cases whose tracking number or one of the columns contains this text (a choice also by its label in any language).", "schema": {"type": "string"}},
+                        {"name": "sort", "in": "query", "required": false, "description": "`age` (time since submission), `tracking`, `state`, or the id of one of the queue's columns.", "schema": {"type": "string", "default": "age"}},
+                        {"name": "order", "in": "query", "required": false, "description": "`asc` or `desc`; by default `desc` for `age` (oldest first) and `asc` otherwise.", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+                        param("AcceptLanguage"),
                     ],
                     "responses": {
                         "200": ok_json("a page of cases.", schema_ref("CaseList"), None),
@@ -2435,7 +2444,7 @@ impl<'a> Builder<'a> {
                     "parameters": [param("Tracking"), path_param("action", "the action.", &action_ids(&staff_actions)), param("AcceptLanguage")],
                     "requestBody": staff_body,
                     "responses": {
-                        "200": ok_json("the action was taken; the case as it is now.", schema_ref("Case"), None),
+                        "200": ok_json("the action was taken; the case as `GET /api/cases/{tracking}` shows it now.", schema_ref("StaffCase"), None),
                         "401": shared("Unauthorized"),
                         "403": error("none of one's roles may take the action, one already acted on the case and the action needs someone else, or the service takes it itself.", &[
                             ("role", "Forbidden", "`approve` may only be taken by `registrar`"),

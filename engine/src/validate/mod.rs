@@ -16,7 +16,9 @@ use regex::Regex;
 use crate::de::TextSite;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expr::{self, Scope, Ty};
-use crate::model::{ANY_LANGUAGE, Blueprint, Field, LANGUAGE_VERSION, Name, RoleKind, Spanned};
+use crate::model::{
+    ANY_LANGUAGE, Blueprint, Field, FieldType, LANGUAGE_VERSION, Name, RoleKind, Spanned,
+};
 use crate::source::{Source, Span};
 use crate::suggest;
 
@@ -37,6 +39,7 @@ pub fn validate(blueprint: &Blueprint, source: &Source, texts: &[TextSite]) -> V
     v.computed();
     v.records();
     v.workflow();
+    v.queues();
     v.form();
     v.fees();
     v.appointments();
@@ -523,6 +526,43 @@ impl<'a> Validator<'a> {
                 "no role is of kind `citizen`, so nobody can apply",
             )
             .help = Some("add a role such as `{id: applicant, kind: citizen, label: …}`".into());
+        }
+    }
+
+    /// The columns of each staff role's queue: fields of the application that have one
+    /// value each.
+    fn queues(&mut self) {
+        let bp = self.bp;
+        for role in &bp.roles {
+            let Some(queue) = &role.queue else { continue };
+            if role.kind.value != RoleKind::Staff {
+                self.error(
+                    Code::Inconsistent,
+                    role.id.span,
+                    format!("the role `{}` has a `queue`, but only staff roles have one in the back office", role.id),
+                )
+                .help = Some("remove `queue`, or make the role `kind: staff`".into());
+            }
+            for column in &queue.columns {
+                let Some(f) = self.case_field_ref(column, &[]) else {
+                    continue;
+                };
+                if matches!(f.kind.value, FieldType::Group | FieldType::File) {
+                    let kind = serde_json::to_value(f.kind.value)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    self.error(
+                        Code::InvalidValue,
+                        column.span,
+                        format!("the `{kind}` field `{column}` cannot be a column of a queue"),
+                    )
+                    .help = Some(
+                        "choose a field with one value, e.g. a text, a choice or a date".into(),
+                    );
+                }
+            }
+            self.unique(queue.columns.iter(), "column");
         }
     }
 

@@ -369,3 +369,118 @@ fn a_uniqueness_rule_names_comparable_fields() {
         "{found:?}"
     );
 }
+#[test]
+fn a_queue_names_fields_of_the_application_with_one_value_each() {
+    let clerk = "  - {id: clerk, kind: staff, label: {en: Clerk, ar: الموظف}}";
+    let with = |role: &str| {
+        let text = BASE.replacen(clerk, role, 1);
+        let checked = check_bytes("t.yaml", text.as_bytes());
+        let at = |d: &crate::diagnostic::Diagnostic| text[d.span.start..d.span.end].to_string();
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                    at(d),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let staff = |columns: &str| {
+        format!(
+            "  - {{id: clerk, kind: staff, label: {{en: Clerk, ar: الموظف}}, queue: {{columns: {columns}}}}}"
+        )
+    };
+    assert_eq!(with(&staff("[guardian_name, date_of_birth, phone]")), []);
+    assert_eq!(
+        with(&format!(
+            "{clerk}\n  - {{id: helper, kind: staff, label: {{en: Helper, ar: المساعد}}, queue: {{columns: []}}}}"
+        )),
+        []
+    );
+    // An unknown field, located, with "did you mean".
+    let found = with(&staff("[guardian_name, phnoe]"));
+    assert!(
+        found.iter().any(|(c, m, h, at)| *c == Code::UnknownField
+            && m == "unknown field `phnoe`"
+            && h.contains("`phone`")
+            && at == "phnoe"),
+        "{found:?}"
+    );
+    // A computed value is not a field; a column twice; a queue on the applicant's role.
+    let found = with(&staff("[is_minor]"));
+    assert!(
+        found
+            .iter()
+            .any(|(c, _, _, at)| *c == Code::UnknownField && at == "is_minor"),
+        "{found:?}"
+    );
+    let found = with(&staff("[phone, phone]"));
+    assert!(
+        found.iter().any(|(c, _, _, _)| *c == Code::DuplicateId),
+        "{found:?}"
+    );
+    let found = with(&format!(
+        "{clerk}\n  - {{id: other, kind: citizen, label: {{en: Other, ar: آخر}}, queue: {{columns: [phone]}}}}"
+    ));
+    assert!(
+        found.iter().any(|(c, m, _, at)| *c == Code::Inconsistent
+            && m.contains("only staff roles")
+            && at == "other"),
+        "{found:?}"
+    );
+    // A misspelt key of `queue` is an unknown key.
+    let found = with(
+        "  - {id: clerk, kind: staff, label: {en: Clerk, ar: الموظف}, queue: {colums: [phone]}}",
+    );
+    assert!(!found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_staff_label_is_a_text_per_language() {
+    assert_eq!(
+        codes(
+            "        label: {en: Phone, ar: الهاتف}\n",
+            "        label: {en: Your phone, ar: هاتفك}\n        staff_label: {en: Applicant's phone, ar: هاتف مقدم الطلب}\n"
+        ),
+        []
+    );
+    assert!(
+        codes(
+            "        label: {en: Phone, ar: الهاتف}\n",
+            "        label: {en: Phone, ar: الهاتف}\n        staff_label: {en: Applicant's phone}\n"
+        )
+        .contains(&Code::MissingLanguage)
+    );
+}
+
+#[test]
+fn a_queue_column_is_not_a_file_or_a_group() {
+    let path = format!(
+        "{}/../blueprints/school-attendance.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let role = "    label: {en: School administrator, ar: إداري المدرسة}\n";
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        role,
+        &format!("{role}    queue: {{columns: [vaccination_card]}}\n"),
+        1,
+    );
+    let checked = check_bytes("t.yaml", text.as_bytes());
+    let found: Vec<(Code, &str, &str)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), &text[d.span.start..d.span.end]))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            Code::InvalidValue,
+            "the `file` field `vaccination_card` cannot be a column of a queue",
+            "vaccination_card"
+        )]
+    );
+}

@@ -6,7 +6,7 @@
 
 mod form;
 mod office;
-mod text;
+pub(crate) mod text;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -1486,4 +1486,4 @@ async fn verify(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

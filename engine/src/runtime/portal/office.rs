@@ -1,7 +1,9 @@
-//! The back office: sign-in, the cases of each role's queue with their age against the
-//! SLA, simple figures per service, and a case page with the answers, the calls to other
-//! agencies, the history and a form for each action this person may take. Every action
-//! goes through the same checks as the API (role, state, condition, second pair of eyes).
+//! The back office: sign-in, the cases of each role's queue with the role's columns in
+//! words and their age against the SLA, searched, filtered and sorted with a plain form
+//! (see [`crate::runtime::queue`]), simple figures per service, and a case page with the
+//! answers under the office's labels, the calls to other agencies, the history in words
+//! and a form for each action this person may take. Every action goes through the same
+//! checks as the API (role, state, condition, second pair of eyes).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,7 @@ use crate::runtime::accounts;
 use crate::runtime::api::{self, ApiError, ApiState, SESSION_SECONDS};
 use crate::runtime::cases::{self, Actor};
 use crate::runtime::clock::{self, Now};
+use crate::runtime::queue;
 
 /// The back office's routes.
 pub fn routes() -> Router<ApiState> {
@@ -213,31 +216,58 @@ async fn queue(
                 .map(str::to_string)
         })
         .unwrap_or_default();
+    // A value the page does not understand (a stale link) is shown with the default.
+    let view = queue::View::read(&bp, &queue::columns(&bp, Some(&role)), &q, &mut Vec::new());
     let lang = v.lang.clone();
-    let r2 = role.clone();
+    let (r2, shown) = (role.clone(), view.clone());
     let data = api::with_read(&state, move |conn, bp| {
-        let states: Vec<String> = bp
+        let mut states: Vec<String> = bp
             .workflow
             .transitions
             .iter()
             .filter(|t| t.role.iter().any(|x| x.as_str() == r2))
             .flat_map(|t| t.from.iter().map(|f| f.value.clone()))
             .collect();
+        states.sort();
+        states.dedup();
+        let columns = queue::columns(bp, Some(&r2));
         let now = Now::read();
         let sla = i64::try_from(bp.sla.value.minutes).unwrap_or(0) * 60;
+        let mut params = vec![rusqlite::types::Value::Text(
+            serde_json::to_string(&states).unwrap_or_default(),
+        )];
+        let (condition, order) = shown.sql(bp, &columns, &mut params);
+        let sql = format!(
+            "SELECT tracking, state, submitted_at{} FROM cases WHERE state IN (SELECT value FROM json_each(?1)) AND {condition} ORDER BY {order} LIMIT 200",
+            queue::select_list(&columns)
+        );
         let rows: Vec<Json> = conn
-            .prepare_cached("SELECT tracking, state, submitted_at FROM cases WHERE state IN (SELECT value FROM json_each(?1)) ORDER BY submitted_at, id LIMIT 200")?
-            .query_map([serde_json::to_string(&states).unwrap_or_default()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })?
-            .filter_map(Result::ok)
-            .map(|(tracking, s, submitted)| {
+            .prepare(&sql)?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                let (tracking, s, submitted) = (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                );
+                let words = queue::row_in_words(bp, &columns, r, 3, &lang)?;
+                let cells: Vec<&Json> = columns
+                    .iter()
+                    .filter_map(|f| words.get(f.id.as_str()))
+                    .collect();
                 let age = clock::secs_of(&submitted).map_or(0, |t| now.secs - t);
-                json!({"tracking": tracking, "status": api::status(bp, &s)[&lang],
-                    "age_days": age / 86_400, "breached": age > sla, "submitted": submitted.get(..10)})
-            })
+                Ok(json!({"tracking": tracking, "status": api::status(bp, &s)[&lang],
+                    "age_days": age / 86_400, "breached": age > sla, "submitted": submitted.get(..10), "cells": cells}))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let heads: Vec<Json> = columns
+            .iter()
+            .map(|f| json!({"id": f.id.as_str(), "label": queue::staff_label(f, &lang)}))
             .collect();
-        Ok(json!({"rows": rows, "figures": figures(conn, bp, &lang)?}))
+        let states: Vec<Json> = states
+            .iter()
+            .map(|s| json!({"id": s, "label": api::status(bp, s)[&lang]}))
+            .collect();
+        Ok(json!({"rows": rows, "columns": heads, "states": states, "figures": figures(conn, bp, &lang)?}))
     })
     .await;
     let Ok(data) = data else {
@@ -247,6 +277,13 @@ async fn queue(
     c.insert("roles", &roles);
     c.insert("role", &role);
     c.insert("rows", &data["rows"]);
+    c.insert("columns", &data["columns"]);
+    c.insert("states", &data["states"]);
+    c.insert(
+        "view",
+        &json!({"state": view.state.clone().unwrap_or_default(), "q": view.search.clone().unwrap_or_default(), "sort": view.sort_key(),
+            "order": if view.descending { "desc" } else { "asc" }}),
+    );
     c.insert("figures", &data["figures"]);
     c.insert("office", &text::office(&v.lang));
     v.page(StatusCode::OK, "office_cases.html", &c)
@@ -278,7 +315,7 @@ async fn case_context(
         .filter(|f| case.values.contains_key(f.id.as_str()))
         .map(|f| {
             let w = form::widget(&bp, f, f.id.as_str(), case.values.get(f.id.as_str()), lang, &[]);
-            json!({"label": w.label, "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
+            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
         })
         .collect();
     // What each agency answered, in the words of the application's own fields:
@@ -290,7 +327,7 @@ async fn case_context(
                     .map(|(k, val)| match fields.iter().find(|f| f.id.as_str() == k) {
                         Some(f) => {
                             let w = form::widget(&bp, f, k, Some(val), lang, &[]);
-                            json!({"label": w.label, "value": super::shown(&w, Some(val), lang)})
+                            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, Some(val), lang)})
                         }
                         None => json!({"label": k, "value": val.to_string()}),
                     })
@@ -309,8 +346,11 @@ async fn case_context(
     let history: Vec<Json> = case
         .history
         .iter()
-        .map(|e| json!({"at": e.at.replace('T', " ").trim_end_matches('Z'), "actor": e.actor, "action": e.action,
-            "to": api::status(&bp, &e.to_state)[lang], "detail": if e.detail.as_object().is_some_and(|d| !d.is_empty()) { e.detail.to_string() } else { String::new() }}))
+        .map(|e| {
+            json!({"at": e.at.replace('T', " ").trim_end_matches('Z'), "actor": e.actor,
+            "action": action_label(&bp, &e.action, lang), "to": api::status(&bp, &e.to_state)[lang],
+            "detail": detail_in_words(&bp, &e.action, &e.detail, lang)})
+        })
         .collect();
     let actions: Vec<Json> = bp
         .workflow
@@ -328,6 +368,7 @@ async fn case_context(
                     let mut w =
                         form::widget(&bp, f, f.id.as_str(), given.get(f.id.as_str()), lang, &[]);
                     w.name = f.id.value.clone();
+                    w.label = queue::staff_label(f, lang);
                     w.id = format!("f-{}", name.replace('.', "-"));
                     w
                 })
@@ -348,6 +389,93 @@ async fn case_context(
     c.insert("problems", problems);
     c.insert("office", &text::office(lang));
     Some(c)
+}
+
+/// An action's label in `lang` (`submit`: the office's word for it).
+fn action_label(bp: &Blueprint, action: &str, lang: &str) -> String {
+    bp.workflow
+        .transitions
+        .iter()
+        .find(|t| t.action.as_str() == action)
+        .map(|t| t.label.get(lang).to_string())
+        .unwrap_or_else(|| match action {
+            "submit" => text::office(lang)["submitted"].to_string(),
+            other => other.to_string(),
+        })
+}
+
+/// What was given with a step, as labelled values in words: the action's inputs with
+/// their office labels, the fields corrected, the language applied in, the fee paid.
+fn detail_in_words(bp: &Blueprint, action: &str, detail: &Json, lang: &str) -> Vec<Json> {
+    let office = text::office(lang);
+    let inputs = bp
+        .workflow
+        .transitions
+        .iter()
+        .filter(|t| t.action.as_str() == action)
+        .flat_map(|t| t.inputs.iter());
+    let fields: Vec<&crate::model::Field> = inputs
+        .chain(bp.case_record().map_or(&[][..], |r| r.fields.as_slice()))
+        .collect();
+    let field = |id: &str| fields.iter().find(|f| f.id.as_str() == id).copied();
+    let Some(detail) = detail.as_object() else {
+        return Vec::new();
+    };
+    detail
+        .iter()
+        .filter(|(_, value)| !value.is_null())
+        .map(|(key, value)| {
+            let (label, words) = match (key.as_str(), field(key)) {
+                (_, Some(f)) => (
+                    queue::staff_label(f, lang),
+                    queue::in_words(bp, f, value, lang),
+                ),
+                ("corrected", None) => (
+                    office["corrected"].to_string(),
+                    value
+                        .as_array()
+                        .map(|ids| {
+                            ids.iter()
+                                .filter_map(Json::as_str)
+                                .map(|id| {
+                                    field(id)
+                                        .map_or(id.to_string(), |f| queue::staff_label(f, lang))
+                                })
+                                .collect::<Vec<_>>()
+                                .join(if lang == "ar" { "، " } else { ", " })
+                        })
+                        .unwrap_or_default(),
+                ),
+                ("language", None) => (
+                    office["language"].to_string(),
+                    match value.as_str() {
+                        Some("ar") => "العربية".to_string(),
+                        Some("en") => "English".to_string(),
+                        other => other.unwrap_or_default().to_string(),
+                    },
+                ),
+                ("fee", None) => (
+                    office["fee"].to_string(),
+                    value
+                        .as_str()
+                        .and_then(|id| bp.fees.iter().find(|f| f.id.as_str() == id))
+                        .map_or_else(|| plain(value), |f| f.label.get(lang).to_string()),
+                ),
+                ("receipt", None) => (office["receipt"].to_string(), plain(value)),
+                ("payment", None) => (office["payment"].to_string(), plain(value)),
+                (other, None) => (other.to_string(), plain(value)),
+            };
+            json!({"label": label, "value": words})
+        })
+        .collect()
+}
+
+/// A value as text, without JSON's quotes.
+fn plain(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 async fn case_page(

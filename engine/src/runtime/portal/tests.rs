@@ -399,6 +399,15 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
     );
     let queue = b.send("GET", "/office/cases", &[]).await;
     assert!(queue.html.contains(&tracking), "{}", queue.html);
+    // The clerk's queue has no `queue` in the blueprint: the default columns.
+    assert!(
+        queue
+            .html
+            .contains("<th scope=\"col\">Mother&#x27;s full name</th>")
+            && queue.html.contains("<td>BN-2026-004211</td><td>زينب</td>"),
+        "{}",
+        queue.html
+    );
     let case = b
         .send("GET", &format!("/office/cases/{tracking}"), &[])
         .await;
@@ -1158,4 +1167,229 @@ async fn the_licence_prints_its_tracking_number_and_both_pages_its_validity() {
         "{}",
         page.html
     );
+}
+/// The market-stall licence a new team writes (`tests/fixtures/services`), with `edit`
+/// applied to its text.
+pub(crate) fn licence(edit: impl Fn(String) -> String) -> crate::model::Blueprint {
+    let path = format!(
+        "{}/../tests/fixtures/services/licence-renewal.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = edit(std::fs::read_to_string(&path).unwrap());
+    let checked = crate::check_bytes(&path, text.as_bytes());
+    checked
+        .blueprint
+        .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
+}
+
+/// Three stalls submitted, each with the holder's name the civil registry would give;
+/// an inspector `ali.inspector` to work them. The tracking numbers, in order.
+pub(crate) async fn three_stalls(s: &ApiState, bp: &crate::model::Blueprint) -> Vec<String> {
+    crate::runtime::accounts::add_user(
+        &s.conn.lock().unwrap(),
+        bp,
+        "ali.inspector",
+        &["inspector".into()],
+        "inspector password 1",
+        "t",
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for (stall, size, holder) in [
+        ("SH-0001", 5, "Ali Hassan"),
+        ("SH-0002", 20, "Zainab Kareem"),
+        ("SH-0003", 12, "Omar Said"),
+    ] {
+        let answers = serde_json::json!({"national_id": "019920622002", "stall_number": stall,
+            "stall_size_m2": size, "phone": "07801999002"});
+        let created =
+            crate::runtime::api::submit_answers(s, answers.as_object().unwrap().clone(), "en")
+                .await
+                .unwrap();
+        let tracking = created["tracking"].as_str().unwrap().to_string();
+        s.conn
+            .lock()
+            .unwrap()
+            .execute(
+                "UPDATE cases SET holder_name = ?1 WHERE tracking = ?2",
+                [holder, &tracking],
+            )
+            .unwrap();
+        out.push(tracking);
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_inspectors_queue_shows_the_named_columns_filtered_and_sorted() {
+    let bp = licence(|t| {
+        t.replace(
+            "    label: {en: Market inspector, ar: مفتش السوق}\n",
+            "    label: {en: Market inspector, ar: مفتش السوق}\n    queue: {columns: [holder_name, stall_number, stall_size_m2]}\n",
+        )
+        .replace(
+            "        label: {en: Stall number, ar: رقم البسطة}\n",
+            "        label: {en: Stall number, ar: رقم البسطة}\n        staff_label: {en: Stall in the market register, ar: البسطة في سجل السوق}\n",
+        )
+    });
+    let s = state(bp.clone());
+    let t = three_stalls(&s, &bp).await;
+    let mut b = Browser::new(s);
+    b.send("GET", "/office?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let name = ("name", "ali.inspector");
+    let password = ("password", "inspector password 1");
+    b.send("POST", "/office", &[("csrf", &csrf), name, password])
+        .await;
+    let rows = |html: &str| -> Vec<usize> {
+        let mut at: Vec<(usize, usize)> = t
+            .iter()
+            .enumerate()
+            .filter_map(|(i, tr)| html.find(&format!(">{tr}</a>")).map(|p| (p, i)))
+            .collect();
+        at.sort();
+        at.into_iter().map(|(_, i)| i).collect()
+    };
+    // The columns the blueprint names, with the office's label, oldest first.
+    let all = b.send("GET", "/office/cases", &[]).await;
+    assert_eq!(all.status, StatusCode::OK);
+    for head in [
+        "Name on the civil register",
+        "Stall in the market register",
+        "Stall size in square metres",
+    ] {
+        assert!(
+            all.html.contains(&format!("<th scope=\"col\">{head}</th>")),
+            "{head}: {}",
+            all.html
+        );
+    }
+    assert!(
+        all.html
+            .contains("<td>Zainab Kareem</td><td>SH-0002</td><td>20</td>"),
+        "{}",
+        all.html
+    );
+    assert_eq!(rows(&all.html), [0, 1, 2]);
+    // A text search over the tracking number and the columns, whatever the case.
+    let found = b.send("GET", "/office/cases?q=zainab", &[]).await;
+    assert_eq!(rows(&found.html), [1]);
+    assert!(
+        found.html.contains(r#"value="zainab""#),
+        "the search is kept in the form"
+    );
+    let by_number = b
+        .send("GET", &format!("/office/cases?q={}", t[2]), &[])
+        .await;
+    assert_eq!(rows(&by_number.html), [2]);
+    let none = b.send("GET", "/office/cases?q=nobody", &[]).await;
+    assert!(none.html.contains("No case matches."), "{}", none.html);
+    // Sorted by a column, both ways, and by age.
+    let big_first = b
+        .send("GET", "/office/cases?sort=stall_size_m2&order=desc", &[])
+        .await;
+    assert_eq!(rows(&big_first.html), [1, 2, 0]);
+    let small_first = b
+        .send("GET", "/office/cases?sort=stall_size_m2&order=asc", &[])
+        .await;
+    assert_eq!(rows(&small_first.html), [0, 2, 1]);
+    let newest_first = b.send("GET", "/office/cases?sort=age&order=asc", &[]).await;
+    assert_eq!(rows(&newest_first.html), [2, 1, 0]);
+    // A filter by state, and a sort the page does not know falls back to the oldest first.
+    let submitted = b
+        .send("GET", "/office/cases?state=submitted&sort=colour", &[])
+        .await;
+    assert_eq!(rows(&submitted.html), [0, 1, 2]);
+    let licensed = b.send("GET", "/office/cases?state=licensed", &[]).await;
+    assert!(rows(&licensed.html).is_empty());
+    // In Arabic, the same columns with their Arabic labels.
+    let ar = b.send("GET", "/office/cases?lang=ar", &[]).await;
+    assert!(
+        ar.html
+            .contains("<th scope=\"col\">البسطة في سجل السوق</th>"),
+        "{}",
+        ar.html
+    );
+}
+
+#[tokio::test]
+async fn the_office_speaks_of_the_applicant_and_shows_the_history_in_words() {
+    let bp = licence(|t| t);
+    let s = state(bp.clone());
+    let t = three_stalls(&s, &bp).await;
+    let mut b = Browser::new(s);
+    b.send("GET", "/office?lang=en", &[]).await;
+    let csrf = b.csrf();
+    b.send(
+        "POST",
+        "/office",
+        &[
+            ("csrf", &csrf),
+            ("name", "ali.inspector"),
+            ("password", "inspector password 1"),
+        ],
+    )
+    .await;
+    // Without `queue`: the applicant's name and the first two required answers.
+    let queue = b.send("GET", "/office/cases", &[]).await;
+    for head in [
+        "Name on the civil register",
+        "National ID number",
+        "Stall number",
+    ] {
+        assert!(
+            queue
+                .html
+                .contains(&format!("<th scope=\"col\">{head}</th>")),
+            "{head}: {}",
+            queue.html
+        );
+    }
+    let failed = b
+        .send(
+            "POST",
+            &format!("/office/cases/{}/actions/fail", t[0]),
+            &[
+                ("csrf", &csrf),
+                ("fail_reason", "The stall blocks the fire exit"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::SEE_OTHER, "{}", failed.html);
+    let case = b.send("GET", &format!("/office/cases/{}", t[0]), &[]).await;
+    // "Your national ID number" is the applicant's wording; the office reads a neutral one.
+    assert!(
+        case.html.contains("<dt>National ID number</dt>"),
+        "{}",
+        case.html
+    );
+    assert!(
+        !case.html.contains("Your national ID number"),
+        "{}",
+        case.html
+    );
+    // The history: each input with its label, in words, not JSON.
+    assert!(
+        case.html
+            .contains("<dt>Why the stall failed</dt><dd>The stall blocks the fire exit</dd>"),
+        "{}",
+        case.html
+    );
+    assert!(case.html.contains("Failed the inspection"), "{}", case.html);
+    assert!(
+        case.html
+            .contains("<dt>Language of the application</dt><dd>English</dd>"),
+        "{}",
+        case.html
+    );
+    assert!(
+        !case.html.contains("{&quot;") && !case.html.contains("fail_reason&quot;"),
+        "{}",
+        case.html
+    );
+    let ar = b
+        .send("GET", &format!("/office/cases/{}?lang=ar", t[0]), &[])
+        .await;
+    assert!(ar.html.contains("<dt>الرقم الوطني</dt>"), "{}", ar.html);
+    assert!(ar.html.contains("<dt>سبب عدم الاجتياز</dt>"), "{}", ar.html);
 }

@@ -199,6 +199,25 @@ const OFFICE: &[(&str, &str, &str)] = &[
         "لم يُجب بعد؛ ستُعاد المحاولة",
     ),
     ("failed", "failed", "فشل"),
+    ("submitted", "Application sent", "تقديم الطلب"),
+    ("corrected", "Answers corrected", "الإجابات المصححة"),
+    ("language", "Language of the application", "لغة الطلب"),
+    ("fee", "Fee", "الرسم"),
+    ("receipt", "Receipt", "الإيصال"),
+    ("payment", "Payment reference", "مرجع الدفع"),
+    ("search", "Search", "بحث"),
+    (
+        "search_hint",
+        "A tracking number or a word in the columns",
+        "رقم متابعة أو كلمة من الأعمدة",
+    ),
+    ("all_states", "Any status", "كل الحالات"),
+    ("order", "Order", "اتجاه الترتيب"),
+    ("sort", "Sort by", "ترتيب حسب"),
+    ("ascending", "Ascending", "تصاعدي"),
+    ("descending", "Descending", "تنازلي"),
+    ("show", "Show", "عرض"),
+    ("no_match", "No case matches.", "لا يوجد طلب مطابق."),
 ];
 
 /// The back office's words in `language`.
