@@ -47,7 +47,7 @@ pub enum AccessError {
         source: std::io::Error,
     },
     /// The file has mistakes; each is located.
-    #[error("`{path}` has {} problem(s)", diagnostics.len())]
+    #[error("`{path}` has {}", quickwin_engine::plural::english(diagnostics.len(), "problem", "problems"))]
     Invalid {
         /// The file.
         path: String,

@@ -106,6 +106,26 @@ fn encode(s: &str) -> String {
 }
 
 #[tokio::test]
+async fn the_processing_time_is_counted_in_the_language_plural_forms() {
+    let table = [
+        (1, "<p>يوم عمل واحد على الأكثر</p>", "<p>1 working day at most</p>"),
+        (2, "<p>يوما عمل على الأكثر</p>", "<p>2 working days at most</p>"),
+        (10, "<p>١٠ أيام عمل على الأكثر</p>", "<p>10 working days at most</p>"),
+        (15, "<p>١٥ يومَ عمل على الأكثر</p>", "<p>15 working days at most</p>"),
+        (100, "<p>١٠٠ يوم عمل على الأكثر</p>", "<p>100 working days at most</p>"),
+    ];
+    for (days, ar, en) in table {
+        let mut bp = crate::runtime::catalogue("birth-certificate");
+        bp.sla.value.minutes = days * 1440;
+        let mut b = Browser::new(state(bp));
+        let page = b.send("GET", "/?lang=ar", &[]).await;
+        assert!(page.html.contains(ar), "{days}: {}", page.html);
+        let page = b.send("GET", "/?lang=en", &[]).await;
+        assert!(page.html.contains(en), "{days}: {}", page.html);
+    }
+}
+
+#[tokio::test]
 async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     let mut b = Browser::new(state(crate::runtime::catalogue("birth-certificate")));
     let ar = b.send("GET", "/", &[]).await;
@@ -117,7 +137,7 @@ async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     );
     assert!(ar.html.contains("ابدأ الآن"));
     assert!(
-        ar.html.contains("٥ يوماً"),
+        ar.html.contains("<p>٥ أيام عمل على الأكثر</p>"),
         "numbers in Arabic digits: {}",
         ar.html
     );

@@ -1,5 +1,7 @@
 //! The pages' own words (not the blueprint's), in English and Arabic.
 
+use crate::plural::{Arabic, Counted, English};
+
 /// `(key, English, Arabic)`.
 const TEXTS: &[(&str, &str, &str)] = &[
     ("start", "Start now", "ابدأ الآن"),
@@ -199,8 +201,62 @@ pub fn texts(language: &str) -> std::collections::BTreeMap<&'static str, &'stati
         .collect()
 }
 
+/// The pages' words that go with a count, by key: each form is chosen by the count's
+/// plural category (see [`crate::plural`]); templates write them with the `counted`
+/// filter, `{{ n | counted(text="days", lang=lang) }}`.
+const COUNTED: &[(&str, Counted)] = &[(
+    "days",
+    Counted {
+        en: English {
+            one: "{n} working day at most",
+            other: "{n} working days at most",
+        },
+        ar: Arabic {
+            zero: "في يوم العمل نفسه",
+            one: "يوم عمل واحد على الأكثر",
+            two: "يوما عمل على الأكثر",
+            few: "{n} أيام عمل على الأكثر",
+            many: "{n} يومَ عمل على الأكثر",
+            other: "{n} يوم عمل على الأكثر",
+        },
+    },
+)];
+
+/// The counted text `key`, if the pages have one.
+pub fn counted(key: &str) -> Option<&'static Counted> {
+    COUNTED.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counted_texts_follow_the_plural_forms() {
+        crate::plural::assert_forms(
+            super::counted("days").unwrap(),
+            [
+                "في يوم العمل نفسه",
+                "يوم عمل واحد على الأكثر",
+                "يوما عمل على الأكثر",
+                "3 أيام عمل على الأكثر",
+                "10 أيام عمل على الأكثر",
+                "11 يومَ عمل على الأكثر",
+                "99 يومَ عمل على الأكثر",
+                "100 يوم عمل على الأكثر",
+                "101 يوم عمل على الأكثر",
+                "102 يوم عمل على الأكثر",
+            ],
+            [
+                "0 working days at most",
+                "1 working day at most",
+                "2 working days at most",
+            ],
+        );
+        assert_eq!(
+            super::counted("days").unwrap().local("ar", 15),
+            "١٥ يومَ عمل على الأكثر"
+        );
+    }
+
     #[test]
     fn every_text_has_both_languages() {
         for (key, en, ar) in super::TEXTS.iter().chain(super::OFFICE) {
