@@ -46,7 +46,13 @@ pub fn category(language: &str, n: u64) -> Category {
         // keeps its rule and makes it CLDR's; `zero`, `one` and `two` read `n`, which is
         // left whole. The test below checks CLDR's own sample numbers.
         let whole = PluralOperands::from(n);
-        (ar, PluralOperands { i: n % 100, ..whole })
+        (
+            ar,
+            PluralOperands {
+                i: n % 100,
+                ..whole
+            },
+        )
     } else {
         (en, PluralOperands::from(n))
     };
@@ -165,7 +171,13 @@ pub fn duration(minutes: u64, language: &str) -> String {
     const WEEKS: Counted = unit(
         "{n} week",
         "{n} weeks",
-        ["أسبوع واحد", "أسبوعين", "{n} أسابيع", "{n} أسبوعاً", "{n} أسبوع"],
+        [
+            "أسبوع واحد",
+            "أسبوعين",
+            "{n} أسابيع",
+            "{n} أسبوعاً",
+            "{n} أسبوع",
+        ],
     );
     const DAYS: Counted = unit(
         "{n} day",
@@ -180,7 +192,13 @@ pub fn duration(minutes: u64, language: &str) -> String {
     const MINUTES: Counted = unit(
         "{n} minute",
         "{n} minutes",
-        ["دقيقة واحدة", "دقيقتين", "{n} دقائق", "{n} دقيقةً", "{n} دقيقة"],
+        [
+            "دقيقة واحدة",
+            "دقيقتين",
+            "{n} دقائق",
+            "{n} دقيقةً",
+            "{n} دقيقة",
+        ],
     );
     let (n, words) = match minutes {
         0 => (0, &MINUTES),

@@ -22,7 +22,11 @@ pub fn human(checked: &Checked) -> String {
     let name = &checked.source.name;
     let _ = match (errors, warnings) {
         (0, 0) => writeln!(out, "ok: {name} is a valid blueprint"),
-        (0, w) => writeln!(out, "ok: {name} is valid, with {}", english(w, "warning", "warnings")),
+        (0, w) => writeln!(
+            out,
+            "ok: {name} is valid, with {}",
+            english(w, "warning", "warnings")
+        ),
         (e, 0) => writeln!(out, "invalid: {name} has {}", english(e, "error", "errors")),
         (e, w) => writeln!(
             out,
@@ -33,7 +37,6 @@ pub fn human(checked: &Checked) -> String {
     };
     out
 }
-
 
 fn render(out: &mut String, source: &Source, d: &Diagnostic) {
     let pos = source.position(d.span.start);

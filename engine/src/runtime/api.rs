@@ -1916,7 +1916,11 @@ mod tests {
             (&one, "ar", "في الطلب مشكلة واحدة مبيّنة أدناه"),
             (&two, "ar", "في الطلب مشكلتان، كل منهما مبيّن أدناه"),
             (&one, "en", "the request has 1 problem; it is named below"),
-            (&two, "en", "the request has 2 problems; each is named below"),
+            (
+                &two,
+                "en",
+                "the request has 2 problems; each is named below",
+            ),
         ];
         for (body, lang, message) in table {
             let (status, answer) = call(

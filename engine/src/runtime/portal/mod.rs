@@ -172,7 +172,9 @@ fn local_digits(
         other => other.to_string(),
     };
     let lang = args.get("lang").and_then(tera::Value::as_str).unwrap_or("");
-    Ok(tera::Value::String(crate::plural::local_digits(&text, lang)))
+    Ok(tera::Value::String(crate::plural::local_digits(
+        &text, lang,
+    )))
 }
 
 /// The embedded templates and their names, for `quickwin templates eject`.

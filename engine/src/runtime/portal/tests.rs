@@ -108,11 +108,31 @@ fn encode(s: &str) -> String {
 #[tokio::test]
 async fn the_processing_time_is_counted_in_the_language_plural_forms() {
     let table = [
-        (1, "<p>يوم عمل واحد على الأكثر</p>", "<p>1 working day at most</p>"),
-        (2, "<p>يوما عمل على الأكثر</p>", "<p>2 working days at most</p>"),
-        (10, "<p>١٠ أيام عمل على الأكثر</p>", "<p>10 working days at most</p>"),
-        (15, "<p>١٥ يومَ عمل على الأكثر</p>", "<p>15 working days at most</p>"),
-        (100, "<p>١٠٠ يوم عمل على الأكثر</p>", "<p>100 working days at most</p>"),
+        (
+            1,
+            "<p>يوم عمل واحد على الأكثر</p>",
+            "<p>1 working day at most</p>",
+        ),
+        (
+            2,
+            "<p>يوما عمل على الأكثر</p>",
+            "<p>2 working days at most</p>",
+        ),
+        (
+            10,
+            "<p>١٠ أيام عمل على الأكثر</p>",
+            "<p>10 working days at most</p>",
+        ),
+        (
+            15,
+            "<p>١٥ يومَ عمل على الأكثر</p>",
+            "<p>15 working days at most</p>",
+        ),
+        (
+            100,
+            "<p>١٠٠ يوم عمل على الأكثر</p>",
+            "<p>100 working days at most</p>",
+        ),
     ];
     for (days, ar, en) in table {
         let mut bp = crate::runtime::catalogue("birth-certificate");
