@@ -395,6 +395,7 @@ mod tests {
             b"rights:\n  - service: IQ/GOV/MOI\n    clientz: []\n",
         )
         .unwrap_err();
+        assert_eq!(err.to_string(), "`access.yaml` has 1 problem");
         let AccessError::Invalid { diagnostics, .. } = err else {
             panic!("not invalid")
         };
