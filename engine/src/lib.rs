@@ -12,6 +12,7 @@ pub mod hours;
 pub mod lists;
 pub mod memo;
 pub mod model;
+pub mod plural;
 pub mod report;
 pub mod runtime;
 pub mod schema;

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::plural::english;
 use crate::{Checked, Diagnostic, Severity, Source, Span};
 
 /// The report of one file: each diagnostic with a snippet, then a summary line.
@@ -21,24 +22,20 @@ pub fn human(checked: &Checked) -> String {
     let name = &checked.source.name;
     let _ = match (errors, warnings) {
         (0, 0) => writeln!(out, "ok: {name} is a valid blueprint"),
-        (0, w) => writeln!(out, "ok: {name} is valid, with {}", plural(w, "warning")),
-        (e, 0) => writeln!(out, "invalid: {name} has {}", plural(e, "error")),
+        (0, w) => writeln!(
+            out,
+            "ok: {name} is valid, with {}",
+            english(w, "warning", "warnings")
+        ),
+        (e, 0) => writeln!(out, "invalid: {name} has {}", english(e, "error", "errors")),
         (e, w) => writeln!(
             out,
             "invalid: {name} has {} and {}",
-            plural(e, "error"),
-            plural(w, "warning")
+            english(e, "error", "errors"),
+            english(w, "warning", "warnings")
         ),
     };
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn render(out: &mut String, source: &Source, d: &Diagnostic) {

@@ -110,7 +110,7 @@ pub fn render(bp: &Blueprint) -> String {
                 })
                 .collect();
             if !calls.is_empty() {
-                let agency = if calls.len() == 1 { "call" } else { "calls" };
+                let agency = quickwin_engine::plural::english_noun(calls.len(), "call", "calls");
                 doc.push_str(&format!(
                     ", filled by the agency {agency} {}",
                     calls.join(" or ")

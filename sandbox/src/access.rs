@@ -47,7 +47,7 @@ pub enum AccessError {
         source: std::io::Error,
     },
     /// The file has mistakes; each is located.
-    #[error("`{path}` has {} problem(s)", diagnostics.len())]
+    #[error("`{path}` has {}", quickwin_engine::plural::english(diagnostics.len(), "problem", "problems"))]
     Invalid {
         /// The file.
         path: String,
@@ -395,6 +395,7 @@ mod tests {
             b"rights:\n  - service: IQ/GOV/MOI\n    clientz: []\n",
         )
         .unwrap_err();
+        assert_eq!(err.to_string(), "`access.yaml` has 1 problem");
         let AccessError::Invalid { diagnostics, .. } = err else {
             panic!("not invalid")
         };

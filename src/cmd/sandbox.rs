@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use quickwin_engine::Checked;
+use quickwin_engine::plural::english;
 use quickwin_engine::runtime::mediator::implied_rights;
 use quickwin_engine::runtime::service::{ServiceError, load};
 use quickwin_sandbox::access::{Access, AccessError, grant_in_file};
@@ -73,8 +74,8 @@ fn grant(args: &GrantArgs) -> ExitCode {
             Access::default()
         };
         println!(
-            "`{id}` needs {} right(s) in `{}` (dry run: nothing written):",
-            wanted.len(),
+            "`{id}` needs {} in `{}` (dry run: nothing written):",
+            english(wanted.len(), "right", "rights"),
             path.display()
         );
         for (service, client) in &wanted {
@@ -97,16 +98,16 @@ fn grant(args: &GrantArgs) -> ExitCode {
     match grant_in_file(&path, &wanted, &note, catalogue::CATALOGUE) {
         Ok(added) if added.is_empty() => {
             println!(
-                "`{}` already grants the {} right(s) `{id}` needs; nothing changed",
+                "`{}` already grants the {} `{id}` needs; nothing changed",
                 path.display(),
-                wanted.len()
+                english(wanted.len(), "right", "rights")
             );
             ExitCode::SUCCESS
         }
         Ok(added) => {
             println!(
-                "added {} right(s) for `{id}` to `{}`:",
-                added.len(),
+                "added {} for `{id}` to `{}`:",
+                english(added.len(), "right", "rights"),
                 path.display()
             );
             for (service, client) in &added {

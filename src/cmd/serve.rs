@@ -59,7 +59,10 @@ fn explain(e: &ServiceError, outcome: &str) -> ExitCode {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprintln!("error: the blueprint has {errors} error(s); {outcome}");
+            eprintln!(
+                "error: the blueprint has {}; {outcome}",
+                quickwin_engine::plural::english(errors, "error", "errors")
+            );
             ExitCode::from(1)
         }
         ServiceError::Store {

@@ -28,7 +28,11 @@ pub fn run(command: &TemplatesCommand) -> ExitCode {
         }
         written += 1;
     }
-    println!("wrote {written} template(s) to {}", output.display());
+    println!(
+        "wrote {} to {}",
+        quickwin_engine::plural::english(written, "template", "templates"),
+        output.display()
+    );
     if !kept.is_empty() {
         println!(
             "kept {} that were there already (add --force to overwrite): {}",

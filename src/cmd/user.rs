@@ -48,7 +48,8 @@ pub fn run(command: &UserCommand) -> ExitCode {
     match accounts::add_user(&conn, &bp, name, roles, password, &Now::read().stamp) {
         Ok(()) => {
             println!(
-                "added `{name}` with the role(s) {} to {}",
+                "added `{name}` with the {} {} to {}",
+                quickwin_engine::plural::english_noun(roles.len(), "role", "roles"),
                 roles
                     .iter()
                     .map(|r| format!("`{r}`"))

@@ -260,7 +260,7 @@ fn without_rights_the_agency_cannot_be_reached_and_a_grant_applies_without_a_res
     );
     assert!(granted.status.success(), "{}", stderr(&granted));
     assert!(
-        stdout(&granted).starts_with("added 6 right(s) for `birth-certificate`"),
+        stdout(&granted).starts_with("added 6 rights for `birth-certificate`"),
         "{}",
         stdout(&granted)
     );

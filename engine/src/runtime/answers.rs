@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::expr::{self, Date, Row, Value};
 use crate::model::{Blueprint, Field, FieldType, Localized};
+use crate::plural::{Arabic, Counted, English};
 use crate::validate::parse_date_bound;
 
 /// One problem with a submitted answer.
@@ -39,7 +40,7 @@ struct Checker<'a> {
     problems: Vec<Problem>,
 }
 
-/// Message templates: (code, English, Arabic); `{label}`, `{n}` and `{v}` are filled in.
+/// Message templates: (code, English, Arabic); `{label}` and `{v}` are filled in.
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("required", "“{label}” is required", "حقل «{label}» مطلوب"),
     (
@@ -56,16 +57,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "not_text",
         "“{label}” must be text",
         "يجب أن يكون «{label}» نصاً",
-    ),
-    (
-        "too_short",
-        "“{label}” must be at least {n} characters",
-        "يجب ألا يقل «{label}» عن {n} حرفاً",
-    ),
-    (
-        "too_long",
-        "“{label}” must be at most {n} characters",
-        "يجب ألا يزيد «{label}» عن {n} حرفاً",
     ),
     (
         "not_a_number",
@@ -163,19 +154,82 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "يجب أن يكون «{label}» عنوان بريد إلكتروني مثل name@example.iq",
     ),
     (
-        "too_few",
-        "“{label}” needs at least {n} entries",
-        "يجب أن يحتوي «{label}» على {n} إدخالات على الأقل",
-    ),
-    (
-        "too_many",
-        "“{label}” takes at most {n} entries",
-        "يجب ألا يحتوي «{label}» على أكثر من {n} إدخالات",
-    ),
-    (
         "not_a_list",
         "“{label}” must be a list of entries",
         "يجب أن يكون «{label}» قائمة من الإدخالات",
+    ),
+];
+
+/// Messages with a count `{n}` (a length or a number of entries) and `{label}`: the
+/// form follows the language's plural rules.
+const COUNTED: &[(&str, Counted)] = &[
+    (
+        "too_short",
+        Counted {
+            en: English {
+                one: "“{label}” must be at least {n} character",
+                other: "“{label}” must be at least {n} characters",
+            },
+            ar: Arabic {
+                zero: "يجب ألا يقل «{label}» عن {n} حرف",
+                one: "يجب ألا يقل «{label}» عن حرف واحد",
+                two: "يجب ألا يقل «{label}» عن حرفين",
+                few: "يجب ألا يقل «{label}» عن {n} أحرف",
+                many: "يجب ألا يقل «{label}» عن {n} حرفاً",
+                other: "يجب ألا يقل «{label}» عن {n} حرف",
+            },
+        },
+    ),
+    (
+        "too_long",
+        Counted {
+            en: English {
+                one: "“{label}” must be at most {n} character",
+                other: "“{label}” must be at most {n} characters",
+            },
+            ar: Arabic {
+                zero: "يجب أن يبقى «{label}» فارغاً",
+                one: "يجب ألا يزيد «{label}» عن حرف واحد",
+                two: "يجب ألا يزيد «{label}» عن حرفين",
+                few: "يجب ألا يزيد «{label}» عن {n} أحرف",
+                many: "يجب ألا يزيد «{label}» عن {n} حرفاً",
+                other: "يجب ألا يزيد «{label}» عن {n} حرف",
+            },
+        },
+    ),
+    (
+        "too_few",
+        Counted {
+            en: English {
+                one: "“{label}” needs at least {n} entry",
+                other: "“{label}” needs at least {n} entries",
+            },
+            ar: Arabic {
+                zero: "يجب أن يحتوي «{label}» على {n} إدخال على الأقل",
+                one: "يجب أن يحتوي «{label}» على إدخال واحد على الأقل",
+                two: "يجب أن يحتوي «{label}» على إدخالين على الأقل",
+                few: "يجب أن يحتوي «{label}» على {n} إدخالات على الأقل",
+                many: "يجب أن يحتوي «{label}» على {n} إدخالاً على الأقل",
+                other: "يجب أن يحتوي «{label}» على {n} إدخال على الأقل",
+            },
+        },
+    ),
+    (
+        "too_many",
+        Counted {
+            en: English {
+                one: "“{label}” takes at most {n} entry",
+                other: "“{label}” takes at most {n} entries",
+            },
+            ar: Arabic {
+                zero: "يجب ألا يحتوي «{label}» على أي إدخال",
+                one: "يجب ألا يحتوي «{label}» على أكثر من إدخال واحد",
+                two: "يجب ألا يحتوي «{label}» على أكثر من إدخالين",
+                few: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخالات",
+                many: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخالاً",
+                other: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخال",
+            },
+        },
     ),
 ];
 
@@ -412,9 +466,17 @@ impl Checker<'_> {
             "“{label}” is not valid",
             "«{label}» غير صحيح",
         ));
+        let counted = COUNTED
+            .iter()
+            .find(|c| c.0 == code)
+            .zip(value.parse::<u64>().ok());
         let mut message = BTreeMap::new();
         for lang in &self.languages {
-            let template = if lang == "ar" { ar } else { en };
+            let template = match counted {
+                Some(((_, c), n)) => c.form(lang, n),
+                None if lang == "ar" => ar,
+                None => en,
+            };
             message.insert(
                 lang.clone(),
                 template
@@ -792,6 +854,106 @@ impl Checker<'_> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn counted_messages_follow_the_plural_forms() {
+        type Forms = ([&'static str; 10], [&'static str; 3]);
+        let table: [(&str, Forms); 4] = [
+            (
+                "too_short",
+                (
+                    [
+                        "يجب ألا يقل «{label}» عن 0 حرف",
+                        "يجب ألا يقل «{label}» عن حرف واحد",
+                        "يجب ألا يقل «{label}» عن حرفين",
+                        "يجب ألا يقل «{label}» عن 3 أحرف",
+                        "يجب ألا يقل «{label}» عن 10 أحرف",
+                        "يجب ألا يقل «{label}» عن 11 حرفاً",
+                        "يجب ألا يقل «{label}» عن 99 حرفاً",
+                        "يجب ألا يقل «{label}» عن 100 حرف",
+                        "يجب ألا يقل «{label}» عن 101 حرف",
+                        "يجب ألا يقل «{label}» عن 102 حرف",
+                    ],
+                    [
+                        "“{label}” must be at least 0 characters",
+                        "“{label}” must be at least 1 character",
+                        "“{label}” must be at least 2 characters",
+                    ],
+                ),
+            ),
+            (
+                "too_long",
+                (
+                    [
+                        "يجب أن يبقى «{label}» فارغاً",
+                        "يجب ألا يزيد «{label}» عن حرف واحد",
+                        "يجب ألا يزيد «{label}» عن حرفين",
+                        "يجب ألا يزيد «{label}» عن 3 أحرف",
+                        "يجب ألا يزيد «{label}» عن 10 أحرف",
+                        "يجب ألا يزيد «{label}» عن 11 حرفاً",
+                        "يجب ألا يزيد «{label}» عن 99 حرفاً",
+                        "يجب ألا يزيد «{label}» عن 100 حرف",
+                        "يجب ألا يزيد «{label}» عن 101 حرف",
+                        "يجب ألا يزيد «{label}» عن 102 حرف",
+                    ],
+                    [
+                        "“{label}” must be at most 0 characters",
+                        "“{label}” must be at most 1 character",
+                        "“{label}” must be at most 2 characters",
+                    ],
+                ),
+            ),
+            (
+                "too_few",
+                (
+                    [
+                        "يجب أن يحتوي «{label}» على 0 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على إدخال واحد على الأقل",
+                        "يجب أن يحتوي «{label}» على إدخالين على الأقل",
+                        "يجب أن يحتوي «{label}» على 3 إدخالات على الأقل",
+                        "يجب أن يحتوي «{label}» على 10 إدخالات على الأقل",
+                        "يجب أن يحتوي «{label}» على 11 إدخالاً على الأقل",
+                        "يجب أن يحتوي «{label}» على 99 إدخالاً على الأقل",
+                        "يجب أن يحتوي «{label}» على 100 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على 101 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على 102 إدخال على الأقل",
+                    ],
+                    [
+                        "“{label}” needs at least 0 entries",
+                        "“{label}” needs at least 1 entry",
+                        "“{label}” needs at least 2 entries",
+                    ],
+                ),
+            ),
+            (
+                "too_many",
+                (
+                    [
+                        "يجب ألا يحتوي «{label}» على أي إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من إدخال واحد",
+                        "يجب ألا يحتوي «{label}» على أكثر من إدخالين",
+                        "يجب ألا يحتوي «{label}» على أكثر من 3 إدخالات",
+                        "يجب ألا يحتوي «{label}» على أكثر من 10 إدخالات",
+                        "يجب ألا يحتوي «{label}» على أكثر من 11 إدخالاً",
+                        "يجب ألا يحتوي «{label}» على أكثر من 99 إدخالاً",
+                        "يجب ألا يحتوي «{label}» على أكثر من 100 إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من 101 إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من 102 إدخال",
+                    ],
+                    [
+                        "“{label}” takes at most 0 entries",
+                        "“{label}” takes at most 1 entry",
+                        "“{label}” takes at most 2 entries",
+                    ],
+                ),
+            ),
+        ];
+        assert_eq!(table.len(), COUNTED.len());
+        for (code, (ar, en)) in table {
+            let (_, c) = COUNTED.iter().find(|c| c.0 == code).unwrap();
+            crate::plural::assert_forms(c, ar, en);
+        }
+    }
 
     use crate::runtime::catalogue as blueprint;
 

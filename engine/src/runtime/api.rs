@@ -225,19 +225,12 @@ impl From<CaseError> for ApiError {
         match e {
             CaseError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "NotFound", message),
             CaseError::Invalid(problems) => {
-                let count = problems.len();
+                let count = problems.len() as u64;
                 ApiError {
                     problems,
-                    messages: BTreeMap::from([
-                        (
-                            "en".into(),
-                            format!("the request has {count} problem(s); each is named below"),
-                        ),
-                        (
-                            "ar".into(),
-                            format!("في الطلب {count} من المشكلات، كل منها مبيّن أدناه"),
-                        ),
-                    ]),
+                    messages: ["en", "ar"]
+                        .map(|l| (l.to_string(), super::cases::PROBLEMS.text(l, count)))
+                        .into(),
                     ..ApiError::invalid(message)
                 }
             }
@@ -870,7 +863,7 @@ fn cancel_deadline(
                     format!(
                         "the appointment at {} can no longer be cancelled online; it can be cancelled until {} before it starts",
                         start.replace('T', " "),
-                        a.cancel_before.value
+                        crate::plural::duration(a.cancel_before.value.minutes, "en")
                     ),
                 ),
                 (
@@ -878,7 +871,7 @@ fn cancel_deadline(
                     format!(
                         "لم يعد ممكناً إلغاء الموعد {} عبر الإنترنت؛ يمكن الإلغاء حتى {} قبل بدايته",
                         start.replace('T', " "),
-                        a.cancel_before.value
+                        crate::plural::duration(a.cancel_before.value.minutes, "ar")
                     ),
                 ),
             ]),
@@ -1941,6 +1934,37 @@ mod tests {
         .await;
         assert_eq!(wrong, unknown);
         assert_eq!(wrong.0, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn the_problems_are_counted_in_the_language_plural_forms() {
+        let s = state();
+        let mut one = application();
+        one["phone"] = json!("123");
+        let mut two = one.clone();
+        two["copies"] = json!("many");
+        let table = [
+            (&one, "ar", "في الطلب مشكلة واحدة مبيّنة أدناه"),
+            (&two, "ar", "في الطلب مشكلتان، كل منهما مبيّن أدناه"),
+            (&one, "en", "the request has 1 problem; it is named below"),
+            (
+                &two,
+                "en",
+                "the request has 2 problems; each is named below",
+            ),
+        ];
+        for (body, lang, message) in table {
+            let (status, answer) = call(
+                &s,
+                "POST",
+                "/api/applications",
+                &[("Accept-Language", lang)],
+                Some(body.clone()),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+            assert_eq!(answer["message"], message, "{answer}");
+        }
     }
 
     #[tokio::test]

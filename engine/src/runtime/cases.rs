@@ -15,6 +15,7 @@ use super::clock::Now;
 use super::effects;
 use crate::expr::{Date, Row, Value};
 use crate::model::{Blueprint, FieldType, RoleKind, Transition};
+use crate::plural::{Arabic, Counted, English};
 
 /// Who acts: an id (a staff account, or `applicant` for the citizen) and their roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,22 @@ pub struct Event {
     pub detail: Json,
 }
 
+/// The message of a request refused for its problems, each of which is named with it.
+pub const PROBLEMS: Counted = Counted {
+    en: English {
+        one: "the request has {n} problem; it is named below",
+        other: "the request has {n} problems; each is named below",
+    },
+    ar: Arabic {
+        zero: "لا مشكلات في الطلب",
+        one: "في الطلب مشكلة واحدة مبيّنة أدناه",
+        two: "في الطلب مشكلتان، كل منهما مبيّن أدناه",
+        few: "في الطلب {n} مشكلات، كل منها مبيّن أدناه",
+        many: "في الطلب {n} مشكلةً، كل منها مبيّن أدناه",
+        other: "في الطلب {n} مشكلة، كل منها مبيّن أدناه",
+    },
+};
+
 /// Why an operation on a case was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
@@ -72,7 +89,7 @@ pub enum CaseError {
     #[error("no case with this tracking number and access code")]
     NotFound,
     /// The answers or inputs have problems.
-    #[error("the request has {} problem(s)", .0.len())]
+    #[error("{}", PROBLEMS.text("en", .0.len() as u64))]
     Invalid(Vec<Problem>),
     /// The blueprint has no such action (or none was named).
     #[error("{}", unknown_action(.0))]
@@ -1368,6 +1385,34 @@ fn unknown_action(action: &str) -> String {
 mod tests {
     use super::*;
     use crate::runtime::store::migrate;
+
+    #[test]
+    fn the_problems_are_counted_in_each_language_forms() {
+        crate::plural::assert_forms(
+            &PROBLEMS,
+            [
+                "لا مشكلات في الطلب",
+                "في الطلب مشكلة واحدة مبيّنة أدناه",
+                "في الطلب مشكلتان، كل منهما مبيّن أدناه",
+                "في الطلب 3 مشكلات، كل منها مبيّن أدناه",
+                "في الطلب 10 مشكلات، كل منها مبيّن أدناه",
+                "في الطلب 11 مشكلةً، كل منها مبيّن أدناه",
+                "في الطلب 99 مشكلةً، كل منها مبيّن أدناه",
+                "في الطلب 100 مشكلة، كل منها مبيّن أدناه",
+                "في الطلب 101 مشكلة، كل منها مبيّن أدناه",
+                "في الطلب 102 مشكلة، كل منها مبيّن أدناه",
+            ],
+            [
+                "the request has 0 problems; each is named below",
+                "the request has 1 problem; it is named below",
+                "the request has 2 problems; each is named below",
+            ],
+        );
+        assert_eq!(
+            CaseError::Invalid(Vec::new()).to_string(),
+            "the request has 0 problems; each is named below"
+        );
+    }
 
     fn setup(name: &str) -> (Blueprint, Connection) {
         let bp = crate::runtime::catalogue(name);

@@ -1967,7 +1967,7 @@ impl<'a> Builder<'a> {
         let p = answers::field_problem(self.bp, required, "required", "");
         json!({
             "type": "InvalidRequest",
-            "message": "the request has 1 problem(s); each is named below",
+            "message": super::cases::PROBLEMS.text("en", 1),
             "problems": [{"field": p.field, "code": p.code, "message": p.message.get("en").or(p.message.values().next())}],
         })
     }

@@ -138,7 +138,25 @@ pub fn templates_from(dir: Option<&std::path::Path>) -> Result<tera::Tera, Strin
         })?;
     tera.autoescape_on(vec![".html"]);
     tera.register_filter("local", local_digits);
+    tera.register_filter("counted", counted);
     Ok(tera)
+}
+
+/// The `counted` filter: a count with the words that go with it, in the form the
+/// language's plural rules ask for and in its digits:
+/// `{{ 5 | counted(text="days", lang="ar") }}` → `٥ أيام عمل على الأكثر`.
+fn counted(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let n = value
+        .as_u64()
+        .ok_or_else(|| tera::Error::msg(format!("`counted` counts whole numbers, not {value}")))?;
+    let key = args.get("text").and_then(tera::Value::as_str).unwrap_or("");
+    let counted = text::counted(key)
+        .ok_or_else(|| tera::Error::msg(format!("`counted`: no counted text `{key}`")))?;
+    let lang = args.get("lang").and_then(tera::Value::as_str).unwrap_or("");
+    Ok(tera::Value::String(counted.local(lang, n)))
 }
 
 /// The `local` filter: a date, time or amount written with the language's digits
@@ -153,17 +171,10 @@ fn local_digits(
         tera::Value::Null => String::new(),
         other => other.to_string(),
     };
-    if args.get("lang").and_then(tera::Value::as_str) != Some("ar") {
-        return Ok(tera::Value::String(text));
-    }
-    Ok(tera::Value::String(
-        text.chars()
-            .map(|c| {
-                c.to_digit(10)
-                    .map_or(c, |d| char::from_u32(0x660 + d).unwrap_or(c))
-            })
-            .collect(),
-    ))
+    let lang = args.get("lang").and_then(tera::Value::as_str).unwrap_or("");
+    Ok(tera::Value::String(crate::plural::local_digits(
+        &text, lang,
+    )))
 }
 
 /// The embedded templates and their names, for `quickwin templates eject`.
@@ -476,16 +487,7 @@ fn money(amount: f64, lang: &str) -> String {
     if whole < 0 {
         out.insert(0, '-');
     }
-    if lang == "ar" {
-        out.chars()
-            .map(|c| {
-                c.to_digit(10)
-                    .map_or(c, |d| char::from_u32(0x660 + d).unwrap_or(c))
-            })
-            .collect()
-    } else {
-        out
-    }
+    crate::plural::local_digits(&out, lang)
 }
 
 fn hash(token: &str) -> String {

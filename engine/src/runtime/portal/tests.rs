@@ -151,6 +151,47 @@ fn encode(s: &str) -> String {
 }
 
 #[tokio::test]
+async fn the_processing_time_is_counted_in_the_language_plural_forms() {
+    let table = [
+        (
+            1,
+            "<p>يوم واحد على الأكثر</p>",
+            "<p>1 day at most</p>",
+        ),
+        (
+            2,
+            "<p>يومان على الأكثر</p>",
+            "<p>2 days at most</p>",
+        ),
+        (
+            10,
+            "<p>١٠ أيام على الأكثر</p>",
+            "<p>10 days at most</p>",
+        ),
+        (
+            15,
+            "<p>١٥ يوماً على الأكثر</p>",
+            "<p>15 days at most</p>",
+        ),
+        (
+            100,
+            "<p>١٠٠ يوم على الأكثر</p>",
+            "<p>100 days at most</p>",
+        ),
+    ];
+    for (days, ar, en) in table {
+        let mut bp = crate::runtime::catalogue("birth-certificate");
+        // A part of a day counts as a whole one: 1 day and 1 hour is said as 2 days.
+        bp.sla.value.minutes = if days == 2 { 1440 + 60 } else { days * 1440 };
+        let mut b = Browser::new(state(bp));
+        let page = b.send("GET", "/?lang=ar", &[]).await;
+        assert!(page.html.contains(ar), "{days}: {}", page.html);
+        let page = b.send("GET", "/?lang=en", &[]).await;
+        assert!(page.html.contains(en), "{days}: {}", page.html);
+    }
+}
+
+#[tokio::test]
 async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     let mut b = Browser::new(state(crate::runtime::catalogue("birth-certificate")));
     let ar = b.send("GET", "/", &[]).await;
@@ -162,7 +203,7 @@ async fn the_start_page_is_in_the_chosen_language_and_locked_down() {
     );
     assert!(ar.html.contains("ابدأ الآن"));
     assert!(
-        ar.html.contains("٥ يوماً"),
+        ar.html.contains("<p>٥ أيام على الأكثر</p>"),
         "numbers in Arabic digits: {}",
         ar.html
     );

@@ -1,5 +1,7 @@
 //! The pages' own words (not the blueprint's), in English and Arabic.
 
+use crate::plural::{Arabic, Counted, English};
+
 /// `(key, English, Arabic)`.
 const TEXTS: &[(&str, &str, &str)] = &[
     ("start", "Start now", "ابدأ الآن"),
@@ -236,8 +238,63 @@ pub fn texts(language: &str) -> std::collections::BTreeMap<&'static str, &'stati
         .collect()
 }
 
+/// The pages' words that go with a count, by key: each form is chosen by the count's
+/// plural category (see [`crate::plural`]); templates write them with the `counted`
+/// filter, `{{ n | counted(text="days", lang=lang) }}`. Days are calendar days, as `d` is
+/// in the blueprint language.
+const COUNTED: &[(&str, Counted)] = &[(
+    "days",
+    Counted {
+        en: English {
+            one: "{n} day at most",
+            other: "{n} days at most",
+        },
+        ar: Arabic {
+            zero: "في اليوم نفسه",
+            one: "يوم واحد على الأكثر",
+            two: "يومان على الأكثر",
+            few: "{n} أيام على الأكثر",
+            many: "{n} يوماً على الأكثر",
+            other: "{n} يوم على الأكثر",
+        },
+    },
+)];
+
+/// The counted text `key`, if the pages have one.
+pub fn counted(key: &str) -> Option<&'static Counted> {
+    COUNTED.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counted_texts_follow_the_plural_forms() {
+        crate::plural::assert_forms(
+            super::counted("days").unwrap(),
+            [
+                "في اليوم نفسه",
+                "يوم واحد على الأكثر",
+                "يومان على الأكثر",
+                "3 أيام على الأكثر",
+                "10 أيام على الأكثر",
+                "11 يوماً على الأكثر",
+                "99 يوماً على الأكثر",
+                "100 يوم على الأكثر",
+                "101 يوم على الأكثر",
+                "102 يوم على الأكثر",
+            ],
+            [
+                "0 days at most",
+                "1 day at most",
+                "2 days at most",
+            ],
+        );
+        assert_eq!(
+            super::counted("days").unwrap().local("ar", 15),
+            "١٥ يوماً على الأكثر"
+        );
+    }
+
     #[test]
     fn every_text_has_both_languages() {
         for (key, en, ar) in super::TEXTS.iter().chain(super::OFFICE) {
