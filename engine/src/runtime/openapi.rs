@@ -1352,7 +1352,7 @@ impl<'a> Builder<'a> {
                 "required": ["type", "message"],
                 "additionalProperties": false,
                 "properties": {
-                    "type": {"type": "string", "description": "the kind: `InvalidRequest`, `IntegrationFailed`, `IntegrationUnavailable`, `NotFound`, `UnknownAction`, `Forbidden`, `Unauthorized`, `NotAllowedNow`, `SlotFull`, `NotIssued`, `NotDue`, `AlreadyPaid`, `PaymentDeclined`, `PaymentsUnavailable` or `Internal`."},
+                    "type": {"type": "string", "description": "the kind: `InvalidRequest`, `IntegrationFailed`, `IntegrationUnavailable`, `NotFound`, `UnknownAction`, `Forbidden`, `Unauthorized`, `NotAllowedNow`, `SlotFull`, `Duplicate`, `NotIssued`, `NotDue`, `AlreadyPaid`, `PaymentDeclined`, `PaymentsUnavailable` or `Internal`."},
                     "message": {"type": "string"},
                     "problems": {
                         "type": "array",
@@ -2054,15 +2054,39 @@ impl<'a> Builder<'a> {
             "422": submit_422,
             "500": shared("Internal"),
         });
+        let unique = bp.workflow.unique.as_ref().filter(|u| !u.is_empty());
+        let duplicate = unique.map(|u| {
+            let fields: Vec<String> = u.iter().map(|f| f.value.clone()).collect();
+            (
+                "duplicate",
+                "Duplicate",
+                format!(
+                    "an open application has the same {}: `{}`",
+                    fields.join(", "),
+                    number_example(&bp.workflow.tracking.value, self.day)
+                ),
+            )
+        });
+        let mut submit_409: Vec<(&str, &str, &str)> = Vec::new();
         if has_appointment {
-            submit_responses["409"] = error(
-                "the chosen slot filled up meanwhile (`SlotFull`, with the field in `problems`); choose another.",
-                &[(
-                    "slot_full",
-                    "SlotFull",
-                    "the appointment slot is fully booked",
-                )],
-            );
+            submit_409.push((
+                "slot_full",
+                "SlotFull",
+                "the appointment slot is fully booked",
+            ));
+        }
+        if let Some((k, t, m)) = &duplicate {
+            submit_409.push((k, t, m));
+        }
+        if !submit_409.is_empty() {
+            let mut why = Vec::new();
+            if has_appointment {
+                why.push("the chosen slot filled up meanwhile (`SlotFull`, with the field in `problems`); choose another");
+            }
+            if duplicate.is_some() {
+                why.push("an application with the same answers to `workflow.unique` is still open (`Duplicate`, naming it); follow that one");
+            }
+            submit_responses["409"] = error(&format!("{}.", why.join("; or ")), &submit_409);
         }
         let submission = Value::Object(self.submission_example());
         let mut submit_description = "checks every answer (each problem is named, never just the first), makes the calls to other agencies the submission needs, then stores the application in its first state".to_string();
@@ -2104,6 +2128,9 @@ impl<'a> Builder<'a> {
                 "SlotFull",
                 "the appointment slot is fully booked",
             ));
+        }
+        if let Some((k, t, m)) = &duplicate {
+            citizen_409.push((k, t, m));
         }
         let provide_clients =
             !bp.provides.is_empty() && bp.provides.iter().all(|o| !o.clients.is_empty());
@@ -2212,7 +2239,7 @@ impl<'a> Builder<'a> {
                         "200": ok_json("the action was taken; the application as it is now.", schema_ref("PublicCase"), None),
                         "403": error("the action is not the applicant's to take.", &[("role", "Forbidden", "`approve` may only be taken by `registrar`")]),
                         "404": error("no application with this tracking number and access code, or no such action.", &[not_found_case, ("action", "UnknownAction", "the service has no action `launch`")]),
-                        "409": error("the action cannot be taken now: not from the application's state, its condition does not hold, too late to cancel the appointment online, or the new slot is full.", &citizen_409),
+                        "409": error("the action cannot be taken now: not from the application's state, its condition does not hold, too late to cancel the appointment online, the new slot is full, or the corrected answers are those of another open application.", &citizen_409),
                         "413": shared("TooLarge"),
                         "422": error("the inputs or the corrected answers have problems (each named in `problems`), the body is not a JSON object, or a call to another agency the action needs failed.", &[("not_object", "InvalidRequest", "the body must be a JSON object"), integration_failed]),
                         "503": unavailable(),

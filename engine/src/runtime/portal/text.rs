@@ -283,11 +283,7 @@ mod tests {
                 "101 يوم على الأكثر",
                 "102 يوم على الأكثر",
             ],
-            [
-                "0 days at most",
-                "1 day at most",
-                "2 days at most",
-            ],
+            ["0 days at most", "1 day at most", "2 days at most"],
         );
         assert_eq!(
             super::counted("days").unwrap().local("ar", 15),
