@@ -134,6 +134,14 @@ fn a_second_open_application_for_the_same_stall_is_refused_naming_the_first() {
             "{lang}: {message}"
         );
     }
+    // The service's OpenAPI document says so.
+    let (_, doc) = s.call("GET", "/openapi.json", &[], &Value::Null);
+    let conflict = &doc["paths"]["/api/applications"]["post"]["responses"]["409"];
+    assert_eq!(
+        conflict["content"]["application/json"]["examples"]["duplicate"]["value"]["type"],
+        "Duplicate",
+        "{conflict}"
+    );
     // Another stall is no duplicate; nor is the same stall once the first is decided.
     let mut other = answers.clone();
     other["stall_number"] = json!("SH-0999");
