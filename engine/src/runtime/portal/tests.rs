@@ -83,6 +83,33 @@ impl Browser {
         }
     }
 
+    /// Start the form and have `answers` in the draft, as if typed page by page.
+    async fn start_with(
+        &mut self,
+        s: &ApiState,
+        answers: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.send("GET", "/apply", &[]).await;
+        let token = self
+            .cookies
+            .iter()
+            .find(|(k, _)| k == "qw_draft")
+            .unwrap()
+            .1
+            .clone();
+        s.conn
+            .lock()
+            .unwrap()
+            .execute(
+                "UPDATE qw_drafts SET answers = ?1 WHERE token_hash = ?2",
+                [
+                    serde_json::Value::Object(answers).to_string(),
+                    super::hash(&token),
+                ],
+            )
+            .unwrap();
+    }
+
     fn csrf(&self) -> String {
         self.cookies
             .iter()
@@ -666,29 +693,11 @@ async fn every_page_of_every_catalogue_form_renders_with_its_example_answers() {
         let mut b = Browser::new(s.clone());
         for lang in ["ar", "en"] {
             b.send("GET", &format!("/?lang={lang}"), &[]).await;
-            b.send("GET", "/apply", &[]).await;
-            let token = b
-                .cookies
-                .iter()
-                .find(|(k, _)| k == "qw_draft")
-                .unwrap()
-                .1
-                .clone();
             let example = crate::runtime::openapi::submission_example(
                 &bp,
                 crate::runtime::clock::Now::read().today,
             );
-            s.conn
-                .lock()
-                .unwrap()
-                .execute(
-                    "UPDATE qw_drafts SET answers = ?1 WHERE token_hash = ?2",
-                    [
-                        serde_json::Value::Object(example).to_string(),
-                        super::hash(&token),
-                    ],
-                )
-                .unwrap();
+            b.start_with(&s, example).await;
             for page in &bp.form.pages {
                 let shown = b
                     .send("GET", &format!("/apply/{}", page.id.as_str()), &[])
@@ -1059,14 +1068,6 @@ async fn check_your_answers_shows_the_amount_the_answers_give() {
         let s = state(bp.clone());
         let mut b = Browser::new(s.clone());
         b.send("GET", "/?lang=en", &[]).await;
-        b.send("GET", "/apply", &[]).await;
-        let token = b
-            .cookies
-            .iter()
-            .find(|(k, _)| k == "qw_draft")
-            .unwrap()
-            .1
-            .clone();
         let mut example = crate::runtime::openapi::submission_example(
             &bp,
             crate::runtime::clock::Now::read().today,
@@ -1074,17 +1075,7 @@ async fn check_your_answers_shows_the_amount_the_answers_give() {
         if let Some((k, v)) = answers {
             example.insert(k.into(), serde_json::json!(v));
         }
-        s.conn
-            .lock()
-            .unwrap()
-            .execute(
-                "UPDATE qw_drafts SET answers = ?1 WHERE token_hash = ?2",
-                [
-                    serde_json::Value::Object(example).to_string(),
-                    super::hash(&token),
-                ],
-            )
-            .unwrap();
+        b.start_with(&s, example).await;
         let page = b.send("GET", "/apply/check", &[]).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         // 5000 + 1000 a copy after the first (2 copies); 10000 + 10 × 1000 + 2 × 2500.
