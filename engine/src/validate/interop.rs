@@ -213,6 +213,17 @@ fn without_value(bp: &crate::model::Blueprint, on: &str, name: &str) -> Option<(
             "given by the document issued in",
             "the service issues no documents",
         ),
+        "appointment" => {
+            let booked = bp.case_record().is_some_and(|r| {
+                r.fields
+                    .iter()
+                    .any(|f| f.kind.value == crate::model::FieldType::Appointment)
+            });
+            if booked {
+                return None;
+            }
+            (Vec::new(), "", "the application has no `appointment` field")
+        }
         _ => return None,
     };
     let step = if on == crate::model::REMINDER {
