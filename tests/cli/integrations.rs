@@ -33,6 +33,19 @@ fn quickwin_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("the quickwin binary runs")
 }
 
+/// `quickwin sandbox grant FILE --data DATA` (with `extra` arguments), run in `dir`.
+fn grant(dir: &Path, file: &Path, data: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "sandbox",
+        "grant",
+        file.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    quickwin_in(dir, &args)
+}
+
 /// `quickwin sandbox` on a free port with its data in `data`.
 fn sandbox(data: &Path) -> (Running, u16) {
     let port = free_port();
@@ -225,17 +238,7 @@ fn without_rights_the_agency_cannot_be_reached_and_a_grant_applies_without_a_res
     );
     // The dry run prints, and writes nothing.
     let before = std::fs::read_to_string(&access).unwrap();
-    let dry = quickwin_in(
-        &dir,
-        &[
-            "sandbox",
-            "grant",
-            file.to_str().unwrap(),
-            "--data",
-            sandbox_data.to_str().unwrap(),
-            "--dry-run",
-        ],
-    );
+    let dry = grant(&dir, &file, &sandbox_data, &["--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     assert!(
         stdout(&dry).contains(
@@ -248,16 +251,7 @@ fn without_rights_the_agency_cannot_be_reached_and_a_grant_applies_without_a_res
     );
     assert_eq!(std::fs::read_to_string(&access).unwrap(), before);
     // The grant adds them, keeping the file's comments; a second grant changes nothing.
-    let granted = quickwin_in(
-        &dir,
-        &[
-            "sandbox",
-            "grant",
-            file.to_str().unwrap(),
-            "--data",
-            sandbox_data.to_str().unwrap(),
-        ],
-    );
+    let granted = grant(&dir, &file, &sandbox_data, &[]);
     assert!(granted.status.success(), "{}", stderr(&granted));
     assert!(
         stdout(&granted).starts_with("added 6 rights for `birth-certificate`"),
@@ -270,16 +264,7 @@ fn without_rights_the_agency_cannot_be_reached_and_a_grant_applies_without_a_res
         after.contains("# granted for `birth-certificate` by quickwin sandbox grant"),
         "{after}"
     );
-    let again = quickwin_in(
-        &dir,
-        &[
-            "sandbox",
-            "grant",
-            file.to_str().unwrap(),
-            "--data",
-            sandbox_data.to_str().unwrap(),
-        ],
-    );
+    let again = grant(&dir, &file, &sandbox_data, &[]);
     assert!(
         stdout(&again).contains("nothing changed"),
         "{}",
@@ -296,16 +281,7 @@ fn a_real_no_of_the_agency_keeps_the_blueprints_failure_message() {
     let dir = scratch("integrations-negative");
     let file = new_team_blueprint(&dir);
     let sandbox_data = dir.join("sandbox");
-    let granted = quickwin_in(
-        &dir,
-        &[
-            "sandbox",
-            "grant",
-            file.to_str().unwrap(),
-            "--data",
-            sandbox_data.to_str().unwrap(),
-        ],
-    );
+    let granted = grant(&dir, &file, &sandbox_data, &[]);
     assert!(granted.status.success(), "{}", stderr(&granted));
     let (_sandbox, sandbox_port) = sandbox(&sandbox_data);
     let mediator = format!("http://127.0.0.1:{sandbox_port}");
