@@ -46,6 +46,22 @@ fn grant(dir: &Path, file: &Path, data: &Path, extra: &[&str]) -> std::process::
     quickwin_in(dir, &args)
 }
 
+/// `quickwin serve FILE` against the standalone sandbox on `sandbox_port`, its data in
+/// `DIR/service`.
+fn serve_against(dir: &Path, file: &Path, sandbox_port: u16) -> Served {
+    let mediator = format!("http://127.0.0.1:{sandbox_port}");
+    serve(
+        dir,
+        file,
+        &[
+            "--mediator",
+            &mediator,
+            "--data",
+            dir.join("service").to_str().unwrap(),
+        ],
+    )
+}
+
 /// `quickwin sandbox` on a free port with its data in `data`.
 fn sandbox(data: &Path) -> (Running, u16) {
     let port = free_port();
@@ -187,17 +203,7 @@ fn without_rights_the_agency_cannot_be_reached_and_a_grant_applies_without_a_res
     let file = new_team_blueprint(&dir);
     let sandbox_data = dir.join("sandbox");
     let (_sandbox, sandbox_port) = sandbox(&sandbox_data);
-    let mediator = format!("http://127.0.0.1:{sandbox_port}");
-    let s = serve(
-        &dir,
-        &file,
-        &[
-            "--mediator",
-            &mediator,
-            "--data",
-            dir.join("service").to_str().unwrap(),
-        ],
-    );
+    let s = serve_against(&dir, &file, sandbox_port);
     let access = sandbox_data.join("access.yaml");
     let command = format!(
         "quickwin sandbox grant {} --data {}",
@@ -284,17 +290,7 @@ fn a_real_no_of_the_agency_keeps_the_blueprints_failure_message() {
     let granted = grant(&dir, &file, &sandbox_data, &[]);
     assert!(granted.status.success(), "{}", stderr(&granted));
     let (_sandbox, sandbox_port) = sandbox(&sandbox_data);
-    let mediator = format!("http://127.0.0.1:{sandbox_port}");
-    let s = serve(
-        &dir,
-        &file,
-        &[
-            "--mediator",
-            &mediator,
-            "--data",
-            dir.join("service").to_str().unwrap(),
-        ],
-    );
+    let s = serve_against(&dir, &file, sandbox_port);
     let mut unknown = s.example();
     unknown["notification_number"] = json!("BN-1999-999999");
     let (status, body) = s.submit(&unknown, "en");

@@ -292,20 +292,18 @@ fn messages_quote_the_inputs_of_their_step_and_only_values_they_can_have() {
             && h.contains("no fees")),
         "{found:?}"
     );
-    let found = with("approve", "See you at {appointment}.");
-    assert!(
-        found
-            .iter()
-            .any(|(c, _, h)| *c == Code::Inconsistent && h.contains("no `appointment` field")),
-        "{found:?}"
-    );
-    let found = with("approve", "Number {document_number}.");
-    assert!(
-        found
-            .iter()
-            .any(|(c, _, h)| *c == Code::Inconsistent && h.contains("issues no documents")),
-        "{found:?}"
-    );
+    for (text, why) in [
+        ("See you at {appointment}.", "no `appointment` field"),
+        ("Number {document_number}.", "issues no documents"),
+    ] {
+        let found = with("approve", text);
+        assert!(
+            found
+                .iter()
+                .any(|(c, _, h)| *c == Code::Inconsistent && h.contains(why)),
+            "{text}: {found:?}"
+        );
+    }
 }
 
 #[test]
