@@ -120,6 +120,19 @@ impl Browser {
     }
 }
 
+/// The service's submission example, sent: its tracking number and access code.
+async fn submitted(s: &ApiState, bp: &crate::model::Blueprint) -> (String, String) {
+    let example =
+        crate::runtime::openapi::submission_example(bp, crate::runtime::clock::Now::read().today);
+    let created = crate::runtime::api::submit_answers(s, example, "en")
+        .await
+        .unwrap();
+    (
+        created["tracking"].as_str().unwrap().to_string(),
+        created["access_code"].as_str().unwrap().to_string(),
+    )
+}
+
 /// Answer every page of the birth-certificate form, each accepted.
 async fn fill_in_birth_certificate(b: &mut Browser, csrf: &str) {
     let today = crate::runtime::clock::Now::read().today.to_string();
@@ -560,15 +573,7 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
 async fn the_applicant_withdraws_from_the_status_page() {
     let bp = crate::runtime::catalogue("social-welfare");
     let s = state(bp.clone());
-    let example =
-        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
-    let created = crate::runtime::api::submit_answers(&s, example, "en")
-        .await
-        .unwrap();
-    let (tracking, code) = (
-        created["tracking"].as_str().unwrap().to_string(),
-        created["access_code"].as_str().unwrap().to_string(),
-    );
+    let (tracking, code) = submitted(&s, &bp).await;
     let mut b = Browser::new(s);
     b.send("GET", "/track?lang=en", &[]).await;
     let csrf = b.csrf();
@@ -781,15 +786,7 @@ async fn correcting_without_an_action_says_the_form_did_not_name_one() {
 async fn a_sent_back_application_is_corrected_in_the_form_and_sent_again() {
     let bp = crate::runtime::catalogue("birth-certificate");
     let s = state(bp.clone());
-    let example =
-        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
-    let created = crate::runtime::api::submit_answers(&s, example, "en")
-        .await
-        .unwrap();
-    let (tracking, code) = (
-        created["tracking"].as_str().unwrap().to_string(),
-        created["access_code"].as_str().unwrap().to_string(),
-    );
+    let (tracking, code) = submitted(&s, &bp).await;
     // The clerk sends it back.
     let clerk = crate::runtime::cases::Actor {
         id: "staff:sara".into(),
@@ -1088,15 +1085,7 @@ async fn the_licence_prints_its_tracking_number_and_both_pages_its_validity() {
     use crate::runtime::cases::{self, Actor, Outcome, Step};
     let bp = licence_renewal();
     let s = state(bp.clone());
-    let example =
-        crate::runtime::openapi::submission_example(&bp, crate::runtime::clock::Now::read().today);
-    let created = crate::runtime::api::submit_answers(&s, example, "en")
-        .await
-        .unwrap();
-    let (tracking, code) = (
-        created["tracking"].as_str().unwrap().to_string(),
-        created["access_code"].as_str().unwrap().to_string(),
-    );
+    let (tracking, code) = submitted(&s, &bp).await;
     {
         let mut conn = s.conn.lock().unwrap();
         let now = crate::runtime::clock::Now::read();
