@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use quickwin_engine::check_bytes;
+use quickwin_blueprint::check_bytes;
 
 /// Median time of `f` over runs taking about `budget` in all.
 fn median(budget: Duration, mut f: impl FnMut()) -> Duration {

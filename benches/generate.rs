@@ -29,7 +29,7 @@ fn times(runs: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
 
 /// Generate `file` into `dir` as the CLI does.
 fn generate(file: &Path, dir: &Path) -> usize {
-    let checked = quickwin_engine::check_file(file).expect("readable");
+    let checked = quickwin_blueprint::check_file(file).expect("readable");
     let bp = checked.blueprint.expect("valid");
     let source = std::fs::read(file).expect("readable");
     let project = quickwin_generator::project(&bp, &source).expect("made");
@@ -58,7 +58,7 @@ fn main() {
     // The bytes the six projects consist of, for the baseline.
     let mut bytes: Vec<BTreeMap<String, Vec<u8>>> = Vec::new();
     for file in &files {
-        let checked = quickwin_engine::check_file(file).expect("readable");
+        let checked = quickwin_blueprint::check_file(file).expect("readable");
         let source = std::fs::read(file).expect("readable");
         let project =
             quickwin_generator::project(&checked.blueprint.expect("valid"), &source).expect("made");

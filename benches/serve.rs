@@ -430,7 +430,7 @@ struct Baseline {
 
 fn baseline_store(path: &Path) -> Connection {
     let conn = Connection::open(path).expect("baseline store");
-    // The engine store's pragmas (`engine/src/runtime/store.rs`).
+    // The engine store's pragmas (`runtime/src/store.rs`).
     conn.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
     )

@@ -1,9 +1,9 @@
 //! Rendering diagnostics: rustc-style text for people (the engine's), JSON for tools.
 
-use quickwin_engine::Checked;
+use quickwin_blueprint::Checked;
 use serde_json::{Value, json};
 
-pub use quickwin_engine::report::human;
+pub use quickwin_blueprint::report::human;
 
 /// The diagnostics of one file as JSON objects.
 pub fn json(checked: &Checked) -> Vec<Value> {

@@ -18,10 +18,10 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
-use quickwin_engine::Blueprint;
-use quickwin_engine::expr::Date;
-use quickwin_engine::model::{Failure, FieldType, RoleKind};
-use quickwin_engine::runtime::{openapi, portal, store};
+use quickwin_blueprint::Blueprint;
+use quickwin_blueprint::expr::Date;
+use quickwin_blueprint::model::{Failure, FieldType, RoleKind};
+use quickwin_runtime::{openapi, portal, store};
 use serde_json::json;
 
 /// How a generated file is kept up to date.
@@ -139,7 +139,7 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     let mut services: Vec<&str> = bp.integrations.iter().map(|i| i.service.as_str()).collect();
     services.sort();
     services.dedup();
-    let steps: Vec<_> = std::iter::once(json!({"action": "submit", "roles": list([quickwin_engine::runtime::cases::citizen_role(bp)])}))
+    let steps: Vec<_> = std::iter::once(json!({"action": "submit", "roles": list([quickwin_runtime::cases::citizen_role(bp)])}))
         .chain(bp.workflow.transitions.iter().filter(|t| {
             t.role.iter().any(|r| {
                 bp.roles
@@ -166,7 +166,7 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     c.insert("interop", bp.interop.as_str());
     c.insert(
         "client",
-        &quickwin_engine::runtime::mediator::subsystem(bp.interop.as_str()),
+        &quickwin_runtime::mediator::subsystem(bp.interop.as_str()),
     );
     c.insert("version_md", &text::markdown(&bp.version.value));
     c.insert(
@@ -175,7 +175,7 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     );
     c.insert("title_doc", &text::doc(title));
     // The README is for the agency's IT team: every language's title and summary.
-    let every = |t: &quickwin_engine::model::Localized, escape: fn(&str) -> String| {
+    let every = |t: &quickwin_blueprint::model::Localized, escape: fn(&str) -> String| {
         let mut seen: Vec<String> = Vec::new();
         for l in &bp.languages {
             let v = escape(t.get(l.as_str()));
@@ -246,6 +246,16 @@ pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> 
                 reason: format!("{e:?}"),
             })
     };
+    let render_vendored = |name: &str| -> Result<Vec<u8>, GenerateError> {
+        let mut context = context.clone();
+        context.insert("vendored", name);
+        tera.render("vendor_README.md", &context)
+            .map(String::into_bytes)
+            .map_err(|e| GenerateError::Template {
+                name: "vendor_README.md".to_string(),
+                reason: format!("{e:?}"),
+            })
+    };
     let mut files = BTreeMap::new();
     let mut add = |path: String, contents: Vec<u8>| {
         files.insert(
@@ -286,19 +296,16 @@ pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> 
     for (name, contents) in portal::embedded() {
         add(format!("templates/{name}"), contents.as_bytes().to_vec());
     }
-    add(
-        "vendor/quickwin-engine/Cargo.toml".into(),
-        vendor::ENGINE_MANIFEST.as_bytes().to_vec(),
-    );
-    add(
-        "vendor/quickwin-engine/README.md".into(),
-        render("vendor_README.md")?,
-    );
-    for (path, contents) in vendor::ENGINE_FILES {
+    for vendored in vendor::CRATES {
+        let dir = format!("vendor/{}", vendored.name);
         add(
-            format!("vendor/quickwin-engine/{path}"),
-            contents.as_bytes().to_vec(),
+            format!("{dir}/Cargo.toml"),
+            vendored.manifest.as_bytes().to_vec(),
         );
+        add(format!("{dir}/README.md"), render_vendored(vendored.name)?);
+        for (path, contents) in vendored.files {
+            add(format!("{dir}/{path}"), contents.as_bytes().to_vec());
+        }
     }
     files.insert(
         "Cargo.lock".into(),

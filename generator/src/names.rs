@@ -38,7 +38,8 @@ const RESERVED_PACKAGES: &[&str] = &[
     "nul",
     "prn",
     "proc-macro",
-    "quickwin-engine",
+    "quickwin-blueprint",
+    "quickwin-runtime",
     "serde",
     "serde-json",
     "std",
@@ -101,7 +102,8 @@ const RESERVED_TYPES: &[&str] = &[
 pub fn package(id: &str) -> String {
     let reserved = RESERVED_PACKAGES.contains(&id)
         || KEYWORDS.contains(&id)
-        || id.replace('-', "_") == "quickwin_engine"
+        || id.replace('-', "_") == "quickwin_blueprint"
+        || id.replace('-', "_") == "quickwin_runtime"
         || id.replace('-', "_") == "serde_json";
     if reserved {
         format!("{id}-service")

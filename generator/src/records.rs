@@ -3,8 +3,8 @@
 //! with every name made by [`names`](crate::names) and every label escaped by
 //! [`text::doc`](crate::text::doc).
 
-use quickwin_engine::Blueprint;
-use quickwin_engine::model::{Field, FieldType};
+use quickwin_blueprint::Blueprint;
+use quickwin_blueprint::model::{Field, FieldType};
 
 use crate::names;
 use crate::text;
@@ -110,7 +110,7 @@ pub fn render(bp: &Blueprint) -> String {
                 })
                 .collect();
             if !calls.is_empty() {
-                let agency = quickwin_engine::plural::english_noun(calls.len(), "call", "calls");
+                let agency = quickwin_blueprint::plural::english_noun(calls.len(), "call", "calls");
                 doc.push_str(&format!(
                     ", filled by the agency {agency} {}",
                     calls.join(" or ")

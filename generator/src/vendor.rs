@@ -1,10 +1,32 @@
-//! The vendored engine: its sources as this quickwin was built with them, its
-//! `Cargo.toml` with the workspace's values written in, and a `Cargo.lock` that pins a
-//! generated project to the very versions this workspace is tested with.
+//! The vendored crates (`quickwin-blueprint`, `quickwin-runtime`): their sources as this
+//! quickwin was built with them, their `Cargo.toml` with the workspace's values written
+//! in, and a `Cargo.lock` that pins a generated project to the very versions this
+//! workspace is tested with.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// One crate of this workspace that a generated project carries in `vendor/`.
+#[derive(Debug)]
+pub struct Vendored {
+    /// Its package name, also its folder under `vendor/`.
+    pub name: &'static str,
+    /// Its files: path within the crate, contents.
+    pub files: &'static [(&'static str, &'static str)],
+    /// Its `Cargo.toml` as it reads outside this workspace.
+    pub manifest: &'static str,
+    /// The names of its (normal) dependencies.
+    pub dependencies: &'static [&'static str],
+}
+
 include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+
+/// The vendored crate `name`, if it is one.
+fn vendored(name: &str) -> Option<&'static Vendored> {
+    CRATES.iter().find(|c| c.name == name)
+}
+
+/// The vendored crate a generated project depends on (it brings the other).
+pub const RUNTIME: &str = "quickwin-runtime";
 
 /// This workspace's lock file.
 const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
@@ -79,7 +101,7 @@ fn parse(lock: &str) -> (String, Vec<Locked<'_>>) {
 }
 
 /// A lock file for the project `package` at `version` whose direct dependencies are
-/// `direct` (the vendored engine's among them): the workspace's entries reachable from
+/// `direct` (the vendored runtime among them): the workspace's entries reachable from
 /// them, and the project's own. Cargo completes it if a later quickwin needs more.
 pub fn lock(package: &str, version: &str, direct: &[&str]) -> String {
     let (header, packages) = parse(WORKSPACE_LOCK);
@@ -97,27 +119,27 @@ pub fn lock(package: &str, version: &str, direct: &[&str]) -> String {
             .copied()
             .find(|&i| version.is_none_or(|v| packages[i].version == v))
     };
-    // The engine is a member of this workspace: its entry lists its dev-dependencies
-    // too, which a project never builds.
-    let engine_dependencies = |i: usize| -> Vec<&str> {
+    // The vendored crates are members of this workspace: their entries list their
+    // dev-dependencies too, which a project never builds.
+    let dependencies_of = |i: usize| -> Vec<&str> {
         packages[i]
             .dependencies
             .iter()
             .copied()
             .filter(|d| {
-                packages[i].name != "quickwin-engine"
-                    || ENGINE_DEPENDENCIES.contains(&d.split(' ').next().unwrap_or_default())
+                vendored(packages[i].name).is_none_or(|c| {
+                    c.dependencies
+                        .contains(&d.split(' ').next().unwrap_or_default())
+                })
             })
             .collect()
     };
     let mut keep = BTreeSet::new();
     let mut todo: Vec<usize> = direct.iter().filter_map(|d| find(d)).collect();
-    if let Some(engine) = find("quickwin-engine") {
-        todo.push(engine);
-    }
+    todo.extend(find(RUNTIME));
     while let Some(i) = todo.pop() {
         if keep.insert(i) {
-            todo.extend(engine_dependencies(i).iter().filter_map(|d| find(d)));
+            todo.extend(dependencies_of(i).iter().filter_map(|d| find(d)));
         }
     }
     // Written anew from the kept entries: a dependency names its version only where
@@ -157,7 +179,7 @@ pub fn lock(package: &str, version: &str, direct: &[&str]) -> String {
                 .filter(|l| l.starts_with("source = ") || l.starts_with("checksum = "))
                 .map(|l| format!("{l}\n"))
                 .collect();
-            let dependencies = engine_dependencies(i)
+            let dependencies = dependencies_of(i)
                 .iter()
                 .filter_map(|d| find(d))
                 .map(reference)
@@ -171,7 +193,7 @@ pub fn lock(package: &str, version: &str, direct: &[&str]) -> String {
         .collect();
     let own = direct
         .iter()
-        .chain(std::iter::once(&"quickwin-engine"))
+        .chain(std::iter::once(&RUNTIME))
         .filter_map(|d| find(d))
         .map(reference)
         .collect();
@@ -213,27 +235,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_engine_is_vendored_whole_without_its_tests() {
-        let paths: Vec<&str> = ENGINE_FILES.iter().map(|(p, _)| *p).collect();
-        assert!(paths.contains(&"src/lib.rs") && paths.contains(&"templates/portal/base.html"));
+    fn the_crates_are_vendored_whole_without_their_tests() {
+        let names: Vec<&str> = CRATES.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["quickwin-blueprint", "quickwin-runtime"]);
+        for c in CRATES {
+            let paths: Vec<&str> = c.files.iter().map(|(p, _)| *p).collect();
+            assert!(paths.contains(&"src/lib.rs"), "{}", c.name);
+            assert!(
+                paths
+                    .iter()
+                    .all(|p| !p.ends_with("tests.rs") && !p.contains("snapshots"))
+            );
+            let mut sorted = paths.clone();
+            sorted.sort();
+            assert_eq!(paths, sorted);
+            assert!(!c.manifest.contains("workspace = true"), "{}", c.manifest);
+            assert!(!c.manifest.contains("[dev-dependencies]"));
+            assert!(c.manifest.contains("[lints.rust]"));
+        }
+        let runtime = vendored(RUNTIME).unwrap();
         assert!(
-            paths
+            runtime
+                .files
                 .iter()
-                .all(|p| !p.ends_with("tests.rs") && !p.contains("snapshots"))
+                .any(|(p, _)| *p == "templates/portal/base.html")
         );
-        let mut sorted = paths.clone();
-        sorted.sort();
-        assert_eq!(paths, sorted);
         assert!(
-            !ENGINE_MANIFEST.contains("workspace = true"),
-            "{ENGINE_MANIFEST}"
+            runtime.manifest.contains("tokio = { version = \"1\""),
+            "{}",
+            runtime.manifest
         );
-        assert!(!ENGINE_MANIFEST.contains("[dev-dependencies]"));
+        // The runtime finds the blueprint crate beside it.
         assert!(
-            ENGINE_MANIFEST.contains("tokio = { version = \"1\""),
-            "{ENGINE_MANIFEST}"
+            runtime
+                .manifest
+                .contains("quickwin-blueprint = { path = \"../quickwin-blueprint\" }"),
+            "{}",
+            runtime.manifest
         );
-        assert!(ENGINE_MANIFEST.contains("[lints.rust]"));
         assert_eq!(version("clap"), "4.5");
         assert!(is_locked_crate("regex") && is_locked_crate("serde-json"));
         assert!(!is_locked_crate("water-fees"));
@@ -253,6 +292,8 @@ mod tests {
             "name = \"axum\"",
             "name = \"clap_derive\"",
             "name = \"water-fees\"",
+            "name = \"quickwin-runtime\"",
+            "name = \"quickwin-blueprint\"",
         ] {
             assert!(lock.contains(needed), "{needed} missing");
         }

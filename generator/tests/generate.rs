@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use quickwin_engine::Blueprint;
+use quickwin_blueprint::Blueprint;
 use quickwin_generator::regenerate::{self, Action, RegenerateError};
 use quickwin_generator::{Kind, Project, project};
 
@@ -19,7 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn blueprint(text: &str) -> Blueprint {
-    let checked = quickwin_engine::check_bytes("blueprint.yaml", text.as_bytes());
+    let checked = quickwin_blueprint::check_bytes("blueprint.yaml", text.as_bytes());
     checked
         .blueprint
         .unwrap_or_else(|| panic!("invalid: {:?}", checked.diagnostics))
@@ -110,7 +110,7 @@ fn a_small_blueprint_gives_this_tree() {
     }
     assert_eq!(p.files["blueprint.yaml"].contents, permit().as_bytes());
     // The pages are the engine's, ready to be changed.
-    for (name, contents) in quickwin_engine::runtime::portal::embedded() {
+    for (name, contents) in quickwin_runtime::portal::embedded() {
         assert_eq!(text(&p, &format!("templates/{name}")), contents);
     }
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use std::time::SystemTime;
 
-use quickwin_engine::Diagnostic;
-use quickwin_engine::model::Spanned;
+use quickwin_blueprint::Diagnostic;
+use quickwin_blueprint::model::Spanned;
 use serde::Deserialize;
 
 /// The rights, read from `access.yaml`.
@@ -47,12 +47,12 @@ pub enum AccessError {
         source: std::io::Error,
     },
     /// The file has mistakes; each is located.
-    #[error("`{path}` has {}", quickwin_engine::plural::english(diagnostics.len(), "problem", "problems"))]
+    #[error("`{path}` has {}", quickwin_blueprint::plural::english(diagnostics.len(), "problem", "problems"))]
     Invalid {
         /// The file.
         path: String,
         /// Its text, for rendering.
-        text: quickwin_engine::Source,
+        text: quickwin_blueprint::Source,
         /// The problems.
         diagnostics: Vec<Diagnostic>,
     },
@@ -89,14 +89,14 @@ impl Access {
     /// Parse the text of an access file shown as `name`.
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Access, AccessError> {
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let source = quickwin_engine::Source::new(name, text);
+        let source = quickwin_blueprint::Source::new(name, text);
         let invalid = |diagnostics: Vec<Diagnostic>| AccessError::Invalid {
             path: name.to_string(),
             text: source.clone(),
             diagnostics,
         };
-        let tree = quickwin_engine::yaml::parse(&source).map_err(invalid)?;
-        let decoded = quickwin_engine::de::decode::<AccessFile>(&tree);
+        let tree = quickwin_blueprint::yaml::parse(&source).map_err(invalid)?;
+        let decoded = quickwin_blueprint::de::decode::<AccessFile>(&tree);
         let Some(file) = decoded.value else {
             return Err(invalid(decoded.diagnostics));
         };
@@ -104,16 +104,16 @@ impl Access {
         let mut access = Access::default();
         for right in file.rights {
             if right.service.split('/').count() != 5 {
-                problems.push(quickwin_engine::Diagnostic::error(
-                    quickwin_engine::Code::InvalidValue,
+                problems.push(quickwin_blueprint::Diagnostic::error(
+                    quickwin_blueprint::Code::InvalidValue,
                     right.service.span,
                     format!("`{}` is not a service identifier `INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE`", right.service.value),
                 ));
             }
             for client in right.clients {
                 if client.split('/').count() != 4 {
-                    problems.push(quickwin_engine::Diagnostic::error(
-                        quickwin_engine::Code::InvalidValue,
+                    problems.push(quickwin_blueprint::Diagnostic::error(
+                        quickwin_blueprint::Code::InvalidValue,
                         client.span,
                         format!(
                             "`{}` is not a client subsystem `INSTANCE/CLASS/MEMBER/SUBSYSTEM`",
@@ -349,7 +349,7 @@ pub fn defaults(catalogue: &[(&str, &str)]) -> (Access, BTreeMap<String, String>
     let mut access = Access::default();
     let mut comments = BTreeMap::new();
     for (id, text) in catalogue {
-        let checked = quickwin_engine::check_bytes(id, text.as_bytes());
+        let checked = quickwin_blueprint::check_bytes(id, text.as_bytes());
         let Some(bp) = checked.blueprint else {
             continue;
         };
@@ -399,7 +399,7 @@ mod tests {
         let AccessError::Invalid { diagnostics, .. } = err else {
             panic!("not invalid")
         };
-        assert_eq!(diagnostics[0].code, quickwin_engine::Code::UnknownKey);
+        assert_eq!(diagnostics[0].code, quickwin_blueprint::Code::UnknownKey);
     }
 
     fn scratch(name: &str) -> PathBuf {

@@ -224,7 +224,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
 /// notifications) to its subsystem, and its operations to their listed clients.
 pub fn host(
     state: &AppState,
-    bp: &quickwin_engine::Blueprint,
+    bp: &quickwin_blueprint::Blueprint,
     base: &str,
     openapi: serde_json::Value,
 ) {

@@ -2,7 +2,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use quickwin_engine::expr::Date;
+use quickwin_blueprint::expr::Date;
 use sha2::{Digest, Sha256};
 
 /// The current UTC time as RFC 3339 with milliseconds, e.g. `2026-11-26T20:49:42.123Z`.

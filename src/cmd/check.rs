@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use quickwin_engine::{Severity, check_file};
+use quickwin_blueprint::{Severity, check_file};
 
 use super::EXIT_USAGE;
 use crate::cli::{CheckArgs, Format};

@@ -5,8 +5,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use quickwin_engine::runtime::service::{self, ServiceError};
 use quickwin_generator::regenerate::{self, Action, Entry};
+use quickwin_runtime::service::{self, ServiceError};
 
 use super::EXIT_USAGE;
 use crate::cli::GenerateArgs;

@@ -63,9 +63,9 @@ fn write(args: &NewArgs) -> Result<String, String> {
         Some(id) => {
             let original = catalogue::find(id).ok_or_else(|| {
                 let ids: Vec<&str> = catalogue::CATALOGUE.iter().map(|(id, _)| *id).collect();
-                let hint = quickwin_engine::suggest::did_you_mean(id, ids.iter().copied())
+                let hint = quickwin_blueprint::suggest::did_you_mean(id, ids.iter().copied())
                     .unwrap_or_else(|| {
-                        format!("the catalogue has {}", quickwin_engine::de::all_of(ids))
+                        format!("the catalogue has {}", quickwin_blueprint::de::all_of(ids))
                     });
                 format!("unknown catalogue blueprint `{id}`; {hint}")
             })?;
@@ -123,6 +123,6 @@ fn write_schema(dir: &Path) -> Result<(), String> {
     let schema_dir = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(schema_dir)
         .map_err(|e| format!("cannot create `{}`: {e}", schema_dir.display()))?;
-    std::fs::write(&path, quickwin_engine::schema::schema_json())
+    std::fs::write(&path, quickwin_blueprint::schema::schema_json())
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }

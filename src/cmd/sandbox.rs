@@ -4,10 +4,10 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use quickwin_engine::Checked;
-use quickwin_engine::plural::english;
-use quickwin_engine::runtime::mediator::implied_rights;
-use quickwin_engine::runtime::service::{ServiceError, load};
+use quickwin_blueprint::Checked;
+use quickwin_blueprint::plural::english;
+use quickwin_runtime::mediator::implied_rights;
+use quickwin_runtime::service::{ServiceError, load};
 use quickwin_sandbox::access::{Access, AccessError, grant_in_file};
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, SandboxError, agencies, catalogue};

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quickwin_engine::Blueprint;
-use quickwin_engine::runtime::accounts;
-use quickwin_engine::runtime::clock::Now;
-use quickwin_engine::runtime::mediator::{Mediator, denied_warning, grant_command};
-use quickwin_engine::runtime::openapi;
-use quickwin_engine::runtime::service::{Service, ServiceError};
-use quickwin_engine::runtime::store::{Applied, StoreError};
-use quickwin_engine::{Checked, Severity};
+use quickwin_blueprint::Blueprint;
+use quickwin_blueprint::clock::Now;
+use quickwin_blueprint::{Checked, Severity};
+use quickwin_runtime::accounts;
+use quickwin_runtime::mediator::{Mediator, denied_warning, grant_command};
+use quickwin_runtime::openapi;
+use quickwin_runtime::service::{Service, ServiceError};
+use quickwin_runtime::store::{Applied, StoreError};
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, catalogue};
 
@@ -61,7 +61,7 @@ fn explain(e: &ServiceError, outcome: &str) -> ExitCode {
                 .count();
             eprintln!(
                 "error: the blueprint has {}; {outcome}",
-                quickwin_engine::plural::english(errors, "error", "errors")
+                quickwin_blueprint::plural::english(errors, "error", "errors")
             );
             ExitCode::from(1)
         }
@@ -112,7 +112,7 @@ async fn bind(host: &str, port: u16, flag: &str) -> Result<tokio::net::TcpListen
 }
 
 async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
-    let (bp, _) = match quickwin_engine::runtime::service::load(&args.blueprint) {
+    let (bp, _) = match quickwin_runtime::service::load(&args.blueprint) {
         Ok(found) => found,
         Err(e) => return explain(&e, NOT_STARTED),
     };

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use quickwin_engine::runtime::portal;
+use quickwin_runtime::portal;
 
 use super::EXIT_USAGE;
 use crate::cli::TemplatesCommand;
@@ -30,7 +30,7 @@ pub fn run(command: &TemplatesCommand) -> ExitCode {
     }
     println!(
         "wrote {} to {}",
-        quickwin_engine::plural::english(written, "template", "templates"),
+        quickwin_blueprint::plural::english(written, "template", "templates"),
         output.display()
     );
     if !kept.is_empty() {

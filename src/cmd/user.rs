@@ -3,9 +3,9 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use quickwin_engine::runtime::accounts;
-use quickwin_engine::runtime::clock::Now;
-use quickwin_engine::runtime::service::{self, ServiceError};
+use quickwin_blueprint::clock::Now;
+use quickwin_runtime::accounts;
+use quickwin_runtime::service::{self, ServiceError};
 
 use super::EXIT_USAGE;
 use super::serve::store_path;
@@ -49,7 +49,7 @@ pub fn run(command: &UserCommand) -> ExitCode {
         Ok(()) => {
             println!(
                 "added `{name}` with the {} {} to {}",
-                quickwin_engine::plural::english_noun(roles.len(), "role", "roles"),
+                quickwin_blueprint::plural::english_noun(roles.len(), "role", "roles"),
                 roles
                     .iter()
                     .map(|r| format!("`{r}`"))

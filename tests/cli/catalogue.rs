@@ -57,7 +57,7 @@ fn every_catalogue_blueprint_points_editors_at_the_schema() {
 fn every_catalogue_blueprint_is_bilingual_and_uses_its_id_as_file_name() {
     for file in catalogue() {
         let text = std::fs::read_to_string(root().join(&file)).unwrap();
-        let checked = quickwin_engine::check_bytes(&file.display().to_string(), text.as_bytes());
+        let checked = quickwin_blueprint::check_bytes(&file.display().to_string(), text.as_bytes());
         let bp = checked.blueprint.expect("valid");
         let languages: Vec<&str> = bp.languages.iter().map(|l| l.as_str()).collect();
         assert!(
@@ -71,17 +71,17 @@ fn every_catalogue_blueprint_is_bilingual_and_uses_its_id_as_file_name() {
 
 #[test]
 fn together_the_catalogue_uses_every_construct() {
-    use quickwin_engine::model::FieldType;
+    use quickwin_blueprint::model::FieldType;
     let blueprints: Vec<_> = catalogue()
         .iter()
         .map(|f| {
             let text = std::fs::read_to_string(root().join(f)).unwrap();
-            quickwin_engine::check_bytes("x", text.as_bytes())
+            quickwin_blueprint::check_bytes("x", text.as_bytes())
                 .blueprint
                 .expect("valid")
         })
         .collect();
-    let fields: Vec<&quickwin_engine::model::Field> = blueprints
+    let fields: Vec<&quickwin_blueprint::model::Field> = blueprints
         .iter()
         .flat_map(|b| {
             let records = b.records.iter().flat_map(|r| r.fields.iter());
@@ -113,7 +113,7 @@ fn together_the_catalogue_uses_every_construct() {
             "no catalogue field has type {t:?}"
         );
     }
-    let any = |pred: &dyn Fn(&quickwin_engine::Blueprint) -> bool| blueprints.iter().any(pred);
+    let any = |pred: &dyn Fn(&quickwin_blueprint::Blueprint) -> bool| blueprints.iter().any(pred);
     assert!(
         fields.iter().any(|f| f.required_if.is_some()),
         "required_if"

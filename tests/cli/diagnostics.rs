@@ -1,6 +1,6 @@
 //! One golden report per kind of diagnostic: a bad blueprint and exactly what `check` says.
 
-use quickwin_engine::Code;
+use quickwin_blueprint::Code;
 
 use crate::support::{quickwin, root, scratch, stdout};
 

@@ -47,7 +47,7 @@ fn edits_to_the_hooks_and_a_template_survive_a_blueprint_change() {
             .any(|l| l.starts_with("  src/hooks.rs ") && l.ends_with(" created")),
         "{text}"
     );
-    assert!(dir.join("vendor/quickwin-engine/src/lib.rs").is_file());
+    assert!(dir.join("vendor/quickwin-runtime/src/lib.rs").is_file());
     assert!(dir.join(".quickwin/manifest.json").is_file());
 
     // Up to date with its own copy of the blueprint.

@@ -33,13 +33,13 @@ struct Walked {
 /// The states an automatic step leaves.
 fn waiting_states(file: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(crate::support::root().join(file)).unwrap();
-    let bp = quickwin_engine::check_bytes(file, text.as_bytes())
+    let bp = quickwin_blueprint::check_bytes(file, text.as_bytes())
         .blueprint
         .expect("a valid blueprint");
     let automatic: Vec<&str> = bp
         .roles
         .iter()
-        .filter(|r| r.kind.value == quickwin_engine::model::RoleKind::Automatic)
+        .filter(|r| r.kind.value == quickwin_blueprint::model::RoleKind::Automatic)
         .map(|r| r.id.as_str())
         .collect();
     bp.workflow
@@ -55,7 +55,7 @@ fn waiting_states(file: &str) -> BTreeSet<String> {
 /// (`the_clocks_messages_are_filled_in`) renders theirs.
 fn notified_actions(file: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(crate::support::root().join(file)).unwrap();
-    let bp = quickwin_engine::check_bytes(file, text.as_bytes())
+    let bp = quickwin_blueprint::check_bytes(file, text.as_bytes())
         .blueprint
         .expect("a valid blueprint");
     let clock = bp

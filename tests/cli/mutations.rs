@@ -1,7 +1,7 @@
 //! Property-style: thousands of random mutations of the catalogue never make `check`
 //! fail, and every diagnostic points inside the file.
 
-use quickwin_engine::{Code, check_bytes};
+use quickwin_blueprint::{Code, check_bytes};
 
 use crate::support::{catalogue, root};
 

@@ -1337,7 +1337,7 @@ fn edits_reload_live_and_a_change_that_loses_data_is_refused() {
     let _ = child.wait();
     // A stored answer would be lost with its field: refused at start, unless forced.
     let base = std::fs::read_to_string(
-        crate::support::root().join("engine/tests/fixtures/store-base.yaml"),
+        crate::support::root().join("runtime/tests/fixtures/store-base.yaml"),
     )
     .unwrap();
     let permit = data.join("permit-store.yaml");

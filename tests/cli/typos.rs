@@ -1,7 +1,7 @@
 //! A one-letter typo in any state, role or field name where a catalogue blueprint uses
 //! it gives a located diagnostic with a suggestion.
 
-use quickwin_engine::check_bytes;
+use quickwin_blueprint::check_bytes;
 
 use crate::support::{catalogue, root};
 
@@ -24,7 +24,7 @@ const REFERENCE_KEYS: &[&str] = &[
     "quantity",
 ];
 
-fn names(bp: &quickwin_engine::Blueprint) -> Vec<String> {
+fn names(bp: &quickwin_blueprint::Blueprint) -> Vec<String> {
     let mut names: Vec<String> = bp
         .workflow
         .states

@@ -164,7 +164,7 @@ async fn verify(
     let mut problems = Vec::new();
     let name = text(&body, "full_name", &mut problems);
     let dob = text(&body, "date_of_birth", &mut problems);
-    if !dob.is_empty() && quickwin_engine::expr::Date::parse(&dob).is_none() {
+    if !dob.is_empty() && quickwin_blueprint::expr::Date::parse(&dob).is_none() {
         problems.push(format!(
             "`date_of_birth` must be a date `YYYY-MM-DD`, found `{dob}`"
         ));

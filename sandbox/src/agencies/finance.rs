@@ -19,7 +19,11 @@ pub fn pensioners() -> Router<Db> {
 /// The pension of a person born on `dob`, decided from a hash of the national id: every
 /// person of 60 or more has a retirement pension; about one in five women of 40–59 a
 /// survivor's pension. Amounts are in IQD a month.
-pub fn pension_of(national_id: &str, dob: quickwin_engine::expr::Date, sex: &str) -> Option<Value> {
+pub fn pension_of(
+    national_id: &str,
+    dob: quickwin_blueprint::expr::Date,
+    sex: &str,
+) -> Option<Value> {
     let today = crate::util::today();
     let age = dob.years_until(today);
     let h = crate::util::sha256_hex(format!("pension:{national_id}").as_bytes());
@@ -32,7 +36,8 @@ pub fn pension_of(national_id: &str, dob: quickwin_engine::expr::Date, sex: &str
         return None;
     };
     let (y, m, d) = dob.ymd();
-    let since = quickwin_engine::expr::Date::from_ymd(y + since_years, m, d.min(28)).unwrap_or(dob);
+    let since =
+        quickwin_blueprint::expr::Date::from_ymd(y + since_years, m, d.min(28)).unwrap_or(dob);
     let amount = if kind == "retirement" {
         500_000 + (n % 16) * 50_000
     } else {
@@ -54,7 +59,7 @@ async fn pension(State(db): State<Db>, Path(id): Path<String>) -> Result<Json<Va
         let person = super::civil_registry::find(conn, &id)?;
         let dob = person["date_of_birth"]
             .as_str()
-            .and_then(quickwin_engine::expr::Date::parse);
+            .and_then(quickwin_blueprint::expr::Date::parse);
         let sex = person["sex"].as_str().unwrap_or_default();
         // A person without a pension is a valid answer, not an error.
         let pension = dob.and_then(|d| pension_of(&id, d, sex));

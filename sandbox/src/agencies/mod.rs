@@ -369,11 +369,15 @@ pub fn governorate(query: &BTreeMap<String, String>) -> Result<Option<String>, A
 
 /// The problem with `g` if it is not one of Iraq's governorates.
 pub fn not_a_governorate(g: &str) -> Option<String> {
-    let values = || quickwin_engine::lists::GOVERNORATES.iter().map(|c| c.value);
+    let values = || {
+        quickwin_blueprint::lists::GOVERNORATES
+            .iter()
+            .map(|c| c.value)
+    };
     (!values().any(|v| v == g)).then(|| {
         format!(
             "`{g}` is not a governorate; expected {}",
-            quickwin_engine::de::one_of(values())
+            quickwin_blueprint::de::one_of(values())
         )
     })
 }

@@ -32,7 +32,7 @@ pub fn readings() -> Router<Db> {
 
 /// Whether `p` is a month written `YYYY-MM`.
 fn is_month(p: &str) -> bool {
-    p.len() == 7 && quickwin_engine::expr::Date::parse(&format!("{p}-01")).is_some()
+    p.len() == 7 && quickwin_blueprint::expr::Date::parse(&format!("{p}-01")).is_some()
 }
 
 /// The kinds of property a water account can be for.
@@ -134,7 +134,7 @@ async fn open_account(
     if !PROPERTY_TYPES.contains(&property.as_str()) {
         problems.push(format!(
             "`property_type` must be {}, found `{property}`",
-            quickwin_engine::de::one_of(PROPERTY_TYPES.iter().copied())
+            quickwin_blueprint::de::one_of(PROPERTY_TYPES.iter().copied())
         ));
     }
     let address_latin = body

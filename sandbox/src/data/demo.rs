@@ -15,7 +15,7 @@
 //! anything the generator reaches; the meter's maker code is not one of the makers; the
 //! phones are held back from the generator's draw.
 
-use quickwin_engine::expr::Date;
+use quickwin_blueprint::expr::Date;
 
 use super::{
     BirthNotification, FEMALE, Household, MALE, Name, Person, Property, Reading, School,
@@ -50,7 +50,7 @@ pub const PLOT: (&str, u32, u32) = ("baghdad", 48, 1907);
 /// Ahmed's and Zainab's mobile numbers.
 pub const PHONES: [&str; 2] = ["07701999001", "07801999002"];
 
-/// The governorate, a value of `quickwin_engine::lists::GOVERNORATES`.
+/// The governorate, a value of `quickwin_blueprint::lists::GOVERNORATES`.
 const GOVERNORATE: &str = "baghdad";
 
 fn name(ar: &str, en: &str) -> Name {

@@ -26,8 +26,8 @@ mod random;
 
 use std::collections::BTreeSet;
 
-use quickwin_engine::expr::Date;
-use quickwin_engine::lists::GOVERNORATES;
+use quickwin_blueprint::expr::Date;
+use quickwin_blueprint::lists::GOVERNORATES;
 use serde::Serialize;
 
 use names::{FAMILY_AR, FAMILY_KU, FEMALE_AR, FEMALE_KU, Family, Given, MALE_AR, MALE_KU};
@@ -93,7 +93,7 @@ pub struct Person {
     /// The date of birth.
     #[serde(serialize_with = "date_text")]
     pub date_of_birth: Date,
-    /// The governorate of residence, a value of `quickwin_engine::lists::GOVERNORATES`.
+    /// The governorate of residence, a value of `quickwin_blueprint::lists::GOVERNORATES`.
     pub governorate: &'static str,
     /// The family number of the person's household.
     pub family_number: String,
@@ -126,7 +126,7 @@ impl Person {
 pub struct Household {
     /// The family number, unique, e.g. `BGD-000123`.
     pub family_number: String,
-    /// The governorate, a value of `quickwin_engine::lists::GOVERNORATES`.
+    /// The governorate, a value of `quickwin_blueprint::lists::GOVERNORATES`.
     pub governorate: &'static str,
     /// The district (qadha).
     pub district: Name,
@@ -1454,8 +1454,8 @@ mod tests {
         }
         for c in &w.centres {
             for (days, times) in &c.hours {
-                quickwin_engine::hours::parse_days(days).expect("valid days");
-                quickwin_engine::hours::parse_intervals(times).expect("valid hours");
+                quickwin_blueprint::hours::parse_days(days).expect("valid days");
+                quickwin_blueprint::hours::parse_intervals(times).expect("valid hours");
             }
         }
 

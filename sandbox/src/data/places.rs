@@ -17,7 +17,7 @@ pub(super) struct District {
 
 /// One governorate.
 pub(super) struct Place {
-    /// Its value in `quickwin_engine::lists::GOVERNORATES`.
+    /// Its value in `quickwin_blueprint::lists::GOVERNORATES`.
     pub governorate: &'static str,
     /// Three letters used in family numbers and centre codes.
     pub code: &'static str,
@@ -112,7 +112,7 @@ pub(super) const SCHOOLS_KU: &[Text] = &[
     ("كوران", "Goran"),
 ];
 
-/// The governorates, in the order of `quickwin_engine::lists::GOVERNORATES`.
+/// The governorates, in the order of `quickwin_blueprint::lists::GOVERNORATES`.
 pub(super) const PLACES: &[Place] = &[
     Place {
         governorate: "anbar",
@@ -1007,7 +1007,7 @@ pub(super) const PLACES: &[Place] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quickwin_engine::lists::GOVERNORATES;
+    use quickwin_blueprint::lists::GOVERNORATES;
 
     #[test]
     fn every_governorate_has_a_place_with_enough_to_draw_from() {

@@ -531,7 +531,7 @@ async fn health_records_pensions_properties_and_beneficiaries() {
     // Pensions: everyone of 60 or more has one; a child has none.
     let today = quickwin_sandbox::util::today();
     let age = |p: &serde_json::Value| {
-        quickwin_engine::expr::Date::parse(p["date_of_birth"].as_str().unwrap())
+        quickwin_blueprint::expr::Date::parse(p["date_of_birth"].as_str().unwrap())
             .unwrap()
             .years_until(today)
     };

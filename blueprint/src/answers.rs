@@ -1,0 +1,1115 @@
+//! Checking what an applicant submits against the blueprint: every field parsed to its
+//! type, every rule applied (required, conditions, lengths, ranges, dates, patterns,
+//! choices, formats, group sizes), and every problem named per field in each of the
+//! blueprint's languages — never just the first.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::expr::{self, Date, Row, Value};
+use crate::model::{Blueprint, Field, FieldType, Localized};
+use crate::plural::{Arabic, Counted, English};
+use crate::validate::parse_date_bound;
+
+/// One problem with a submitted answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Where: a field id, or `group[index].field` for an entry of a group.
+    pub field: String,
+    /// What kind of problem, e.g. `required`, `too_long`, `not_a_date`.
+    pub code: &'static str,
+    /// The message per language.
+    pub message: BTreeMap<String, String>,
+}
+
+/// Answers that passed every check: JSON values normalised for storage, by field id,
+/// with groups as arrays of objects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    /// The application's answers.
+    pub values: Map<String, Json>,
+}
+
+struct Checker<'a> {
+    bp: &'a Blueprint,
+    today: Date,
+    languages: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+/// Message templates: (code, English, Arabic); `{label}` and `{v}` are filled in.
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("required", "“{label}” is required", "حقل «{label}» مطلوب"),
+    (
+        "unknown_field",
+        "“{label}” is not a question of this form",
+        "«{label}» ليس من أسئلة هذا النموذج",
+    ),
+    (
+        "filled_by_office",
+        "“{label}” is filled in by the office",
+        "يملأ الموظف المختص حقل «{label}»",
+    ),
+    (
+        "not_text",
+        "“{label}” must be text",
+        "يجب أن يكون «{label}» نصاً",
+    ),
+    (
+        "not_a_number",
+        "“{label}” must be a number",
+        "يجب أن يكون «{label}» رقماً",
+    ),
+    (
+        "too_small",
+        "“{label}” must be at least {v}",
+        "يجب ألا يقل «{label}» عن {v}",
+    ),
+    (
+        "too_large",
+        "“{label}” must be at most {v}",
+        "يجب ألا يزيد «{label}» عن {v}",
+    ),
+    (
+        "not_a_date",
+        "“{label}” must be a date like 2026-03-31",
+        "يجب أن يكون «{label}» تاريخاً بصيغة 2026-03-31",
+    ),
+    (
+        "too_early",
+        "“{label}” must be on or after {v}",
+        "يجب أن يكون «{label}» في {v} أو بعده",
+    ),
+    (
+        "too_late",
+        "“{label}” must be on or before {v}",
+        "يجب أن يكون «{label}» في {v} أو قبله",
+    ),
+    (
+        "not_a_time",
+        "“{label}” must be a time like 14:30",
+        "يجب أن يكون «{label}» وقتاً بصيغة 14:30",
+    ),
+    (
+        "not_a_datetime",
+        "“{label}” must be a date and time like 2026-03-31T14:30",
+        "يجب أن يكون «{label}» تاريخاً ووقتاً بصيغة 2026-03-31T14:30",
+    ),
+    (
+        "not_an_appointment",
+        "“{label}” must be a free slot, written like {v}",
+        "يجب أن يكون «{label}» موعداً متاحاً مكتوباً بصيغة {v}",
+    ),
+    (
+        "not_a_slot",
+        "“{label}”: {v} is not a slot that can be booked; choose a free time from the list of slots",
+        "«{label}»: {v} ليس موعداً يمكن حجزه؛ اختر وقتاً متاحاً من قائمة المواعيد",
+    ),
+    (
+        "slot_full",
+        "“{label}”: {v} is fully booked; choose another time",
+        "«{label}»: الموعد {v} محجوز بالكامل؛ اختر وقتاً آخر",
+    ),
+    (
+        "bad_file",
+        "“{label}” must be a PDF, JPEG or PNG file; {v} is not",
+        "يجب أن يكون «{label}» ملف PDF أو JPEG أو PNG، والملف {v} ليس كذلك",
+    ),
+    (
+        "not_an_upload",
+        "“{label}” must be the id of a file uploaded to this service, like att_…",
+        "يجب أن يكون «{label}» معرّف ملف مرفوع إلى هذه الخدمة، مثل att_…",
+    ),
+    (
+        "not_yes_no",
+        "“{label}” must be yes or no",
+        "يجب أن تكون الإجابة عن «{label}» نعم أو لا",
+    ),
+    (
+        "not_a_choice",
+        "Choose one of the options for “{label}”",
+        "اختر أحد الخيارات المتاحة في «{label}»",
+    ),
+    (
+        "pattern",
+        "“{label}” is not in the right format",
+        "صيغة «{label}» غير صحيحة",
+    ),
+    (
+        "not_a_national_id",
+        "“{label}” must be 12 digits",
+        "يجب أن يتكون «{label}» من 12 رقماً",
+    ),
+    (
+        "not_a_phone",
+        "“{label}” must be a mobile number like 07701234567",
+        "يجب أن يكون «{label}» رقم هاتف محمول مثل 07701234567",
+    ),
+    (
+        "not_an_email",
+        "“{label}” must be an e-mail address like name@example.iq",
+        "يجب أن يكون «{label}» عنوان بريد إلكتروني مثل name@example.iq",
+    ),
+    (
+        "not_a_list",
+        "“{label}” must be a list of entries",
+        "يجب أن يكون «{label}» قائمة من الإدخالات",
+    ),
+];
+
+/// Messages with a count `{n}` (a length or a number of entries) and `{label}`: the
+/// form follows the language's plural rules.
+const COUNTED: &[(&str, Counted)] = &[
+    (
+        "too_short",
+        Counted {
+            en: English {
+                one: "“{label}” must be at least {n} character",
+                other: "“{label}” must be at least {n} characters",
+            },
+            ar: Arabic {
+                zero: "يجب ألا يقل «{label}» عن {n} حرف",
+                one: "يجب ألا يقل «{label}» عن حرف واحد",
+                two: "يجب ألا يقل «{label}» عن حرفين",
+                few: "يجب ألا يقل «{label}» عن {n} أحرف",
+                many: "يجب ألا يقل «{label}» عن {n} حرفاً",
+                other: "يجب ألا يقل «{label}» عن {n} حرف",
+            },
+        },
+    ),
+    (
+        "too_long",
+        Counted {
+            en: English {
+                one: "“{label}” must be at most {n} character",
+                other: "“{label}” must be at most {n} characters",
+            },
+            ar: Arabic {
+                zero: "يجب أن يبقى «{label}» فارغاً",
+                one: "يجب ألا يزيد «{label}» عن حرف واحد",
+                two: "يجب ألا يزيد «{label}» عن حرفين",
+                few: "يجب ألا يزيد «{label}» عن {n} أحرف",
+                many: "يجب ألا يزيد «{label}» عن {n} حرفاً",
+                other: "يجب ألا يزيد «{label}» عن {n} حرف",
+            },
+        },
+    ),
+    (
+        "too_few",
+        Counted {
+            en: English {
+                one: "“{label}” needs at least {n} entry",
+                other: "“{label}” needs at least {n} entries",
+            },
+            ar: Arabic {
+                zero: "يجب أن يحتوي «{label}» على {n} إدخال على الأقل",
+                one: "يجب أن يحتوي «{label}» على إدخال واحد على الأقل",
+                two: "يجب أن يحتوي «{label}» على إدخالين على الأقل",
+                few: "يجب أن يحتوي «{label}» على {n} إدخالات على الأقل",
+                many: "يجب أن يحتوي «{label}» على {n} إدخالاً على الأقل",
+                other: "يجب أن يحتوي «{label}» على {n} إدخال على الأقل",
+            },
+        },
+    ),
+    (
+        "too_many",
+        Counted {
+            en: English {
+                one: "“{label}” takes at most {n} entry",
+                other: "“{label}” takes at most {n} entries",
+            },
+            ar: Arabic {
+                zero: "يجب ألا يحتوي «{label}» على أي إدخال",
+                one: "يجب ألا يحتوي «{label}» على أكثر من إدخال واحد",
+                two: "يجب ألا يحتوي «{label}» على أكثر من إدخالين",
+                few: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخالات",
+                many: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخالاً",
+                other: "يجب ألا يحتوي «{label}» على أكثر من {n} إدخال",
+            },
+        },
+    ),
+];
+
+/// Check a submission (a JSON object of answers by field id) on `today`.
+pub fn check_answers(
+    bp: &Blueprint,
+    input: &Map<String, Json>,
+    today: Date,
+) -> Result<Answers, Vec<Problem>> {
+    let mut checker = Checker {
+        bp,
+        today,
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for key in input.keys() {
+        match fields.iter().find(|f| f.id.as_str() == key) {
+            None => checker.problem(
+                key,
+                "unknown_field",
+                &Localized(BTreeMap::from([("*".into(), key.clone())])),
+                "",
+            ),
+            Some(f) if f.internal => checker.problem(key, "filled_by_office", &f.label, ""),
+            Some(_) => {}
+        }
+    }
+    // Parse every answer first, so that conditions can read the others.
+    let mut values = Map::new();
+    let mut row = Row::new();
+    for f in fields.iter().filter(|f| !f.internal) {
+        let path = f.id.value.clone();
+        if let Some((json, value)) = checker.field(f, input.get(&path), &path) {
+            values.insert(path.clone(), json);
+            row.insert(path, value);
+        }
+    }
+    add_computed(bp, &mut row, today);
+    let hidden = hidden_fields(bp, &row, today);
+    for f in fields
+        .iter()
+        .filter(|f| !f.internal && !hidden.contains(f.id.as_str()))
+    {
+        if values.contains_key(f.id.as_str())
+            || checker.problems.iter().any(|p| p.field == f.id.as_str())
+        {
+            continue;
+        }
+        if checker.needed(f, &row) {
+            checker.problem(f.id.as_str(), "required", &f.label, "");
+        }
+    }
+    // Answers on pages the applicant never saw are dropped, not kept.
+    values.retain(|k, _| !hidden.contains(k.as_str()));
+    if checker.problems.is_empty() {
+        Ok(Answers { values })
+    } else {
+        Err(checker.problems)
+    }
+}
+
+/// The answers given so far as an expression row, with the computed values: for the
+/// form's branching before the application is complete. Answers that do not parse are
+/// left out; nothing is reported.
+pub fn partial_row(bp: &Blueprint, input: &Map<String, Json>, today: Date) -> Row {
+    let mut checker = Checker {
+        bp,
+        today,
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    let mut row = Row::new();
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for f in fields.iter().filter(|f| !f.internal) {
+        if let Some(v) = input.get(f.id.as_str()) {
+            if let Some((_, value)) = checker.field(f, Some(v), f.id.as_str()) {
+                row.insert(f.id.value.clone(), value);
+            }
+        }
+    }
+    add_computed(bp, &mut row, today);
+    row
+}
+
+/// A problem with the answer of the application's field `field`, e.g. a slot that
+/// filled up (`slot_full`) while the applicant was choosing it.
+pub fn field_problem(bp: &Blueprint, field: &str, code: &'static str, value: &str) -> Problem {
+    let mut checker = Checker {
+        bp,
+        today: Date(0),
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    let label = bp
+        .case_record()
+        .and_then(|r| r.fields.iter().find(|f| f.id.as_str() == field))
+        .map_or_else(
+            || Localized(BTreeMap::from([("*".into(), field.to_string())])),
+            |f| f.label.clone(),
+        );
+    checker.problem(field, code, &label, value);
+    checker.problems.remove(0)
+}
+
+/// Check the inputs a person gives with a workflow action (e.g. a rejection reason);
+/// conditions may read the case (`case_row`) and the other inputs.
+pub fn check_inputs(
+    bp: &Blueprint,
+    inputs: &[Field],
+    input: &Map<String, Json>,
+    case_row: &Row,
+    today: Date,
+) -> Result<Map<String, Json>, Vec<Problem>> {
+    let mut checker = Checker {
+        bp,
+        today,
+        languages: bp.languages.iter().map(|l| l.value.clone()).collect(),
+        problems: Vec::new(),
+    };
+    for key in input
+        .keys()
+        .filter(|k| !inputs.iter().any(|f| f.id.as_str() == k.as_str()))
+    {
+        checker.problem(
+            key,
+            "unknown_field",
+            &Localized(BTreeMap::from([("*".into(), key.clone())])),
+            "",
+        );
+    }
+    let mut values = Map::new();
+    let mut row = case_row.clone();
+    for f in inputs {
+        if let Some((json, value)) = checker.field(f, input.get(f.id.as_str()), f.id.as_str()) {
+            values.insert(f.id.value.clone(), json);
+            row.insert(f.id.value.clone(), value);
+        }
+    }
+    for f in inputs {
+        let reported = checker.problems.iter().any(|p| p.field == f.id.as_str());
+        if !values.contains_key(f.id.as_str()) && !reported && checker.needed(f, &row) {
+            checker.problem(f.id.as_str(), "required", &f.label, "");
+        }
+    }
+    if checker.problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(checker.problems)
+    }
+}
+
+/// An expression value for a stored JSON answer of a field.
+pub fn value_of(f: &Field, json: &Json) -> Value {
+    match (f.kind.value, json) {
+        (_, Json::Null) => Value::Null,
+        (FieldType::Money, Json::Number(n)) => Value::Money(n.as_f64().unwrap_or(0.0)),
+        (_, Json::Number(n)) => Value::Number(n.as_f64().unwrap_or(0.0)),
+        (_, Json::Bool(b)) => Value::Bool(*b),
+        (FieldType::Date, Json::String(s)) => Date::parse(s).map_or(Value::Null, Value::Date),
+        (_, Json::String(s)) => Value::Text(s.clone()),
+        (_, Json::Array(items)) => Value::List(
+            items
+                .iter()
+                .map(|i| Value::Text(i.as_str().unwrap_or_default().to_string()))
+                .collect(),
+        ),
+        (_, other) => Value::Text(other.to_string()),
+    }
+}
+
+/// A field's `pattern`, anchored to the whole answer and compiled once: the same few
+/// patterns are matched on every submission.
+fn anchored(pattern: &str) -> Option<std::sync::Arc<Regex>> {
+    static COMPILED: std::sync::OnceLock<crate::memo::Memo<Regex>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(Default::default)
+        .get(pattern, |p| Regex::new(&format!("^(?:{p})$")).ok())
+}
+
+/// Computed values, in order, each seeing the answers and those before it.
+pub fn add_computed(bp: &Blueprint, row: &mut Row, today: Date) {
+    for c in &bp.computed {
+        let value = expr::parse_cached(&c.expr)
+            .and_then(|ast| expr::evaluate(&ast, row, today).ok())
+            .unwrap_or(Value::Null);
+        row.insert(c.id.value.clone(), value);
+    }
+}
+
+/// The fields on pages whose `when` does not hold.
+fn hidden_fields<'a>(
+    bp: &'a Blueprint,
+    row: &Row,
+    today: Date,
+) -> std::collections::BTreeSet<&'a str> {
+    let mut hidden = std::collections::BTreeSet::new();
+    for page in &bp.form.pages {
+        if let Some(when) = &page.when {
+            if !holds(when, row, today) {
+                hidden.extend(page.fields.iter().map(|f| f.as_str()));
+            }
+        }
+    }
+    hidden
+}
+
+fn holds(expr_text: &str, row: &Row, today: Date) -> bool {
+    expr::parse_cached(expr_text).and_then(|ast| expr::evaluate(&ast, row, today).ok())
+        == Some(Value::Bool(true))
+}
+
+fn is_blank(v: Option<&Json>) -> bool {
+    match v {
+        None | Some(Json::Null) => true,
+        Some(Json::String(s)) => s.trim().is_empty(),
+        Some(Json::Array(a)) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, path: &str, code: &'static str, label: &Localized, value: &str) {
+        let (_, en, ar) = MESSAGES.iter().find(|m| m.0 == code).copied().unwrap_or((
+            "",
+            "“{label}” is not valid",
+            "«{label}» غير صحيح",
+        ));
+        let counted = COUNTED
+            .iter()
+            .find(|c| c.0 == code)
+            .zip(value.parse::<u64>().ok());
+        let mut message = BTreeMap::new();
+        for lang in &self.languages {
+            let template = match counted {
+                Some(((_, c), n)) => c.form(lang, n),
+                None if lang == "ar" => ar,
+                None => en,
+            };
+            message.insert(
+                lang.clone(),
+                template
+                    .replace("{label}", label.get(lang))
+                    .replace("{n}", value)
+                    .replace("{v}", value),
+            );
+        }
+        self.problems.push(Problem {
+            field: path.to_string(),
+            code,
+            message,
+        });
+    }
+
+    fn custom(&mut self, path: &str, code: &'static str, text: &Localized) {
+        let message = self
+            .languages
+            .iter()
+            .map(|l| (l.clone(), text.get(l).to_string()))
+            .collect();
+        self.problems.push(Problem {
+            field: path.to_string(),
+            code,
+            message,
+        });
+    }
+
+    /// Whether a missing answer is a problem.
+    fn needed(&self, f: &Field, row: &Row) -> bool {
+        f.required
+            || f.required_if
+                .as_ref()
+                .is_some_and(|c| holds(c, row, self.today))
+    }
+
+    /// Parse and check one answer; `None` when it is missing or wrong (wrong ones are reported).
+    fn field(&mut self, f: &Field, input: Option<&Json>, path: &str) -> Option<(Json, Value)> {
+        if is_blank(input) {
+            return None;
+        }
+        let input = input?;
+        let label = &f.label;
+        match f.kind.value {
+            FieldType::Text | FieldType::LongText => {
+                let Json::String(s) = input else {
+                    self.problem(path, "not_text", label, "");
+                    return None;
+                };
+                let s = s.trim().to_string();
+                let len = s.chars().count() as u32;
+                if let Some(min) = &f.min_length {
+                    if len < min.value {
+                        self.problem(path, "too_short", label, &min.value.to_string());
+                    }
+                }
+                if let Some(max) = &f.max_length {
+                    if len > max.value {
+                        self.problem(path, "too_long", label, &max.value.to_string());
+                    }
+                }
+                if !self.pattern(f, &s, path) || self.problems.iter().any(|p| p.field == path) {
+                    return None;
+                }
+                Some((Json::String(s.clone()), Value::Text(s)))
+            }
+            FieldType::Number | FieldType::Money => {
+                let n = match input {
+                    Json::Number(n) => n.as_f64(),
+                    Json::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+                    _ => None,
+                };
+                let Some(n) = n else {
+                    self.problem(path, "not_a_number", label, "");
+                    return None;
+                };
+                let bound = |b: &Option<crate::model::Spanned<String>>| {
+                    b.as_ref().and_then(|b| b.trim().parse::<f64>().ok())
+                };
+                if let Some(min) = bound(&f.min).filter(|m| n < *m) {
+                    self.problem(path, "too_small", label, &number_text(min));
+                    return None;
+                }
+                if let Some(max) = bound(&f.max).filter(|m| n > *m) {
+                    self.problem(path, "too_large", label, &number_text(max));
+                    return None;
+                }
+                // Whole numbers are kept whole (`2`, not `2.0`).
+                let json = if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                    Json::from(n as i64)
+                } else {
+                    serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+                };
+                Some((
+                    json,
+                    if f.kind.value == FieldType::Money {
+                        Value::Money(n)
+                    } else {
+                        Value::Number(n)
+                    },
+                ))
+            }
+            FieldType::Date => {
+                let Some(d) = input.as_str().and_then(Date::parse) else {
+                    self.problem(path, "not_a_date", label, "");
+                    return None;
+                };
+                let resolve = |b: &Option<crate::model::Spanned<String>>| {
+                    b.as_ref()
+                        .and_then(parse_date_bound)
+                        .map(|b| b.resolve(self.today))
+                };
+                if let Some(min) = resolve(&f.min).filter(|m| d < *m) {
+                    self.problem(path, "too_early", label, &min.to_string());
+                    return None;
+                }
+                if let Some(max) = resolve(&f.max).filter(|m| d > *m) {
+                    self.problem(path, "too_late", label, &max.to_string());
+                    return None;
+                }
+                Some((Json::String(d.to_string()), Value::Date(d)))
+            }
+            FieldType::Time => match input
+                .as_str()
+                .filter(|t| t.len() == 5 && crate::hours::parse_time(t).is_ok_and(|m| m < 24 * 60))
+            {
+                Some(t) => Some((Json::String(t.to_string()), Value::Text(t.to_string()))),
+                None => {
+                    self.problem(path, "not_a_time", label, "");
+                    None
+                }
+            },
+            FieldType::Appointment => {
+                let resources = self.bp.appointments.as_ref().map(|a| &a.resources);
+                let example = resources
+                    .and_then(|r| r.first())
+                    .map_or("centre@2026-12-01T08:15".to_string(), |r| {
+                        format!("{}@2026-12-01T08:15", r.id.as_str())
+                    });
+                let ok = input.as_str().and_then(|s| {
+                    let (id, when) = s.trim().split_once('@')?;
+                    resources?.iter().find(|r| r.id.as_str() == id)?;
+                    crate::clock::local_minutes(when)?;
+                    Some(format!("{id}@{}", &when[..16.min(when.len())]))
+                });
+                match ok {
+                    Some(s) => Some((Json::String(s.clone()), Value::Text(s))),
+                    None => {
+                        self.problem(path, "not_an_appointment", label, &example);
+                        None
+                    }
+                }
+            }
+            FieldType::Datetime => {
+                let ok = input.as_str().and_then(|s| {
+                    let (d, t) = s.split_once('T')?;
+                    Date::parse(d)?;
+                    let t = &t[..t.len().min(5)];
+                    crate::hours::parse_time(t).ok().filter(|m| *m < 24 * 60)?;
+                    Some(format!("{d}T{t}"))
+                });
+                match ok {
+                    Some(s) => Some((Json::String(s.clone()), Value::Text(s))),
+                    None => {
+                        self.problem(path, "not_a_datetime", label, "");
+                        None
+                    }
+                }
+            }
+            FieldType::Boolean => match input {
+                Json::Bool(b) => Some((Json::Bool(*b), Value::Bool(*b))),
+                Json::String(s) if matches!(s.as_str(), "true" | "yes" | "on") => {
+                    Some((Json::Bool(true), Value::Bool(true)))
+                }
+                Json::String(s) if matches!(s.as_str(), "false" | "no" | "off") => {
+                    Some((Json::Bool(false), Value::Bool(false)))
+                }
+                _ => {
+                    self.problem(path, "not_yes_no", label, "");
+                    None
+                }
+            },
+            FieldType::Choice => {
+                let choices = self.choices(f);
+                let picked: Vec<String> = match (input, f.multiple) {
+                    (Json::String(s), false) => vec![s.clone()],
+                    (Json::Array(items), true) => items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or("\u{0}").to_string())
+                        .collect(),
+                    (Json::String(s), true) => vec![s.clone()],
+                    _ => vec!["\u{0}".to_string()],
+                };
+                if picked.iter().any(|p| !choices.contains(p)) {
+                    self.problem(path, "not_a_choice", label, "");
+                    return None;
+                }
+                if f.multiple {
+                    Some((
+                        Json::Array(picked.iter().cloned().map(Json::String).collect()),
+                        Value::List(picked.into_iter().map(Value::Text).collect()),
+                    ))
+                } else {
+                    let one = picked.into_iter().next().unwrap_or_default();
+                    Some((Json::String(one.clone()), Value::Text(one)))
+                }
+            }
+            FieldType::NationalId => self.formatted(f, input, path, "not_a_national_id", |s| {
+                s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+            }),
+            FieldType::Phone => {
+                let normal = input.as_str().map(|s| {
+                    let s: String = s
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && *c != '-')
+                        .collect();
+                    s.strip_prefix("+964")
+                        .map_or(s.clone(), |r| format!("0{r}"))
+                });
+                let json = normal.map_or(Json::Null, Json::String);
+                self.formatted(f, &json, path, "not_a_phone", |s| {
+                    s.len() == 11 && s.starts_with("07") && s.bytes().all(|b| b.is_ascii_digit())
+                })
+            }
+            FieldType::Email => self.formatted(f, input, path, "not_an_email", |s| {
+                s.split_once('@').is_some_and(|(u, d)| {
+                    !u.is_empty()
+                        && d.contains('.')
+                        && !d.starts_with('.')
+                        && !d.ends_with('.')
+                        && !s.contains(char::is_whitespace)
+                })
+            }),
+            FieldType::Address | FieldType::File | FieldType::Reference => match input {
+                Json::String(s) => Some((
+                    Json::String(s.trim().to_string()),
+                    Value::Text(s.trim().to_string()),
+                )),
+                Json::Object(_) if f.kind.value == FieldType::Address => {
+                    Some((input.clone(), Value::Text(input.to_string())))
+                }
+                _ => {
+                    self.problem(path, "not_text", label, "");
+                    None
+                }
+            },
+            FieldType::Group => self.group(f, input, path),
+        }
+    }
+
+    fn formatted(
+        &mut self,
+        f: &Field,
+        input: &Json,
+        path: &str,
+        code: &'static str,
+        ok: impl Fn(&str) -> bool,
+    ) -> Option<(Json, Value)> {
+        match input.as_str().map(str::trim) {
+            Some(s) if ok(s) => {
+                if !self.pattern(f, s, path) {
+                    return None;
+                }
+                Some((Json::String(s.to_string()), Value::Text(s.to_string())))
+            }
+            _ => {
+                self.problem(path, code, &f.label, "");
+                None
+            }
+        }
+    }
+
+    /// Whether `s` matches the field's pattern (reports when not).
+    fn pattern(&mut self, f: &Field, s: &str, path: &str) -> bool {
+        let Some(p) = &f.pattern else { return true };
+        let ok = anchored(&p.value).is_some_and(|re| re.is_match(s));
+        if !ok {
+            match &f.pattern_message {
+                Some(m) => self.custom(path, "pattern", m),
+                None => self.problem(path, "pattern", &f.label, ""),
+            }
+        }
+        ok
+    }
+
+    fn choices(&self, f: &Field) -> Vec<String> {
+        if !f.options.is_empty() {
+            return f.options.iter().map(|o| o.value.value.clone()).collect();
+        }
+        let Some(list) = &f.list else {
+            return Vec::new();
+        };
+        if let Some(builtin) = crate::lists::builtin(list) {
+            return builtin.iter().map(|c| c.value.to_string()).collect();
+        }
+        self.bp
+            .lists
+            .iter()
+            .find(|l| l.id == *list)
+            .map(|l| l.options.iter().map(|o| o.value.value.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn group(&mut self, f: &Field, input: &Json, path: &str) -> Option<(Json, Value)> {
+        let Json::Array(items) = input else {
+            self.problem(path, "not_a_list", &f.label, "");
+            return None;
+        };
+        if let Some(min) = f
+            .min_items
+            .as_ref()
+            .filter(|m| (items.len() as u32) < m.value)
+        {
+            self.problem(path, "too_few", &f.label, &min.value.to_string());
+        }
+        if let Some(max) = f
+            .max_items
+            .as_ref()
+            .filter(|m| (items.len() as u32) > m.value)
+        {
+            self.problem(path, "too_many", &f.label, &max.value.to_string());
+            return None;
+        }
+        let record = f.record.as_ref().and_then(|r| self.bp.record(r));
+        let fields = record.map_or(&[][..], |r| r.fields.as_slice());
+        let mut entries = Vec::new();
+        let mut rows = Vec::new();
+        let before = self.problems.len();
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("{path}[{i}]");
+            let Json::Object(obj) = item else {
+                self.problem(&prefix, "not_a_list", &f.label, "");
+                continue;
+            };
+            for key in obj
+                .keys()
+                .filter(|k| !fields.iter().any(|g| g.id.as_str() == k.as_str()))
+            {
+                self.problem(
+                    &format!("{prefix}.{key}"),
+                    "unknown_field",
+                    &Localized(BTreeMap::from([("*".into(), key.clone())])),
+                    "",
+                );
+            }
+            let mut entry = Map::new();
+            let mut row = Row::new();
+            for g in fields {
+                let p = format!("{prefix}.{}", g.id.as_str());
+                if let Some((json, value)) = self.field(g, obj.get(g.id.as_str()), &p) {
+                    entry.insert(g.id.value.clone(), json);
+                    row.insert(g.id.value.clone(), value);
+                }
+            }
+            for g in fields {
+                let p = format!("{prefix}.{}", g.id.as_str());
+                if !entry.contains_key(g.id.as_str())
+                    && !self.problems.iter().any(|q| q.field == p)
+                    && self.needed(g, &row)
+                {
+                    self.problem(&p, "required", &g.label, "");
+                }
+            }
+            entries.push(Json::Object(entry));
+            rows.push(row);
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some((Json::Array(entries), Value::Group(rows)))
+    }
+}
+
+impl Problem {
+    /// A problem of the agency's own with the answer to `field`, told in English and
+    /// Arabic (code `custom`).
+    pub fn custom(field: &str, english: &str, arabic: &str) -> Self {
+        Problem {
+            field: field.to_string(),
+            code: "custom",
+            message: BTreeMap::from([
+                ("en".to_string(), english.to_string()),
+                ("ar".to_string(), arabic.to_string()),
+            ]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn counted_messages_follow_the_plural_forms() {
+        type Forms = ([&'static str; 10], [&'static str; 3]);
+        let table: [(&str, Forms); 4] = [
+            (
+                "too_short",
+                (
+                    [
+                        "يجب ألا يقل «{label}» عن 0 حرف",
+                        "يجب ألا يقل «{label}» عن حرف واحد",
+                        "يجب ألا يقل «{label}» عن حرفين",
+                        "يجب ألا يقل «{label}» عن 3 أحرف",
+                        "يجب ألا يقل «{label}» عن 10 أحرف",
+                        "يجب ألا يقل «{label}» عن 11 حرفاً",
+                        "يجب ألا يقل «{label}» عن 99 حرفاً",
+                        "يجب ألا يقل «{label}» عن 100 حرف",
+                        "يجب ألا يقل «{label}» عن 101 حرف",
+                        "يجب ألا يقل «{label}» عن 102 حرف",
+                    ],
+                    [
+                        "“{label}” must be at least 0 characters",
+                        "“{label}” must be at least 1 character",
+                        "“{label}” must be at least 2 characters",
+                    ],
+                ),
+            ),
+            (
+                "too_long",
+                (
+                    [
+                        "يجب أن يبقى «{label}» فارغاً",
+                        "يجب ألا يزيد «{label}» عن حرف واحد",
+                        "يجب ألا يزيد «{label}» عن حرفين",
+                        "يجب ألا يزيد «{label}» عن 3 أحرف",
+                        "يجب ألا يزيد «{label}» عن 10 أحرف",
+                        "يجب ألا يزيد «{label}» عن 11 حرفاً",
+                        "يجب ألا يزيد «{label}» عن 99 حرفاً",
+                        "يجب ألا يزيد «{label}» عن 100 حرف",
+                        "يجب ألا يزيد «{label}» عن 101 حرف",
+                        "يجب ألا يزيد «{label}» عن 102 حرف",
+                    ],
+                    [
+                        "“{label}” must be at most 0 characters",
+                        "“{label}” must be at most 1 character",
+                        "“{label}” must be at most 2 characters",
+                    ],
+                ),
+            ),
+            (
+                "too_few",
+                (
+                    [
+                        "يجب أن يحتوي «{label}» على 0 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على إدخال واحد على الأقل",
+                        "يجب أن يحتوي «{label}» على إدخالين على الأقل",
+                        "يجب أن يحتوي «{label}» على 3 إدخالات على الأقل",
+                        "يجب أن يحتوي «{label}» على 10 إدخالات على الأقل",
+                        "يجب أن يحتوي «{label}» على 11 إدخالاً على الأقل",
+                        "يجب أن يحتوي «{label}» على 99 إدخالاً على الأقل",
+                        "يجب أن يحتوي «{label}» على 100 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على 101 إدخال على الأقل",
+                        "يجب أن يحتوي «{label}» على 102 إدخال على الأقل",
+                    ],
+                    [
+                        "“{label}” needs at least 0 entries",
+                        "“{label}” needs at least 1 entry",
+                        "“{label}” needs at least 2 entries",
+                    ],
+                ),
+            ),
+            (
+                "too_many",
+                (
+                    [
+                        "يجب ألا يحتوي «{label}» على أي إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من إدخال واحد",
+                        "يجب ألا يحتوي «{label}» على أكثر من إدخالين",
+                        "يجب ألا يحتوي «{label}» على أكثر من 3 إدخالات",
+                        "يجب ألا يحتوي «{label}» على أكثر من 10 إدخالات",
+                        "يجب ألا يحتوي «{label}» على أكثر من 11 إدخالاً",
+                        "يجب ألا يحتوي «{label}» على أكثر من 99 إدخالاً",
+                        "يجب ألا يحتوي «{label}» على أكثر من 100 إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من 101 إدخال",
+                        "يجب ألا يحتوي «{label}» على أكثر من 102 إدخال",
+                    ],
+                    [
+                        "“{label}” takes at most 0 entries",
+                        "“{label}” takes at most 1 entry",
+                        "“{label}” takes at most 2 entries",
+                    ],
+                ),
+            ),
+        ];
+        assert_eq!(table.len(), COUNTED.len());
+        for (code, (ar, en)) in table {
+            let (_, c) = COUNTED.iter().find(|c| c.0 == code).unwrap();
+            crate::plural::assert_forms(c, ar, en);
+        }
+    }
+
+    use crate::catalogue as blueprint;
+
+    fn today() -> Date {
+        Date::parse("2026-11-26").unwrap()
+    }
+
+    fn fields_of(problems: &[Problem]) -> Vec<(&str, &str)> {
+        problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.code))
+            .collect()
+    }
+
+    fn birth_certificate() -> Map<String, Json> {
+        json!({
+            "notification_number": "BN-2026-004211",
+            "applicant_relation": "mother",
+            "child_first_name": "زينب",
+            "child_sex": "female",
+            "child_date_of_birth": "2026-11-02",
+            "place_of_birth": "baghdad",
+            "mother_national_id": "199012345678",
+            "father_national_id": "198812345670",
+            "phone": "+964 770 123 4567",
+            "copies": 2
+        })
+        .as_object()
+        .unwrap()
+        .clone()
+    }
+
+    #[test]
+    fn a_good_application_is_normalised() {
+        let answers = check_answers(
+            &blueprint("birth-certificate"),
+            &birth_certificate(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(answers.values["phone"], "07701234567");
+        assert_eq!(answers.values["copies"], 2);
+        assert_eq!(answers.values["child_date_of_birth"], "2026-11-02");
+    }
+
+    #[test]
+    fn every_problem_is_named_in_each_language() {
+        let mut input = birth_certificate();
+        input.insert("notification_number".into(), json!("12345"));
+        input.insert("child_sex".into(), json!("unknown"));
+        input.insert("child_date_of_birth".into(), json!("2027-01-01"));
+        input.insert("mother_national_id".into(), json!("1990"));
+        input.insert("phone".into(), json!("12345"));
+        input.insert("copies".into(), json!(9));
+        input.remove("child_first_name");
+        input.insert("hospital_name".into(), json!("x"));
+        input.insert("favourite_colour".into(), json!("blue"));
+        let problems = check_answers(&blueprint("birth-certificate"), &input, today()).unwrap_err();
+        let found = fields_of(&problems);
+        for want in [
+            ("notification_number", "pattern"),
+            ("child_sex", "not_a_choice"),
+            ("child_date_of_birth", "too_late"),
+            ("mother_national_id", "not_a_national_id"),
+            ("phone", "not_a_phone"),
+            ("copies", "too_large"),
+            ("child_first_name", "required"),
+            ("hospital_name", "filled_by_office"),
+            ("favourite_colour", "unknown_field"),
+        ] {
+            assert!(found.contains(&want), "{want:?} missing from {found:?}");
+        }
+        let late = problems.iter().find(|p| p.code == "too_late").unwrap();
+        assert_eq!(
+            late.message["en"],
+            "“Child's date of birth” must be on or before 2026-11-26"
+        );
+        assert_eq!(
+            late.message["ar"],
+            "يجب أن يكون «تاريخ ميلاد الطفل» في 2026-11-26 أو قبله"
+        );
+        let pattern = problems.iter().find(|p| p.code == "pattern").unwrap();
+        assert_eq!(
+            pattern.message["en"],
+            "Write the number as on the paper, e.g. BN-2026-004211."
+        );
+    }
+
+    #[test]
+    fn groups_are_checked_entry_by_entry() {
+        let bp = blueprint("social-welfare");
+        let group = bp
+            .case_record()
+            .unwrap()
+            .fields
+            .iter()
+            .find(|f| f.kind.value == FieldType::Group)
+            .unwrap();
+        let id = group.id.value.clone();
+        let input = json!({ id.clone(): [{"full_name": 5, "unknown": 1}, "not an object"] });
+        let problems = check_answers(&bp, input.as_object().unwrap(), today()).unwrap_err();
+        let found = fields_of(&problems);
+        assert!(
+            found.contains(&(format!("{id}[0].full_name").as_str(), "not_text")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(format!("{id}[0].unknown").as_str(), "unknown_field")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(format!("{id}[1]").as_str(), "not_a_list")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn conditions_decide_what_is_required() {
+        let bp = blueprint("social-welfare");
+        // An empty submission: every unconditionally required field is named, and
+        // conditionally required ones only when their condition holds.
+        let problems = check_answers(&bp, &Map::new(), today()).unwrap_err();
+        let required: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.code == "required")
+            .map(|p| p.field.as_str())
+            .collect();
+        let fields = bp.case_record().unwrap().fields.iter();
+        for f in fields.filter(|f| f.required && !f.internal) {
+            let on_hidden_page = bp
+                .form
+                .pages
+                .iter()
+                .any(|p| p.when.is_some() && p.fields.iter().any(|x| x == &f.id));
+            if !on_hidden_page {
+                assert!(
+                    required.contains(&f.id.as_str()),
+                    "{} not reported: {required:?}",
+                    f.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Appointment slots: which slots a resource has on a day (from its opening hours and
+//! the slot length), how many are free, and booking them without ever exceeding a
+//! slot's capacity — the count and the booking happen in one write transaction.
+//!
+//! An appointment answer is written `RESOURCE@YYYY-MM-DDTHH:MM` on Iraq's clock, e.g.
+//! `karrada_phc@2026-12-01T08:15`.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use quickwin_blueprint::clock::{self, Now};
+use quickwin_blueprint::expr::Date;
+use quickwin_blueprint::hours;
+use quickwin_blueprint::model::{Appointments, Blueprint, Resource};
+
+/// One slot of a resource on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Slot {
+    /// The value to give in the appointment field.
+    pub value: String,
+    /// Local start time, `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    /// People the slot takes.
+    pub capacity: u32,
+    /// People booked.
+    pub booked: u32,
+    /// Places left.
+    pub free: u32,
+}
+
+/// Why an appointment value cannot be booked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SlotError {
+    /// Not `RESOURCE@YYYY-MM-DDTHH:MM`.
+    #[error("write the appointment as `RESOURCE@YYYY-MM-DDTHH:MM`, e.g. `{0}`")]
+    Malformed(String),
+    /// No such resource.
+    #[error("there is no `{0}` to book")]
+    UnknownResource(String),
+    /// The time is not the start of an opening slot.
+    #[error("`{0}` is not the start of a slot in the opening hours")]
+    NotASlot(String),
+    /// In the past or beyond the booking horizon.
+    #[error("`{0}` is not between now and the last day that can be booked")]
+    OutOfRange(String),
+    /// Every place is taken.
+    #[error("the slot `{0}` is fully booked")]
+    Full(String),
+}
+
+/// The opening hours of `resource` on a weekday (0 = Sunday).
+fn intervals(a: &Appointments, resource: &Resource, weekday: usize) -> Vec<hours::Interval> {
+    let table = if resource.hours.is_empty() {
+        &a.hours
+    } else {
+        &resource.hours
+    };
+    for (days, value) in table {
+        if hours::parse_days(days).is_ok_and(|d| d.contains(&weekday)) {
+            return hours::parse_intervals(&value.value).unwrap_or_default();
+        }
+    }
+    Vec::new()
+}
+
+/// A resource's capacity per slot.
+pub fn capacity(a: &Appointments, resource: &Resource) -> u32 {
+    resource
+        .capacity
+        .as_ref()
+        .map_or(a.capacity.value, |c| c.value)
+}
+
+/// The start minutes (after midnight) of the resource's slots on `day`.
+pub fn starts(a: &Appointments, resource: &Resource, day: Date) -> Vec<u32> {
+    let length = u32::try_from(a.slot.value.minutes.max(1)).unwrap_or(u32::MAX);
+    let mut out = Vec::new();
+    for (open, close) in intervals(a, resource, day.weekday() as usize) {
+        let mut t = open;
+        while t + length <= close {
+            out.push(t);
+            t += length;
+        }
+    }
+    out
+}
+
+/// A checked appointment value: the resource and the local start in minutes.
+pub fn parse<'a>(
+    bp: &'a Blueprint,
+    value: &str,
+    now: &Now,
+) -> Result<(&'a Resource, i64), SlotError> {
+    let a = bp
+        .appointments
+        .as_ref()
+        .ok_or_else(|| SlotError::UnknownResource(value.to_string()))?;
+    let example = a
+        .resources
+        .first()
+        .map_or("centre@2026-12-01T08:15".to_string(), |r| {
+            format!("{}@2026-12-01T08:15", r.id.as_str())
+        });
+    let (id, when) = value
+        .split_once('@')
+        .ok_or_else(|| SlotError::Malformed(example.clone()))?;
+    let minutes = clock::local_minutes(when).ok_or(SlotError::Malformed(example))?;
+    let resource = a
+        .resources
+        .iter()
+        .find(|r| r.id.as_str() == id)
+        .ok_or_else(|| SlotError::UnknownResource(id.to_string()))?;
+    let day = Date(minutes.div_euclid(1440));
+    let minute = u32::try_from(minutes.rem_euclid(1440)).unwrap_or(0);
+    if !starts(a, resource, day).contains(&minute) {
+        return Err(SlotError::NotASlot(value.to_string()));
+    }
+    let horizon = i64::try_from(a.horizon.value.minutes).unwrap_or(i64::MAX / 4);
+    if minutes <= now.local_minutes || minutes > now.local_minutes + horizon {
+        return Err(SlotError::OutOfRange(value.to_string()));
+    }
+    Ok((resource, minutes))
+}
+
+fn booked(conn: &Connection, resource: &str, start: &str) -> rusqlite::Result<u32> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM qw_bookings WHERE resource = ?1 AND start = ?2 AND status = 'booked'",
+        params![resource, start],
+        |r| r.get(0),
+    )
+}
+
+/// The slots of `resource` on `day` with their free places; slots already begun are left out.
+pub fn availability(
+    conn: &Connection,
+    bp: &Blueprint,
+    resource: &str,
+    day: Date,
+    now: &Now,
+) -> Result<Vec<Slot>, SlotError> {
+    let a = bp
+        .appointments
+        .as_ref()
+        .ok_or_else(|| SlotError::UnknownResource(resource.to_string()))?;
+    let r = a
+        .resources
+        .iter()
+        .find(|r| r.id.as_str() == resource)
+        .ok_or_else(|| SlotError::UnknownResource(resource.to_string()))?;
+    let cap = capacity(a, r);
+    let horizon = i64::try_from(a.horizon.value.minutes).unwrap_or(i64::MAX / 4);
+    let mut out = Vec::new();
+    for m in starts(a, r, day) {
+        let minutes = day.0 * 1440 + i64::from(m);
+        if minutes <= now.local_minutes || minutes > now.local_minutes + horizon {
+            continue;
+        }
+        let start = clock::local_text(minutes);
+        let taken = booked(conn, resource, &start).unwrap_or(cap);
+        out.push(Slot {
+            value: format!("{resource}@{start}"),
+            start,
+            capacity: cap,
+            booked: taken,
+            free: cap.saturating_sub(taken),
+        });
+    }
+    Ok(out)
+}
+
+/// Book the slot for a case, inside the caller's write transaction: refused when full.
+pub fn book(
+    conn: &Connection,
+    bp: &Blueprint,
+    case_id: i64,
+    value: &str,
+    now: &Now,
+) -> Result<(), BookError> {
+    let (resource, minutes) = parse(bp, value, now)?;
+    let a = bp
+        .appointments
+        .as_ref()
+        .ok_or(SlotError::UnknownResource(value.into()))?;
+    let start = clock::local_text(minutes);
+    if booked(conn, resource.id.as_str(), &start)? >= capacity(a, resource) {
+        return Err(SlotError::Full(value.to_string()).into());
+    }
+    conn.execute(
+        "INSERT INTO qw_bookings (case_id, resource, start, status, created_at) VALUES (?1, ?2, ?3, 'booked', ?4)",
+        params![case_id, resource.id.as_str(), start, now.stamp],
+    )?;
+    Ok(())
+}
+
+/// Free a case's booking, recording why (`cancelled`, `no_show`, `attended`, `moved`).
+pub fn release(conn: &Connection, case_id: i64, status: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE qw_bookings SET status = ?2 WHERE case_id = ?1 AND status = 'booked'",
+        params![case_id, status],
+    )
+}
+
+/// A booking error: the slot, or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// The slot cannot be booked.
+    #[error(transparent)]
+    Slot(#[from] SlotError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] rusqlite::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blueprint() -> Blueprint {
+        crate::catalogue("medical-appointment")
+    }
+
+    #[test]
+    fn slots_follow_the_opening_hours() {
+        let bp = blueprint();
+        let a = bp.appointments.as_ref().unwrap();
+        let mansour = &a.resources[1];
+        // 2026-11-29 is a Sunday: 08:00-14:00 and 16:00-20:00 in 15-minute slots.
+        let sunday = Date::parse("2026-11-29").unwrap();
+        let s = starts(a, mansour, sunday);
+        assert_eq!(s.len(), 24 + 16);
+        assert_eq!(s[0], 8 * 60);
+        assert_eq!(*s.last().unwrap(), 19 * 60 + 45);
+        let friday = Date::parse("2026-11-27").unwrap();
+        assert!(starts(a, mansour, friday).is_empty());
+    }
+
+    #[test]
+    fn values_are_checked() {
+        let bp = blueprint();
+        let now = Now::at(clock::secs_of("2026-11-26T06:00:00Z").unwrap());
+        assert!(parse(&bp, "karrada_phc@2026-11-29T08:15", &now).is_ok());
+        assert!(matches!(
+            parse(&bp, "karrada_phc 2026", &now),
+            Err(SlotError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse(&bp, "nowhere@2026-11-29T08:15", &now),
+            Err(SlotError::UnknownResource(_))
+        ));
+        assert!(matches!(
+            parse(&bp, "karrada_phc@2026-11-29T08:10", &now),
+            Err(SlotError::NotASlot(_))
+        ));
+        assert!(matches!(
+            parse(&bp, "karrada_phc@2026-11-26T08:15", &now),
+            Err(SlotError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse(&bp, "karrada_phc@2027-03-01T08:15", &now),
+            Err(SlotError::OutOfRange(_))
+        ));
+    }
+}
