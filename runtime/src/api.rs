@@ -263,7 +263,7 @@ impl From<CaseError> for ApiError {
                 ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Refused", message)
             },
             CaseError::Hook(err) => {
-                eprintln!("service hooks: {err}");
+                tracing::error!(error = %err, "service hooks: a hook failed");
                 ApiError::internal()
             }
             CaseError::UnknownAction(_) => {
@@ -276,7 +276,7 @@ impl From<CaseError> for ApiError {
                 ApiError::new(StatusCode::FORBIDDEN, "Forbidden", message)
             }
             CaseError::Store(err) => {
-                eprintln!("service store: {err}");
+                tracing::error!(error = %err, "service store: the store failed");
                 ApiError::internal()
             }
         }
@@ -290,7 +290,7 @@ impl From<AccountError> for ApiError {
                 ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", e.to_string())
             }
             AccountError::Store(err) => {
-                eprintln!("service store: {err}");
+                tracing::error!(error = %err, "service store: the store failed");
                 ApiError::internal()
             }
             other => ApiError::invalid(other.to_string()),

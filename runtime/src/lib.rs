@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod portal;
 pub mod queue;
+pub mod requests;
 pub mod server;
 pub mod service;
 pub mod steps;

@@ -98,7 +98,7 @@ async fn store<R: Send + 'static>(
     match super::api::with_store(state, move |conn, bp| Ok(f(conn, bp)?)).await {
         Ok(r) => Some(r),
         Err(e) => {
-            eprintln!("service outbox: the store failed: {}", e.message_in("en"));
+            tracing::error!(error = %e.message_in("en"), "service outbox: the store failed");
             None
         }
     }
@@ -251,7 +251,7 @@ async fn timed_steps(state: &ApiState) {
                     Ok(None) => super::appointments::release(conn, case_id, "closed").map(|_| ()),
                     Ok(Some(_)) => Ok(()),
                     Err(e) => {
-                        eprintln!("service outbox: no-show of case {case_id}: {e}");
+                        tracing::warn!(case_id, error = %e, "service outbox: the no-show action could not be taken");
                         Ok(())
                     }
                 }

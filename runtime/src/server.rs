@@ -1,7 +1,9 @@
 //! A service on its own: what a project made by `quickwin generate` runs. It opens the
 //! service of a blueprint file, registers it with an information mediator when one is
-//! named, serves it until Ctrl-C or SIGTERM, and logs at the level asked for — never the
-//! answers of applicants, only routes, statuses and times.
+//! named, and serves it until Ctrl-C or SIGTERM. Its banner is printed on standard
+//! output; everything else is a `tracing` event for the subscriber the binary installs
+//! (see [`Level`]) — never the answers of applicants, only routes, statuses, times and
+//! tracking numbers (see [`requests`](super::requests)).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -9,9 +11,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use tracing::level_filters::LevelFilter;
 
 use super::accounts;
 use super::hooks::Hooks;
@@ -21,7 +21,8 @@ use super::service::{Service, ServiceError};
 use super::store::StoreError;
 use quickwin_blueprint::clock::Now;
 
-/// How much the service logs (to standard error; the banner goes to standard output).
+/// How much the service logs: the default filter of the binary's subscriber (which
+/// `RUST_LOG` overrides), and whether the banner is printed (from `info` on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     /// Only failures.
@@ -30,8 +31,19 @@ pub enum Level {
     Warn,
     /// Also the banner, migrations and reloads.
     Info,
-    /// Also one line per request: method, route, status, milliseconds.
+    /// Also one line per request: method, route, tracking number, status, milliseconds.
     Debug,
+}
+
+impl From<Level> for LevelFilter {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Error => LevelFilter::ERROR,
+            Level::Warn => LevelFilter::WARN,
+            Level::Info => LevelFilter::INFO,
+            Level::Debug => LevelFilter::DEBUG,
+        }
+    }
 }
 
 impl FromStr for Level {
@@ -78,7 +90,7 @@ pub struct Options {
     /// The address other agencies reach this service at, for the registry; by default
     /// the address it listens on.
     pub public_url: Option<String>,
-    /// How much to log.
+    /// How much to log; the banner is printed from `info` on.
     pub log: Level,
     /// Make one demo account per staff role at start and print its password.
     pub demo: bool,
@@ -175,8 +187,11 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         options.force,
         options.mediator.as_deref(),
     )?;
-    if !checked.diagnostics.is_empty() && options.log >= Level::Warn {
-        eprint!("{}", quickwin_blueprint::report::human(&checked));
+    if !checked.diagnostics.is_empty() {
+        tracing::warn!(
+            "the blueprint has warnings:\n{}",
+            quickwin_blueprint::report::human(&checked).trim_end()
+        );
     }
     let service = Arc::new(service);
     let bp = service.state.blueprint();
@@ -188,14 +203,21 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             let public = options.public_url.clone().unwrap_or_else(|| base.clone());
             let m = Mediator::new(url, bp.interop.as_str());
             let registered = m.register_service(&bp, &public, &doc).await;
-            if options.log >= Level::Warn {
-                warn_of_missing_rights(&service, &bp, &options.blueprint, url).await;
-            }
+            warn_of_missing_rights(&service, &bp, &options.blueprint, url).await;
             match registered {
                 Ok(()) => format!("registered with the mediator at {url} as {public}"),
-                Err(e) => format!(
-                    "warning: could not register with the mediator at {url}: {e}; calls to other agencies fail until it runs"
-                ),
+                Err(e) => {
+                    if !info {
+                        tracing::warn!(
+                            mediator = %url,
+                            error = %e,
+                            "could not register with the mediator; calls to other agencies fail until it runs"
+                        );
+                    }
+                    format!(
+                        "warning: could not register with the mediator at {url}: {e}; calls to other agencies fail until it runs"
+                    )
+                }
             }
         }
     };
@@ -225,8 +247,6 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         ] {
             println!("  {what:<20} {base}{path}");
         }
-    } else if registered.starts_with("warning") {
-        eprintln!("{registered}");
     }
     if options.demo {
         let conn = service.state.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -248,7 +268,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
                     );
                 }
             }
-            Err(e) => eprintln!("error: could not create the demo accounts: {e}"),
+            Err(error) => tracing::error!(%error, "could not create the demo accounts"),
         }
     }
     if info || options.demo {
@@ -256,25 +276,20 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
     }
     service.spawn_worker();
     if options.watch {
-        let level = options.log;
         service.clone().watch(move |result| match result {
-            Ok((applied, _)) if level >= Level::Info => {
-                println!("reloaded the blueprint");
-                if let Some(id) = applied.migration {
-                    println!("  store migrated (migration {id})");
+            Ok((applied, _)) => match applied.migration {
+                Some(migration) => {
+                    tracing::info!(migration, "reloaded the blueprint; the store migrated");
                 }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                eprint!("{}", ServerError::Service(e).explain());
-                eprintln!("kept the running version");
-            }
+                None => tracing::info!("reloaded the blueprint"),
+            },
+            Err(e) => tracing::warn!(
+                "{}\nkept the running version",
+                ServerError::Service(e).explain().trim_end()
+            ),
         });
     }
-    let mut app = service.router();
-    if options.log >= Level::Debug {
-        app = app.layer(middleware::from_fn(log_request));
-    }
+    let app = super::requests::traced(service.router());
     axum::serve(listener, app)
         .with_graceful_shutdown(stopped())
         .await
@@ -297,18 +312,25 @@ async fn warn_of_missing_rights(
     let data = missing.as_ref().and_then(|(_, d)| d.clone());
     let command = super::mediator::grant_command(&file.display().to_string(), data.as_deref());
     for right in missing.map(|(m, _)| m).unwrap_or_default() {
-        eprintln!(
-            "{}",
-            super::mediator::denied_warning(&right.client, &right.service, url, &command)
-        );
+        warn(super::mediator::denied_warning(
+            &right.client,
+            &right.service,
+            url,
+            &command,
+        ));
     }
     let (client, base) = (m.client().to_string(), url.to_string());
     m.on_access_denied(move |service| {
-        eprintln!(
-            "{}",
-            super::mediator::denied_warning(&client, service, &base, &command)
-        );
+        warn(super::mediator::denied_warning(
+            &client, service, &base, &command,
+        ));
     });
+}
+
+/// A warning written for a person, as a `warn` event (whose level says "warning").
+fn warn(text: String) {
+    let text = text.strip_prefix("warning: ").unwrap_or(&text);
+    tracing::warn!("{text}");
 }
 
 /// `text` on one line: what breaks lines or moves the cursor shown as spaces, so that
@@ -317,24 +339,6 @@ fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-/// One line per request: the route's pattern, never its path, which may carry a
-/// tracking number.
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(no route)".to_string(), |p| p.as_str().to_string());
-    let response = next.run(request).await;
-    eprintln!(
-        "{method} {route} {} {} ms",
-        response.status().as_u16(),
-        started.elapsed().as_millis()
-    );
-    response
 }
 
 /// Ctrl-C, or SIGTERM (what systemd and Docker send).

@@ -64,12 +64,21 @@ fn work(jobs: &Receiver<Job>, conn: &Mutex<Connection>, blueprint: &RwLock<Arc<B
         let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
         // Without the outer transaction (another process holds the store too long),
         // each job's own savepoints commit it alone.
-        let grouped = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+        let grouped = match conn.execute_batch("BEGIN IMMEDIATE") {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::debug!(%error, "service store: no group commit; each request commits alone");
+                false
+            }
+        };
         let mut replies = Vec::with_capacity(group.len());
         for job in group {
-            if grouped && conn.execute_batch("SAVEPOINT job").is_err() {
-                // The job is dropped unanswered: its request gets a clear 500.
-                continue;
+            if grouped {
+                if let Err(error) = conn.execute_batch("SAVEPOINT job") {
+                    // The job is dropped unanswered: its request gets a clear 500.
+                    tracing::error!(%error, "service store: a request's work could not start");
+                    continue;
+                }
             }
             match catch_unwind(AssertUnwindSafe(|| job(&mut conn, &bp))) {
                 Ok((reply, ok)) => {
@@ -79,7 +88,7 @@ fn work(jobs: &Receiver<Job>, conn: &Mutex<Connection>, blueprint: &RwLock<Arc<B
                     replies.push(reply);
                 }
                 Err(_) => {
-                    eprintln!("service store: a request's work panicked; it was rolled back");
+                    tracing::error!("service store: a request's work panicked; it was rolled back");
                     if grouped {
                         let _ = conn.execute_batch("ROLLBACK TO job");
                     }
@@ -89,11 +98,18 @@ fn work(jobs: &Receiver<Job>, conn: &Mutex<Connection>, blueprint: &RwLock<Arc<B
                 let _ = conn.execute_batch("RELEASE job");
             }
         }
-        let committed = !grouped || conn.execute_batch("COMMIT").is_ok();
-        if !committed {
-            eprintln!("service store: a group commit failed; its requests were not saved");
-            let _ = conn.execute_batch("ROLLBACK");
-        }
+        let committed = match grouped.then(|| conn.execute_batch("COMMIT")) {
+            None | Some(Ok(())) => true,
+            Some(Err(error)) => {
+                tracing::error!(
+                    %error,
+                    requests = replies.len(),
+                    "service store: a group commit failed; its requests were not saved"
+                );
+                let _ = conn.execute_batch("ROLLBACK");
+                false
+            }
+        };
         drop(conn);
         for reply in replies {
             reply(committed);

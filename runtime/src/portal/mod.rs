@@ -319,7 +319,7 @@ impl Visit {
         let body = match self.tera.render(name, c) {
             Ok(html) => html,
             Err(e) => {
-                eprintln!("service page `{name}`: {e:?}");
+                tracing::error!(page = name, error = ?e, "service page: the template failed");
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "the page could not be made",
