@@ -2,6 +2,7 @@
 
 mod cli;
 mod cmd;
+mod logging;
 mod report;
 
 use std::process::ExitCode;
@@ -15,5 +16,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    logging::init();
     cmd::run(cli)
 }

@@ -94,7 +94,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The project's direct dependencies from crates.io.
-const DEPENDENCIES: &[&str] = &["clap", "serde", "serde_json", "tokio"];
+const DEPENDENCIES: &[&str] = &["clap", "serde", "serde_json", "tokio", "tracing-subscriber"];
 
 fn tera() -> Result<tera::Tera, GenerateError> {
     let mut tera = tera::Tera::default();
@@ -224,8 +224,8 @@ fn context(bp: &Blueprint, package: &str) -> tera::Context {
     c.insert("rust_version", vendor::RUST_VERSION);
     c.insert("quickwin_version", vendor::QUICKWIN_VERSION);
     c.insert("clap_version", &vendor::version("clap"));
-    for dep in ["serde", "serde_json", "tokio"] {
-        c.insert(dep, vendor::dependency(dep));
+    for dep in ["serde", "serde_json", "tokio", "tracing-subscriber"] {
+        c.insert(dep.replace('-', "_"), vendor::dependency(dep));
     }
     c
 }

@@ -138,7 +138,9 @@ mod tests {
             .uri(uri)
             .header("x-access-code", "SECRET-CODE")
             .header("cookie", "session=SECRET-TOKEN")
-            .body(Body::from(r#"{"national_id":"199012345678","phone":"07711234567"}"#))
+            .body(Body::from(
+                r#"{"national_id":"199012345678","phone":"07711234567"}"#,
+            ))
             .unwrap()
     }
 
@@ -164,11 +166,14 @@ mod tests {
             lines[1].contains("request{method=POST route=/api/applications status=201 latency_ms="),
             "{said}"
         );
-        assert!(
-            lines[2].contains("route=(no route) status=404"),
-            "{said}"
-        );
-        for secret in ["SECRET", "199012345678", "07711234567", "code=", "national_id"] {
+        assert!(lines[2].contains("route=(no route) status=404"), "{said}");
+        for secret in [
+            "SECRET",
+            "199012345678",
+            "07711234567",
+            "code=",
+            "national_id",
+        ] {
             assert!(!said.contains(secret), "`{secret}` logged: {said}");
         }
     }

@@ -46,7 +46,10 @@ impl Db {
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.with(f))
             .await
-            .map_err(|_| ApiError::internal())?
+            .map_err(|error| {
+                tracing::error!(%error, "sandbox: a database task failed");
+                ApiError::internal()
+            })?
     }
 
     /// Run `f` with a connection on this thread.
@@ -54,6 +57,19 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
+        self.lend(f)
+    }
+
+    /// Run `f` with a connection on this thread, keeping its SQLite error as it is (for
+    /// work that answers no HTTP client, such as opening the sandbox).
+    pub fn with_sqlite<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>,
+    ) -> rusqlite::Result<R> {
+        self.lend(f)
+    }
+
+    fn lend<R, E>(&self, f: impl FnOnce(&mut Connection) -> Result<R, E>) -> Result<R, E> {
         let n = self.conns.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         for i in 0..n {

@@ -92,9 +92,111 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A database error as a client is told it: a constraint the request broke is its own
+/// fault (409, naming the kind of constraint); a database busy with other writers is
+/// worth a retry (503); anything else is the sandbox's fault (500). The error itself —
+/// SQL, table and column names — is logged, never sent.
 impl From<rusqlite::Error> for ApiError {
     fn from(error: rusqlite::Error) -> Self {
-        eprintln!("sandbox: database error: {error}");
-        ApiError::internal()
+        use rusqlite::ffi;
+        let code = match &error {
+            rusqlite::Error::SqliteFailure(e, _) => Some((e.code, e.extended_code)),
+            _ => None,
+        };
+        match code {
+            Some((rusqlite::ErrorCode::ConstraintViolation, extended)) => {
+                tracing::warn!(%error, "sandbox: a request broke a database constraint");
+                let broken = match extended {
+                    ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                        "a record with the same key exists already"
+                    }
+                    ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                        "it refers to a record that does not exist"
+                    }
+                    ffi::SQLITE_CONSTRAINT_NOTNULL => "a required value is missing",
+                    ffi::SQLITE_CONSTRAINT_CHECK => "a value is outside what the agency accepts",
+                    _ => "it conflicts with the agency's records",
+                };
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "Agency.Conflict",
+                    "the request conflicts with the agency's records",
+                )
+                .detail(broken)
+            }
+            Some((rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked, _)) => {
+                tracing::warn!(%error, "sandbox: the database is busy");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Server.Busy",
+                    "the sandbox is busy; try again",
+                )
+            }
+            _ => {
+                tracing::error!(%error, "sandbox: the database failed");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+
+    /// The error `sql` raises in a database of one table `t` with a unique `id`, a
+    /// required `name`, a positive `n` and a reference to `t`.
+    fn failing(sql: &str) -> rusqlite::Error {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT NOT NULL, n INTEGER CHECK (n > 0), parent TEXT REFERENCES t(id));
+             INSERT INTO t VALUES ('a', 'A', 1, NULL);",
+        )
+        .unwrap();
+        conn.execute_batch(sql).unwrap_err()
+    }
+
+    #[test]
+    fn a_broken_constraint_is_the_clients_409_naming_the_kind_and_never_the_schema() {
+        for (sql, detail) in [
+            (
+                "INSERT INTO t VALUES ('a', 'B', 1, NULL)",
+                "a record with the same key exists already",
+            ),
+            (
+                "INSERT INTO t VALUES ('b', 'B', 1, 'nobody')",
+                "it refers to a record that does not exist",
+            ),
+            (
+                "INSERT INTO t VALUES ('b', NULL, 1, NULL)",
+                "a required value is missing",
+            ),
+            (
+                "INSERT INTO t VALUES ('b', 'B', 0, NULL)",
+                "a value is outside what the agency accepts",
+            ),
+        ] {
+            let e = ApiError::from(failing(sql));
+            assert_eq!(e.status, StatusCode::CONFLICT, "{sql}");
+            assert_eq!(e.kind, "Agency.Conflict");
+            assert_eq!(e.detail, detail, "{sql}");
+            let body = e.body().to_string();
+            assert!(
+                !body.contains("t.") && !body.contains("constraint failed"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_other_database_error_is_a_500_that_says_nothing_of_it() {
+        let e = ApiError::from(failing("SELECT nothing FROM nowhere"));
+        assert_eq!(e, ApiError::internal());
+        assert!(!e.body().to_string().contains("nowhere"));
+        let e = ApiError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -13,6 +13,8 @@ pub mod messagelog;
 pub mod pages;
 pub mod registry;
 pub mod server;
+pub mod state;
 pub mod util;
 
-pub use server::{AppState, Config, Opened, SandboxError, app, open};
+pub use server::{Opened, SandboxError, app, open};
+pub use state::{AppState, Config};

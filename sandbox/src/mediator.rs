@@ -3,34 +3,23 @@
 //! every call, written before the answer goes back.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use tower::ServiceExt;
 
 use crate::error::ApiError;
 use crate::messagelog::Entry;
 use crate::registry::Backend;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::util::{base64, mask_digits, percent_decode, sha256_hex};
 
 /// The largest request or response body the mediator passes on: 10 MiB.
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
-
-/// The HTTP client for services registered by URL.
-pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
-
-/// A new HTTP client.
-pub fn http_client() -> HttpClient {
-    Client::builder(TokioExecutor::new()).build_http()
-}
 
 /// Header names under which a client identifies itself (X-Road's, and GovStack's aliases).
 const CLIENT_HEADERS: &[&str] = &[
@@ -197,7 +186,7 @@ pub async fn handle(
         }
     }
     if let Err(error) = app.log.append(entry).await {
-        eprintln!("sandbox: the message log failed: {error}");
+        tracing::error!(%error, "sandbox: the message log failed; the answer was withheld");
         return ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "Server.ServerProxy.LogFailed",
@@ -363,6 +352,3 @@ async fn forward(
         }
     }
 }
-
-/// The default time a service may take to answer.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

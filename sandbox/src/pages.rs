@@ -14,7 +14,7 @@ use crate::agencies::notify;
 use crate::error::ApiError;
 use crate::messagelog::Filter;
 use crate::registry::{Backend, Service};
-use crate::server::AppState;
+use crate::state::AppState;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -40,7 +40,7 @@ fn render(app: &AppState, name: &str, context: &tera::Context) -> Response {
     match app.pages.render(name, context) {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
-            eprintln!("sandbox: page `{name}`: {e:?}");
+            tracing::error!(page = name, error = ?e, "sandbox: the page template failed");
             ApiError::internal().into_response()
         }
     }
@@ -205,8 +205,8 @@ pub async fn messages(
     let f = filter(&q);
     let rows = match app.log.recent(f.clone()).await {
         Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("sandbox: {e}");
+        Err(error) => {
+            tracing::error!(%error, "sandbox: the message log could not be read");
             return ApiError::internal().into_response();
         }
     };
@@ -224,8 +224,8 @@ pub async fn messages_json(
     State(app): State<AppState>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let rows = app.log.recent(filter(&q)).await.map_err(|e| {
-        eprintln!("sandbox: {e}");
+    let rows = app.log.recent(filter(&q)).await.map_err(|error| {
+        tracing::error!(%error, "sandbox: the message log could not be read");
         ApiError::internal()
     })?;
     Ok(Json(json!({"items": rows})))

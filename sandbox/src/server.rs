@@ -1,8 +1,9 @@
-//! Opening the sandbox (data, log, rights, registry) and its HTTP application.
+//! Opening the sandbox (data, log, rights, registry) into its [`AppState`], hosting a
+//! service in it, and its HTTP application: the routes of the mediator, the pages and
+//! the mock agencies, each handler depending on the state only.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -14,37 +15,10 @@ use axum::routing::{any, get};
 use crate::access::{self, Access, AccessError, Rights};
 use crate::agencies::{self, store};
 use crate::db::Db;
-use crate::mediator::{self, HttpClient};
-use crate::messagelog::{Durability, LogError, MessageLog};
+use crate::messagelog::{LogError, MessageLog};
 use crate::registry::{Backend, Registry, Service};
-use crate::{data, pages};
-
-/// How the sandbox runs.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Where its SQLite files and `access.yaml` live.
-    pub data_dir: PathBuf,
-    /// The seed of the synthetic data, used when the data are created.
-    pub seed: u64,
-    /// Delete and recreate the data, the log and the rights.
-    pub reset: bool,
-    /// How long the mediator waits for a service.
-    pub upstream_timeout: Duration,
-    /// How the message log commits.
-    pub durability: Durability,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            data_dir: PathBuf::from(".quickwin/sandbox"),
-            seed: 1,
-            reset: false,
-            upstream_timeout: mediator::DEFAULT_TIMEOUT,
-            durability: Durability::Process,
-        }
-    }
-}
+use crate::state::{AppState, Config, http_client};
+use crate::{data, mediator, pages};
 
 /// The message log's file in a data folder.
 pub fn log_path(data_dir: &Path) -> PathBuf {
@@ -79,25 +53,6 @@ pub enum SandboxError {
     /// A page template is broken (a bug).
     #[error("page templates: {0}")]
     Templates(String),
-}
-
-/// Everything the handlers share.
-#[derive(Clone)]
-pub struct AppState {
-    /// The configuration.
-    pub config: Arc<Config>,
-    /// The mock agencies' store.
-    pub db: Db,
-    /// The message log.
-    pub log: MessageLog,
-    /// The service registry.
-    pub registry: Registry,
-    /// The access rights: `access.yaml`, followed, and those granted while running.
-    pub access: Arc<Rights>,
-    /// The client for services registered by URL.
-    pub http: HttpClient,
-    /// The web pages.
-    pub pages: Arc<tera::Tera>,
 }
 
 /// An opened sandbox and what happened while opening it.
@@ -138,12 +93,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
         source,
     };
     let db = Db::open(&agencies_path, 4).map_err(db_err)?;
-    let origin = db
-        .with(|conn| Ok(store::origin(conn)?))
-        .map_err(|_| SandboxError::Database {
-            path: agencies_path.display().to_string(),
-            source: rusqlite::Error::InvalidQuery,
-        })?;
+    let origin = db.with_sqlite(|conn| store::origin(conn)).map_err(db_err)?;
     match origin {
         Some((seed, created)) => {
             notes.push(format!(
@@ -159,14 +109,8 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
         None => {
             let today = crate::util::today();
             let world = data::generate(config.seed, today);
-            let filled =
-                db.with(|conn| Ok(store::fill(conn, &world, config.seed, &today.to_string())?));
-            if filled.is_err() {
-                return Err(SandboxError::Database {
-                    path: agencies_path.display().to_string(),
-                    source: rusqlite::Error::InvalidQuery,
-                });
-            }
+            db.with_sqlite(|conn| store::fill(conn, &world, config.seed, &today.to_string()))
+                .map_err(db_err)?;
             notes.push(format!(
                 "created the data from seed {}: {} persons in {} households, {} birth notifications, {} schools, {} water accounts",
                 config.seed,
@@ -211,7 +155,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             log,
             registry,
             access: Arc::new(Rights::watching(&access_path, access)),
-            http: mediator::http_client(),
+            http: http_client(),
             pages: Arc::new(pages),
         },
         notes,

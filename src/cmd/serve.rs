@@ -288,7 +288,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             }
         });
     }
-    let app = service.router();
+    let app = quickwin_runtime::requests::traced(service.router());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
