@@ -66,6 +66,8 @@ pub struct ApiState {
     writer: writer::Writer,
     /// The web pages' templates (the embedded ones, or a team's own versions).
     pages: Arc<RwLock<Arc<tera::Tera>>>,
+    /// The agency's own code, when the service has any (a generated project's).
+    hooks: Option<Arc<dyn hooks::Installed>>,
 }
 
 impl ApiState {
@@ -83,7 +85,20 @@ impl ApiState {
             pages: Arc::new(RwLock::new(Arc::new(super::portal::templates().clone()))),
             readers: Arc::new(Vec::new()),
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            hooks: None,
         }
+    }
+
+    /// The same state with `hooks` (see [`hooks::Hooks::installed`]): this service's
+    /// own, seen by no other service in the process.
+    pub fn with_hooks(mut self, hooks: Arc<dyn hooks::Installed>) -> Self {
+        self.hooks = Some(hooks);
+        self
+    }
+
+    /// The service's hooks, if it has any.
+    pub fn hooks(&self) -> Option<Arc<dyn hooks::Installed>> {
+        self.hooks.clone()
     }
 
     /// The same state with `n` read-only connections to the store file `path`.
@@ -646,9 +661,9 @@ pub(crate) async fn submit_answers(
     let now = Now::read();
     let checked = answers::check_answers(&bp, &input, now.today)
         .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;
-    hook_validate(&bp, checked.values.clone()).await?;
+    hook_validate(state, &bp, checked.values.clone()).await?;
     let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
-    let hooked = hooks::of(bp.id.as_str()).is_some();
+    let hooked = state.hooks.is_some();
     let (reference, outcome) = if needs_calls || hooked {
         let tracking = cases::submission_reference();
         let mut outcome = Outcome::default();
@@ -667,7 +682,7 @@ pub(crate) async fn submit_answers(
             let mut values = checked.values.clone();
             values.extend(outcome.values.clone());
             let role = cases::citizen_role(&bp).to_string();
-            let set = hook_step(&bp, "submit", &tracking, &role, values).await?;
+            let set = hook_step(state, &bp, "submit", &tracking, &role, values).await?;
             outcome.values.extend(set);
         }
         (Some(tracking), outcome)
@@ -675,11 +690,13 @@ pub(crate) async fn submit_answers(
         (None, Outcome::default())
     };
     let lang = lang.to_string();
+    let hooks = state.hooks();
     let created = with_store(state, move |conn, bp| {
         let now = Now::read();
         let (case, code) = cases::submit(
             conn,
             bp,
+            hooks.as_deref(),
             &checked,
             reference.as_deref(),
             &outcome,
@@ -751,15 +768,16 @@ pub(crate) async fn take_step(
             now.today,
         )
         .await?;
-        if hooks::of(bp.id.as_str()).is_some() {
+        if state.hooks.is_some() {
             let mut values = prepared.case.values.clone();
             values.extend(prepared.corrections.clone());
             if !prepared.corrections.is_empty() {
-                hook_validate(&bp, values.clone()).await?;
+                hook_validate(state, &bp, values.clone()).await?;
             }
             values.extend(prepared.inputs.clone());
             values.extend(outcome.values.clone());
             let set = hook_step(
+                state,
                 &bp,
                 &action,
                 &prepared.case.tracking,
@@ -769,6 +787,7 @@ pub(crate) async fn take_step(
             .await?;
             outcome.values.extend(set);
         }
+        let hooks = state.hooks();
         let case = with_store(state, move |conn, bp| {
             let now = Now::read();
             let step = Step {
@@ -776,7 +795,15 @@ pub(crate) async fn take_step(
                 actor: &actor,
                 input: &input,
             };
-            Ok(cases::act(conn, bp, id, &step, &outcome, &now)?)
+            Ok(cases::act(
+                conn,
+                bp,
+                hooks.as_deref(),
+                id,
+                &step,
+                &outcome,
+                &now,
+            )?)
         })
         .await?;
         state.wake.notify_one();
@@ -787,8 +814,12 @@ pub(crate) async fn take_step(
 }
 
 /// The agency's own checks on an application (its [`hooks`]), when it has any.
-async fn hook_validate(bp: &Blueprint, values: Map<String, Value>) -> Result<(), ApiError> {
-    match hooks::run(bp.id.as_str(), move |h| h.validate(&values)).await {
+async fn hook_validate(
+    state: &ApiState,
+    bp: &Blueprint,
+    values: Map<String, Value>,
+) -> Result<(), ApiError> {
+    match hooks::run(state.hooks(), bp.id.as_str(), move |h| h.validate(&values)).await {
         None => Ok(()),
         Some(Ok(problems)) if problems.is_empty() => Ok(()),
         Some(Ok(problems)) => Err(CaseError::Invalid(problems).into()),
@@ -798,6 +829,7 @@ async fn hook_validate(bp: &Blueprint, values: Map<String, Value>) -> Result<(),
 
 /// The agency's own step hook: the values it sets on the case, or its refusal.
 async fn hook_step(
+    state: &ApiState,
     bp: &Blueprint,
     action: &str,
     tracking: &str,
@@ -805,7 +837,7 @@ async fn hook_step(
     values: Map<String, Value>,
 ) -> Result<hooks::Values, ApiError> {
     let (action, tracking, role) = (action.to_string(), tracking.to_string(), role.to_string());
-    let ran = hooks::run(bp.id.as_str(), move |h| {
+    let ran = hooks::run(state.hooks(), bp.id.as_str(), move |h| {
         let step = hooks::Step {
             action: &action,
             tracking: &tracking,
@@ -1163,9 +1195,18 @@ pub(crate) async fn pay_fee(
             });
         }
         let f = fee.clone();
+        let hooks = state.hooks();
         let receipt = with_store(&state, move |conn, bp| {
             let now = Now::read();
-            Ok(cases::record_payment(conn, bp, id, &f, &payment_id, &now)?)
+            Ok(cases::record_payment(
+                conn,
+                bp,
+                hooks.as_deref(),
+                id,
+                &f,
+                &payment_id,
+                &now,
+            )?)
         })
         .await?;
         state.wake.notify_one();
@@ -1770,11 +1811,12 @@ mod tests {
     }
 
     mod hooked {
-        //! The agency's hooks, installed for a service of their own id, run through the
-        //! real router: a check of theirs refuses a submission, a step sets a field,
-        //! another is refused, and a fee is computed in code.
+        //! The agency's hooks, held by one service's state, run through the real router: a
+        //! check of theirs refuses a submission, a step sets a field, another is refused,
+        //! and a fee is computed in code; a second service of the same blueprint id in
+        //! the same process does not see them.
         use super::*;
-        use crate::hooks::{self, Hooks, Problem, Refusal, Step, Values};
+        use crate::hooks::{Hooks, Problem, Refusal, Step, Values};
 
         #[derive(serde::Deserialize)]
         struct Birth {
@@ -1823,8 +1865,7 @@ mod tests {
             let mut bp = (*s.blueprint()).clone();
             bp.id.value = "hooked-birth-certificate".into();
             s.replace(bp);
-            hooks::install("hooked-birth-certificate", Office);
-            s
+            s.with_hooks(Office.installed())
         }
 
         async fn submit(s: &ApiState, name: &str, phone: &str) -> (StatusCode, Value) {
@@ -1892,6 +1933,70 @@ mod tests {
                     assert_eq!(case["fees"][0]["amount"], 2468, "{case}");
                 }
             }
+        }
+
+        /// The fee a clerk sees on a case verified and approved in `s`.
+        async fn approved_fee(s: &ApiState, phone: &str) -> (StatusCode, Value) {
+            let (status, created) = submit(s, "Zainab", phone).await;
+            if status != StatusCode::CREATED {
+                return (status, created);
+            }
+            let tracking = created["tracking"].as_str().unwrap();
+            for (name, password, action) in [
+                ("sara.clerk", "clerk password 1", "verify"),
+                ("ali.registrar", "registrar password 1", "approve"),
+            ] {
+                let bearer = format!("Bearer {}", token(s, name, password).await);
+                let path = format!("/api/cases/{tracking}/actions/{action}");
+                let (status, body) =
+                    call(s, "POST", &path, &[("Authorization", &bearer)], None).await;
+                assert_eq!(status, StatusCode::OK, "{action}: {body}");
+            }
+            let bearer = format!(
+                "Bearer {}",
+                token(s, "sara.clerk", "clerk password 1").await
+            );
+            let (_, case) = call(
+                s,
+                "GET",
+                &format!("/api/cases/{tracking}"),
+                &[("Authorization", &bearer)],
+                None,
+            )
+            .await;
+            (StatusCode::CREATED, case["fees"][0]["amount"].clone())
+        }
+
+        #[tokio::test]
+        async fn two_services_of_one_blueprint_id_keep_their_own_hooks() {
+            // The same id, `birth-certificate`, served twice in one process: one with
+            // the office's hooks, one without, both mounted in one router.
+            let hooked = state().with_hooks(Office.installed());
+            let plain = state();
+            assert_eq!(hooked.blueprint().id.value, plain.blueprint().id.value);
+            let router = Router::new()
+                .nest("/hooked", app(hooked.clone()))
+                .nest("/plain", app(plain.clone()));
+            // Their own checks: the office's line is refused in one, not the other.
+            let mut a = application();
+            a["phone"] = json!("07700000000");
+            a["copies"] = json!(2);
+            let post = |prefix: &str| {
+                Request::post(format!("{prefix}/api/applications"))
+                    .header("content-type", "application/json")
+                    .body(Body::from(a.to_string()))
+                    .unwrap()
+            };
+            let answer = router.clone().oneshot(post("/hooked")).await.unwrap();
+            assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let answer = router.clone().oneshot(post("/plain")).await.unwrap();
+            assert_eq!(answer.status(), StatusCode::CREATED);
+            // Their own fees: 1 234 a copy in code, the blueprint's amount without.
+            let (_, fee) = approved_fee(&hooked, "07701234567").await;
+            assert_eq!(fee, 2468);
+            // The blueprint's `5000 + 1000 * (copies - 1)` for two copies.
+            let (_, fee) = approved_fee(&plain, "07701234567").await;
+            assert_eq!(fee, 6000, "the plain service used the other's fee hook");
         }
     }
 

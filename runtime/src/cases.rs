@@ -10,6 +10,7 @@ use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use super::appointments::{self, BookError, SlotError};
+use super::hooks::Installed;
 use quickwin_blueprint::answers::{self, Answers, Problem, value_of};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::effects;
@@ -407,6 +408,7 @@ pub struct Call {
 pub fn submit(
     conn: &mut Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     answers: &Answers,
     reference: Option<&str>,
     outcome: &Outcome,
@@ -494,6 +496,7 @@ pub fn submit(
     after_step(
         &tx,
         bp,
+        hooks,
         id,
         "submit",
         &bp.workflow.initial.value,
@@ -571,6 +574,7 @@ fn attach(
 fn after_step(
     tx: &Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     action: &str,
     to: &str,
@@ -596,8 +600,8 @@ fn after_step(
         }
     }
     set_fields(tx, fields, id, &outcome.values)?;
-    effects_of(tx, bp, id, action, to, inputs, false, now)?;
-    automatic_steps(tx, bp, id, to, now)
+    effects_of(tx, bp, hooks, id, action, to, inputs, false, now)?;
+    automatic_steps(tx, bp, hooks, id, to, now)
 }
 
 /// The effects of entering `to` by `action`. Calls of automatic steps (`queue_calls`)
@@ -608,6 +612,7 @@ fn after_step(
 fn effects_of(
     tx: &Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     action: &str,
     to: &str,
@@ -630,7 +635,7 @@ fn effects_of(
     let issues = bp.documents.iter().any(|d| d.issue_in.as_str() == to);
     let charges = bp.fees.iter().any(|f| f.due.as_str() == to);
     if issues || charges {
-        issue_and_charge(tx, bp, id, to, now)?;
+        issue_and_charge(tx, bp, hooks, id, to, now)?;
     }
     let mut sent = bp
         .notifications
@@ -687,6 +692,7 @@ pub fn message_context(
 fn issue_and_charge(
     tx: &Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     to: &str,
     now: &Now,
@@ -718,7 +724,8 @@ fn issue_and_charge(
         )?;
     }
     for fee in bp.fees.iter().filter(|f| f.due.as_str() == to) {
-        let amount = match super::hooks::fee(bp.id.as_str(), fee.id.as_str(), &case.values)? {
+        let amount = match super::hooks::fee(hooks, bp.id.as_str(), fee.id.as_str(), &case.values)?
+        {
             Some(amount) => amount,
             None => effects::fee_amount(fee, &row, now.today).unwrap_or(0),
         };
@@ -788,6 +795,7 @@ pub fn is_automatic(bp: &Blueprint, action: &str) -> bool {
 fn automatic_steps(
     tx: &Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     state: &str,
     now: &Now,
@@ -812,7 +820,7 @@ fn automatic_steps(
                 })
         });
         let Some(t) = next else { return Ok(()) };
-        system_step(tx, bp, id, t, &state, &json!({}), now)?;
+        system_step(tx, bp, hooks, id, t, &state, &json!({}), now)?;
         state = t.to.value.clone();
     }
     Ok(())
@@ -822,6 +830,7 @@ fn automatic_steps(
 fn system_step(
     tx: &Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     t: &Transition,
     from: &str,
@@ -838,6 +847,7 @@ fn system_step(
     effects_of(
         tx,
         bp,
+        hooks,
         id,
         t.action.as_str(),
         &t.to.value,
@@ -852,6 +862,7 @@ fn system_step(
 pub fn record_payment(
     conn: &mut Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     fee: &str,
     payment_id: &str,
@@ -879,8 +890,8 @@ pub fn record_payment(
             t.action.as_str() == f.paid.as_str() && t.from.iter().any(|s| s.as_str() == case.state)
         }) {
             let detail = json!({"fee": fee, "receipt": receipt, "payment": payment_id});
-            system_step(&tx, bp, id, t, &case.state, &detail, now)?;
-            automatic_steps(&tx, bp, id, &t.to.value, now)?;
+            system_step(&tx, bp, hooks, id, t, &case.state, &detail, now)?;
+            automatic_steps(&tx, bp, hooks, id, &t.to.value, now)?;
         }
     }
     tx.commit()?;
@@ -892,6 +903,7 @@ pub fn record_payment(
 pub fn apply_late_call(
     conn: &mut Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     call: &Call,
     values: &Map<String, Json>,
@@ -910,7 +922,7 @@ pub fn apply_late_call(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', 'system', ?3, ?4, ?4, ?5)",
         params![id, now.stamp, format!("call:{}", call.integration), case.state, json!({"kept": values}).to_string()],
     )?;
-    automatic_steps(&tx, bp, id, &case.state, now)?;
+    automatic_steps(&tx, bp, hooks, id, &case.state, now)?;
     let case = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(case)
@@ -922,6 +934,7 @@ pub fn apply_late_call(
 pub fn take_automatic(
     conn: &mut Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     action: &str,
     detail: &Json,
@@ -936,8 +949,8 @@ pub fn take_automatic(
     else {
         return Ok(None);
     };
-    system_step(&tx, bp, id, t, &case.state, detail, now)?;
-    automatic_steps(&tx, bp, id, &t.to.value, now)?;
+    system_step(&tx, bp, hooks, id, t, &case.state, detail, now)?;
+    automatic_steps(&tx, bp, hooks, id, &t.to.value, now)?;
     let case = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(Some(case))
@@ -1308,6 +1321,7 @@ pub fn prepare(
 pub fn act(
     conn: &mut Connection,
     bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
     id: i64,
     step: &Step<'_>,
     outcome: &Outcome,
@@ -1355,7 +1369,17 @@ pub fn act(
         "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, now.stamp, step.actor.id, p.role, step.action, p.case.state, p.to, Json::Object(detail).to_string()],
     )?;
-    after_step(&tx, bp, id, step.action, &p.to, &p.inputs, outcome, now)?;
+    after_step(
+        &tx,
+        bp,
+        hooks,
+        id,
+        step.action,
+        &p.to,
+        &p.inputs,
+        outcome,
+        now,
+    )?;
     let rule = bp
         .workflow
         .unique
@@ -1452,6 +1476,7 @@ mod tests {
         let (case, code) = submit(
             &mut conn,
             &bp,
+            None,
             &birth_answers(&bp),
             None,
             &Outcome::default(),
@@ -1482,6 +1507,7 @@ mod tests {
         let (second, _) = submit(
             &mut conn,
             &bp,
+            None,
             &birth_answers(&bp),
             None,
             &Outcome::default(),
@@ -1498,6 +1524,7 @@ mod tests {
         let (case, _) = submit(
             &mut conn,
             &bp,
+            None,
             &birth_answers(&bp),
             None,
             &Outcome::default(),
@@ -1512,6 +1539,7 @@ mod tests {
             act(
                 &mut conn,
                 &bp,
+                None,
                 case.id,
                 &Step {
                     action,
@@ -1579,6 +1607,7 @@ mod tests {
         let (case, _) = submit(
             &mut conn,
             &bp,
+            None,
             &birth_answers(&bp),
             None,
             &Outcome::default(),
@@ -1596,6 +1625,7 @@ mod tests {
         let rejected = act(
             &mut conn,
             &bp,
+            None,
             case.id,
             &step,
             &Outcome::default(),
@@ -1632,6 +1662,7 @@ mod tests {
         let (case, _) = submit(
             &mut conn,
             &bp,
+            None,
             &answers,
             None,
             &Outcome::default(),
@@ -1661,6 +1692,7 @@ mod tests {
         let (case, _) = submit(
             &mut conn,
             &bp,
+            None,
             &answers,
             None,
             &Outcome::default(),
@@ -1675,9 +1707,17 @@ mod tests {
             .no_show_action
             .clone()
             .unwrap();
-        take_automatic(&mut conn, &bp, case.id, no_show.as_str(), &json!({}), &now)
-            .unwrap()
-            .expect("the no-show is open to a booked case");
+        take_automatic(
+            &mut conn,
+            &bp,
+            None,
+            case.id,
+            no_show.as_str(),
+            &json!({}),
+            &now,
+        )
+        .unwrap()
+        .expect("the no-show is open to a booked case");
         let case = load(&conn, &bp, case.id).unwrap();
         let queued: Vec<(String, Json)> = conn
             .prepare("SELECT name, payload FROM qw_outbox WHERE kind = 'notification' ORDER BY id")
