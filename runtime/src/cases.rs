@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
-use super::appointments::{self, BookError, SlotError};
+use super::appointments::{self, BookError};
 use super::hooks::Installed;
 use quickwin_blueprint::answers::{self, Answers, Problem, value_of};
 use quickwin_blueprint::clock::Now;
@@ -17,6 +17,7 @@ use quickwin_blueprint::effects;
 use quickwin_blueprint::expr::{Date, Row, Value};
 use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind, Transition};
 use quickwin_blueprint::plural::{Arabic, Counted, English};
+use quickwin_blueprint::slots::SlotError;
 
 /// Who acts: an id (a staff account, or `applicant` for the citizen) and their roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,47 +226,13 @@ fn next(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
     )
 }
 
-/// A number from a format such as `BC-{year}-{seq:6}` (checked by `quickwin check`), the
-/// counter's next value taken from `seq` when the format has one, and `{random:N}`
-/// filled by `random`.
-pub fn format_with(
-    format: &str,
-    today: Date,
-    seq: &mut dyn FnMut() -> rusqlite::Result<i64>,
-    random: &dyn Fn(usize) -> String,
-) -> rusqlite::Result<String> {
-    let (y, m, d) = today.ymd();
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let token = &rest[open + 1..open + close];
-        let (key, arg) = token.split_once(':').unwrap_or((token, ""));
-        let width: usize = arg.parse().unwrap_or(6);
-        match key {
-            "year" => out.push_str(&format!("{y:04}")),
-            "month" => out.push_str(&format!("{m:02}")),
-            "day" => out.push_str(&format!("{d:02}")),
-            "seq" => out.push_str(&format!("{:0width$}", seq()?)),
-            "random" => out.push_str(&random(width)),
-            _ => out.push_str(&rest[open..=open + close]),
-        }
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 /// A number from a format, with random letters where it asks for them.
 pub fn format_number(
     format: &str,
     today: Date,
     seq: &mut dyn FnMut() -> rusqlite::Result<i64>,
 ) -> rusqlite::Result<String> {
-    format_with(format, today, seq, &random_code)
+    quickwin_blueprint::numbers::format_with(format, today, seq, &random_code)
 }
 
 /// A number from a format such as `BC-{year}-{seq:6}`, its counter advanced in the
@@ -1142,46 +1109,7 @@ pub(crate) fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>
 
 /// The case's answers as an expression row (with computed values), for conditions.
 pub fn row_of(bp: &Blueprint, case: &Case, today: Date) -> Row {
-    let mut row = Row::new();
-    for record in &bp.records {
-        if record.id != bp.workflow.record {
-            continue;
-        }
-        for f in &record.fields {
-            let Some(json) = case.values.get(f.id.as_str()) else {
-                continue;
-            };
-            if f.kind.value == FieldType::Group {
-                let group = f.record.as_ref().and_then(|r| bp.record(r));
-                let rows = json
-                    .as_array()
-                    .map(|entries| {
-                        entries
-                            .iter()
-                            .map(|e| {
-                                group
-                                    .map(|g| {
-                                        g.fields
-                                            .iter()
-                                            .filter_map(|gf| {
-                                                e.get(gf.id.as_str())
-                                                    .map(|v| (gf.id.value.clone(), value_of(gf, v)))
-                                            })
-                                            .collect()
-                                    })
-                                    .unwrap_or_default()
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                row.insert(f.id.value.clone(), Value::Group(rows));
-            } else {
-                row.insert(f.id.value.clone(), value_of(f, json));
-            }
-        }
-    }
-    answers::add_computed(bp, &mut row, today);
-    row
+    answers::row(bp, &case.values, today)
 }
 
 /// The transition `action` from the case's state, checked against the actor.

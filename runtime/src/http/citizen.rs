@@ -2,7 +2,7 @@
 //! code, the applicant's actions, fees, documents, uploads, appointment slots and
 //! verification. Each reads the request and calls an operation of [`crate::ops`].
 
-use crate::appointments::{self, SlotError};
+use crate::appointments;
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
 use crate::http::extract::{access_code, language, object};
@@ -19,6 +19,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::expr::Date;
+use quickwin_blueprint::slots::SlotError;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -168,7 +169,7 @@ pub(crate) async fn resources(State(state): State<ApiState>) -> Result<Json<Valu
         "label": localized(&bp, &a.label), "slot_minutes": a.slot.value.minutes, "horizon_days": a.horizon.value.minutes / 1440,
         "resources": a.resources.iter().map(|r| json!({"id": r.id.as_str(), "label": localized(&bp, &r.label),
             "governorate": r.governorate.as_ref().map(|g| g.as_str()), "address": r.address.as_ref().map(|x| localized(&bp, x)),
-            "capacity": appointments::capacity(a, r)})).collect::<Vec<_>>(),
+            "capacity": quickwin_blueprint::slots::capacity(a, r)})).collect::<Vec<_>>(),
     })))
 }
 
