@@ -865,6 +865,51 @@ impl Problem {
     }
 }
 
+/// The answers of a case (`values`, by field id) as expressions see them, the
+/// computed values added.
+pub fn row(bp: &Blueprint, values: &Map<String, Json>, today: Date) -> Row {
+    let mut row = Row::new();
+    for record in &bp.records {
+        if record.id != bp.workflow.record {
+            continue;
+        }
+        for f in &record.fields {
+            let Some(json) = values.get(f.id.as_str()) else {
+                continue;
+            };
+            if f.kind.value == FieldType::Group {
+                let group = f.record.as_ref().and_then(|r| bp.record(r));
+                let rows = json
+                    .as_array()
+                    .map(|entries| {
+                        entries
+                            .iter()
+                            .map(|e| {
+                                group
+                                    .map(|g| {
+                                        g.fields
+                                            .iter()
+                                            .filter_map(|gf| {
+                                                e.get(gf.id.as_str())
+                                                    .map(|v| (gf.id.value.clone(), value_of(gf, v)))
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                row.insert(f.id.value.clone(), Value::Group(rows));
+            } else {
+                row.insert(f.id.value.clone(), value_of(f, json));
+            }
+        }
+    }
+    add_computed(bp, &mut row, today);
+    row
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

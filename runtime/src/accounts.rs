@@ -35,6 +35,9 @@ static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
+/// How long a back-office session lasts: eight hours, a working day.
+pub const SESSION_SECONDS: i64 = 8 * 3600;
+
 /// The shortest password an account may have.
 pub const MIN_PASSWORD: usize = 10;
 

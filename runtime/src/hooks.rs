@@ -11,12 +11,12 @@
 //!   the calls to other agencies and before the step is written. It may call the
 //!   agency's own systems, set fields of the case, or refuse the step (422).
 //!
-//! Hooks are installed per service id ([`install`]) rather than carried through every
-//! call: the fee hook is needed deep inside the store's transaction, where only the
-//! blueprint is at hand.
+//! Hooks belong to one mounted service: the runtime's state holds them
+//! ([`Hooks::installed`]), and they reach the store's transaction as an argument, so two
+//! services of the same blueprint in one process never see each other's hooks.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -51,6 +51,14 @@ pub trait Hooks: Send + Sync + 'static {
     fn step(&self, step: &Step<'_>, application: &Self::Application) -> Result<Values, Refusal> {
         let _ = (step, application);
         Ok(Values::new())
+    }
+
+    /// These hooks as one service's state holds them.
+    fn installed(self) -> Arc<dyn Installed>
+    where
+        Self: Sized,
+    {
+        Arc::new(Typed(self))
     }
 }
 
@@ -97,10 +105,14 @@ pub struct HookError {
 }
 
 /// [`Hooks`] with the application as JSON, so that services of different types can be
-/// installed side by side.
-pub(crate) trait Installed: Send + Sync {
+/// served side by side; made with [`Hooks::installed`]. Each method fails with why the
+/// answers could not be read as the typed application.
+pub trait Installed: Send + Sync {
+    /// [`Hooks::validate`].
     fn validate(&self, values: &Map<String, Value>) -> Result<Vec<Problem>, String>;
+    /// [`Hooks::fee`].
     fn fee(&self, fee: &str, values: &Map<String, Value>) -> Result<Option<i64>, String>;
+    /// [`Hooks::step`].
     fn step(
         &self,
         step: &Step<'_>,
@@ -141,29 +153,14 @@ impl<H: Hooks> Installed for Typed<H> {
     }
 }
 
-type Registry = BTreeMap<String, Arc<dyn Installed>>;
-
-static REGISTRY: RwLock<Registry> = RwLock::new(BTreeMap::new());
-
-/// Install `hooks` for the service whose blueprint id is `service`, replacing any.
-pub fn install<H: Hooks>(service: &str, hooks: H) {
-    let mut registry = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-    registry.insert(service.to_string(), Arc::new(Typed(hooks)));
-}
-
-/// The hooks of `service`, if any were installed.
-pub(crate) fn of(service: &str) -> Option<Arc<dyn Installed>> {
-    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    registry.get(service).cloned()
-}
-
-/// Run `f` with the hooks of `service` on a blocking thread (hooks may wait on the
-/// agency's systems); `None` when it has none.
+/// Run `f` with `hooks` on a blocking thread (hooks may wait on the agency's systems);
+/// `None` when the service has none.
 pub(crate) async fn run<R: Send + 'static>(
+    hooks: Option<Arc<dyn Installed>>,
     service: &str,
     f: impl FnOnce(&dyn Installed) -> Result<R, String> + Send + 'static,
 ) -> Option<Result<R, HookError>> {
-    let hooks = of(service)?;
+    let hooks = hooks?;
     let name = service.to_string();
     let joined = tokio::task::spawn_blocking(move || f(hooks.as_ref())).await;
     let result = match joined {
@@ -178,11 +175,12 @@ pub(crate) async fn run<R: Send + 'static>(
 
 /// The fee hook's amount for `fee`, run in place (inside the store's transaction).
 pub(crate) fn fee(
+    hooks: Option<&dyn Installed>,
     service: &str,
     fee: &str,
     values: &Map<String, Value>,
 ) -> Result<Option<i64>, HookError> {
-    match of(service) {
+    match hooks {
         None => Ok(None),
         Some(h) => h.fee(fee, values).map_err(|reason| HookError {
             service: service.to_string(),
@@ -221,8 +219,7 @@ mod tests {
 
     #[test]
     fn installed_hooks_see_the_application_typed_and_a_mismatch_is_an_error() {
-        install("hooks-test", Rules);
-        let hooks = of("hooks-test").unwrap();
+        let hooks = Rules.installed();
         let big = json!({"household_size": 25}).as_object().unwrap().clone();
         let problems = hooks.validate(&big).unwrap();
         assert_eq!(problems[0].field, "household_size");
@@ -239,6 +236,5 @@ mod tests {
             .clone();
         let e = hooks.validate(&wrong).unwrap_err();
         assert!(e.contains("Application") && !e.contains("Ahmed"), "{e}");
-        assert!(of("no-such-service").is_none());
     }
 }

@@ -171,9 +171,10 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
                 outcome: "ok".into(),
                 detail: json!({"request": asked, "kept": kept}),
             };
+            let hooks = state.hooks();
             let saved = store(state, move |conn, bp| {
                 let now = Now::read();
-                cases::apply_late_call(conn, bp, id, &call, &kept, &now)
+                cases::apply_late_call(conn, bp, hooks.as_deref(), id, &call, &kept, &now)
                     .map(|_| ())
                     .map_err(|e| match e {
                         cases::CaseError::Store(e) => e,
@@ -243,9 +244,18 @@ async fn timed_steps(state: &ApiState) {
     if let Some(action) = a.no_show_action.as_ref().map(|n| n.value.clone()) {
         for case_id in missed {
             let action = action.clone();
+            let hooks = state.hooks();
             store(state, move |conn, bp| {
                 let now = Now::read();
-                match cases::take_automatic(conn, bp, case_id, &action, &json!({}), &now) {
+                match cases::take_automatic(
+                    conn,
+                    bp,
+                    hooks.as_deref(),
+                    case_id,
+                    &action,
+                    &json!({}),
+                    &now,
+                ) {
                     // Not in a state the no-show starts from (e.g. checked in): the
                     // booking is over all the same.
                     Ok(None) => super::appointments::release(conn, case_id, "closed").map(|_| ()),

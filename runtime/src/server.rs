@@ -193,9 +193,8 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             quickwin_blueprint::report::human(&checked).trim_end()
         );
     }
-    let service = Arc::new(service);
+    let service = Arc::new(service.with_hooks(hooks));
     let bp = service.state.blueprint();
-    super::hooks::install(bp.id.as_str(), hooks);
     let registered = match &options.mediator {
         None => "no mediator: calls to other agencies fail; run `quickwin sandbox` and start with --mediator http://127.0.0.1:8080".to_string(),
         Some(url) => {

@@ -125,6 +125,12 @@ impl Service {
         ))
     }
 
+    /// The same service with the agency's own `hooks`, which no other service sees.
+    pub fn with_hooks(mut self, hooks: impl super::hooks::Hooks) -> Self {
+        self.state = self.state.with_hooks(hooks.installed());
+        self
+    }
+
     /// The service's router.
     pub fn router(&self) -> Router {
         api::app(self.state.clone())

@@ -438,15 +438,22 @@ fn fee_terms(bp: &Blueprint, f: &quickwin_blueprint::model::Fee, lang: &str) -> 
 
 /// The fees an application with `answers` would be charged, for the check-your-answers
 /// page: the amount where the answers give it, else the fee's terms.
-fn fees_for(bp: &Blueprint, answers: &Map<String, Json>, lang: &str) -> Vec<Json> {
+fn fees_for(
+    state: &ApiState,
+    bp: &Blueprint,
+    answers: &Map<String, Json>,
+    lang: &str,
+) -> Vec<Json> {
+    let hooks = state.hooks();
     let today = Now::read().today;
     let row = quickwin_blueprint::answers::partial_row(bp, answers, today);
     bp.fees
         .iter()
         .map(|f| {
-            let hooked = super::hooks::fee(bp.id.as_str(), f.id.as_str(), answers)
-                .ok()
-                .flatten();
+            let hooked =
+                super::hooks::fee(hooks.as_deref(), bp.id.as_str(), f.id.as_str(), answers)
+                    .ok()
+                    .flatten();
             let amount = hooked.or_else(|| {
                 // An amount from answers not given yet (a reading another agency
                 // supplies) is not known here.
@@ -1004,7 +1011,7 @@ async fn check(
     };
     let mut c = v.context(&bp, "/apply/check");
     c.insert("pages", &summary(&bp, &answers, &v.lang));
-    c.insert("fees", &fees_for(&bp, &answers, &v.lang));
+    c.insert("fees", &fees_for(&state, &bp, &answers, &v.lang));
     c.insert("problems", &Vec::<Json>::new());
     v.page(StatusCode::OK, "check.html", &c)
 }
@@ -1057,7 +1064,7 @@ async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) ->
             Err(e) => {
                 let mut c = v.context(&bp, "/apply/check");
                 c.insert("pages", &summary(&bp, &answers, &lang));
-                c.insert("fees", &fees_for(&bp, &answers, &lang));
+                c.insert("fees", &fees_for(&state, &bp, &answers, &lang));
                 c.insert("problems", &[json!({"message": e.message_in(&lang)})]);
                 v.page(StatusCode::UNPROCESSABLE_ENTITY, "check.html", &c)
             }
@@ -1081,7 +1088,7 @@ async fn send(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) ->
         Err(e) => {
             let mut c = v.context(&bp, "/apply/check");
             c.insert("pages", &summary(&bp, &answers, &v.lang));
-            c.insert("fees", &fees_for(&bp, &answers, &v.lang));
+            c.insert("fees", &fees_for(&state, &bp, &answers, &v.lang));
             let mut problems: Vec<Json> = e
                 .problems()
                 .iter()

@@ -1099,8 +1099,8 @@ async fn the_licence_prints_its_tracking_number_and_both_pages_its_validity() {
             actor: &inspector,
             input: &input,
         };
-        cases::act(&mut conn, &bp, id, &step, &Outcome::default(), &now).unwrap();
-        cases::record_payment(&mut conn, &bp, id, "licence_fee", "PAY-1", &now).unwrap();
+        cases::act(&mut conn, &bp, None, id, &step, &Outcome::default(), &now).unwrap();
+        cases::record_payment(&mut conn, &bp, None, id, "licence_fee", "PAY-1", &now).unwrap();
     }
     let (status, doc) = {
         let res = app(s.clone())

@@ -1,0 +1,276 @@
+//! Storing a submitted application: the case row and its groups, its booking and
+//! uploads claimed, its history and effects — in one transaction, after the duplicate
+//! check of `workflow.unique`.
+
+use super::codes::{hash_code, number, random_code};
+use super::effects::after_step;
+use super::model::{Case, CaseError, Outcome};
+use super::read::load;
+use crate::appointments::{self, BookError};
+use crate::hooks::Installed;
+use quickwin_blueprint::answers::{self, Answers};
+use quickwin_blueprint::clock::Now;
+use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind};
+use quickwin_blueprint::slots::SlotError;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value as Json, json};
+
+/// Refuse case `id` when another application not in a final state has the same answers
+/// to every field of `workflow.unique` (a case missing one of them is compared with none).
+pub(crate) fn no_duplicate(tx: &Connection, bp: &Blueprint, id: i64) -> Result<(), CaseError> {
+    let Some(rule) = bp.workflow.unique.as_ref().filter(|r| !r.is_empty()) else {
+        return Ok(());
+    };
+    let same: Vec<String> = rule
+        .iter()
+        .map(|f| format!("o.{q} = c.{q}", q = quote(f.as_str())))
+        .collect();
+    let finals: Vec<&str> = bp
+        .workflow
+        .states
+        .iter()
+        .filter(|s| s.is_final)
+        .map(|s| s.id.as_str())
+        .collect();
+    let open: Option<String> = tx
+        .prepare_cached(&format!(
+            "SELECT o.tracking FROM cases c JOIN cases o ON o.id <> c.id
+             WHERE c.id = ?1 AND {} AND o.state NOT IN (SELECT value FROM json_each(?2))
+             ORDER BY o.id LIMIT 1",
+            same.join(" AND ")
+        ))?
+        .query_row(params![id, json!(finals).to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(open) = open else {
+        return Ok(());
+    };
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    let named = |lang: &str| {
+        rule.iter()
+            .map(|n| {
+                fields
+                    .iter()
+                    .find(|f| f.id == *n)
+                    .map_or(n.as_str(), |f| f.label.get(lang))
+                    .to_string()
+            })
+            .map(|l| format!("“{l}”"))
+            .collect::<Vec<_>>()
+            .join(if lang == "ar" { "، " } else { ", " })
+    };
+    let messages = std::collections::BTreeMap::from([
+        (
+            "en".to_string(),
+            format!(
+                "Application {open} with the same {} is still open. Follow that application with its tracking number instead of sending a new one; a new one can be sent once it is decided.",
+                named("en")
+            ),
+        ),
+        (
+            "ar".to_string(),
+            format!(
+                "الطلب {open} الذي يحمل نفس {} ما زال مفتوحاً. تابع ذلك الطلب برقم التتبع الخاص به بدلاً من إرسال طلب جديد؛ يمكن إرسال طلب جديد بعد البتّ فيه.",
+                named("ar")
+            ),
+        ),
+    ]);
+    Err(CaseError::Duplicate {
+        open,
+        fields: rule.iter().map(|f| f.value.clone()).collect(),
+        messages,
+    })
+}
+
+/// What the history keeps of a submission: the applicant's language, and the reference
+/// its calls were made under.
+pub(crate) fn submitted_detail(language: &str, reference: Option<&str>) -> Json {
+    match reference {
+        Some(r) => json!({"language": language, "reference": r}),
+        None => json!({"language": language}),
+    }
+}
+
+pub(crate) fn to_sql(json: &Json) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    match json {
+        Json::Null => Sql::Null,
+        Json::Bool(b) => Sql::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
+        Json::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+/// A column name quoted for SQL.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Store a checked submission as a new case in the blueprint's initial state, with its
+/// appointment booked, its calls recorded and its notifications queued, in one
+/// transaction. The tracking number is taken in that transaction, so numbers have no
+/// gaps: a refused submission takes none. `reference` is the submission's reference
+/// ([`submission_reference`]) when calls were made before it, kept in its history so
+/// that the mediator's log of those calls can be found from the case.
+pub fn submit(
+    conn: &mut Connection,
+    bp: &Blueprint,
+    hooks: Option<&dyn Installed>,
+    answers: &Answers,
+    reference: Option<&str>,
+    outcome: &Outcome,
+    language: &str,
+    now: &Now,
+) -> Result<(Case, String), CaseError> {
+    let tx = conn.savepoint()?;
+    let tracking = number(&tx, &bp.workflow.tracking, "tracking", now.today)?;
+    let code = random_code(10);
+    let salt = random_code(16);
+    let mut columns = vec![
+        "tracking".to_string(),
+        "access_code_hash".into(),
+        "state".into(),
+        "submitted_at".into(),
+        "updated_at".into(),
+    ];
+    let mut values: Vec<rusqlite::types::Value> = vec![
+        tracking.clone().into(),
+        hash_code(&code, &salt).into(),
+        bp.workflow.initial.value.clone().into(),
+        now.stamp.clone().into(),
+        now.stamp.clone().into(),
+    ];
+    let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
+    for f in fields.iter().filter(|f| f.kind.value != FieldType::Group) {
+        if let Some(v) = answers.values.get(f.id.as_str()) {
+            columns.push(f.id.value.clone());
+            values.push(to_sql(v));
+        }
+    }
+    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO cases ({}) VALUES ({})",
+            cols.join(", "),
+            marks.join(", ")
+        ),
+        rusqlite::params_from_iter(values),
+    )?;
+    let id = tx.last_insert_rowid();
+    for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
+        let Some(Json::Array(entries)) = answers.values.get(f.id.as_str()) else {
+            continue;
+        };
+        for (position, entry) in entries.iter().enumerate() {
+            let Json::Object(entry) = entry else { continue };
+            let mut cols = vec!["case_id".to_string(), "position".into()];
+            let mut vals: Vec<rusqlite::types::Value> = vec![id.into(), (position as i64).into()];
+            for (k, v) in entry {
+                cols.push(quote(k));
+                vals.push(to_sql(v));
+            }
+            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            tx.execute(
+                &format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    quote(&format!("group_{}", f.id.as_str())),
+                    cols.join(", "),
+                    marks.join(", ")
+                ),
+                rusqlite::params_from_iter(vals),
+            )?;
+        }
+    }
+    for f in fields
+        .iter()
+        .filter(|f| f.kind.value == FieldType::Appointment)
+    {
+        if let Some(Json::String(slot)) = answers.values.get(f.id.as_str()) {
+            book_slot(&tx, bp, id, f.id.as_str(), slot, now)?;
+        }
+    }
+    for f in fields.iter().filter(|f| f.kind.value == FieldType::File) {
+        if let Some(Json::String(upload)) = answers.values.get(f.id.as_str()) {
+            attach(&tx, bp, id, f.id.as_str(), upload)?;
+        }
+    }
+    let citizen = citizen_role(bp);
+    tx.execute(
+        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, ?6)",
+        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, submitted_detail(language, reference).to_string()],
+    )?;
+    after_step(
+        &tx,
+        bp,
+        hooks,
+        id,
+        "submit",
+        &bp.workflow.initial.value,
+        &Map::new(),
+        outcome,
+        now,
+    )?;
+    no_duplicate(&tx, bp, id)?;
+    let case = load(&tx, bp, id)?;
+    tx.commit()?;
+    Ok((case, code))
+}
+
+/// The citizen role's id.
+pub fn citizen_role(bp: &Blueprint) -> &str {
+    bp.roles
+        .iter()
+        .find(|r| r.kind.value == RoleKind::Citizen)
+        .map_or("applicant", |r| r.id.as_str())
+}
+
+pub(crate) fn book_slot(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    field: &str,
+    slot: &str,
+    now: &Now,
+) -> Result<(), CaseError> {
+    match appointments::book(tx, bp, id, slot, now) {
+        Ok(()) => Ok(()),
+        Err(BookError::Store(e)) => Err(CaseError::Store(e)),
+        Err(BookError::Slot(SlotError::Full(v))) => Err(CaseError::SlotFull(
+            answers::field_problem(bp, field, "slot_full", &v),
+        )),
+        Err(BookError::Slot(e)) => Err(CaseError::Invalid(vec![answers::field_problem(
+            bp,
+            field,
+            "not_a_slot",
+            &match e {
+                SlotError::Malformed(_) => slot.to_string(),
+                other => other.to_string(),
+            },
+        )])),
+    }
+}
+
+pub(crate) fn attach(
+    tx: &Connection,
+    bp: &Blueprint,
+    id: i64,
+    field: &str,
+    upload: &str,
+) -> Result<(), CaseError> {
+    let changed = tx.execute(
+        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND (case_id IS NULL OR case_id = ?1)",
+        params![id, field, upload],
+    )?;
+    if changed == 0 {
+        return Err(CaseError::Invalid(vec![answers::field_problem(
+            bp,
+            field,
+            "not_an_upload",
+            upload,
+        )]));
+    }
+    Ok(())
+}

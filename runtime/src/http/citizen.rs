@@ -1,0 +1,204 @@
+//! The citizen's routes: what the service is, submitting, tracking with the access
+//! code, the applicant's actions, fees, documents, uploads, appointment slots and
+//! verification. Each reads the request and calls an operation of [`crate::ops`].
+
+use crate::appointments;
+use crate::cases::{self};
+use crate::failure::{ApiError, Kind};
+use crate::http::extract::{access_code, language, object};
+use crate::ops::documents::{issued, verification};
+use crate::ops::fees::pay_fee;
+use crate::ops::step::applicant_step;
+use crate::ops::submit::submit_answers;
+use crate::ops::uploads::store_upload;
+use crate::ops::views::{localized, public_view};
+use crate::state::{ApiState, with_read, with_store};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use quickwin_blueprint::clock::Now;
+use quickwin_blueprint::expr::Date;
+use quickwin_blueprint::slots::SlotError;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub(crate) async fn submit(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let result = async {
+        let input = object(&body)?;
+        let created = submit_answers(&state, input, &lang).await?;
+        Ok((StatusCode::CREATED, Json(created)))
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+pub(crate) async fn track(
+    State(state): State<ApiState>,
+    Path(tracking): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let code = access_code(&headers);
+    with_read(&state, move |conn, bp| {
+        let case = cases::read(conn, bp, &tracking, &code)?;
+        Ok(Json(public_view(conn, bp, &case)?))
+    })
+    .await
+}
+
+pub(crate) async fn citizen_act(
+    State(state): State<ApiState>,
+    Path((tracking, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let input = object(&body).map_err(|e| e.in_language(&lang))?;
+    let case = applicant_step(
+        &state,
+        tracking,
+        access_code(&headers),
+        action,
+        input,
+        &lang,
+    )
+    .await?;
+    with_store(&state, move |conn, bp| {
+        Ok(Json(public_view(conn, bp, &case)?))
+    })
+    .await
+}
+
+pub(crate) async fn document(
+    State(state): State<ApiState>,
+    Path((tracking, document)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    issued(&state, tracking, access_code(&headers), document)
+        .await
+        .map(Json)
+}
+
+pub(crate) async fn verify(
+    State(state): State<ApiState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    verification(&state, code).await.map(Json)
+}
+
+pub(crate) async fn pay(
+    State(state): State<ApiState>,
+    Path((tracking, fee)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let lang = language(&bp, &headers);
+    let result = async {
+        let input = object(&body)?;
+        let card = match input.get("card_number") {
+            Some(Value::String(c)) => c.clone(),
+            _ => String::new(),
+        };
+        pay_fee(&state, tracking, access_code(&headers), fee, &card)
+            .await
+            .map(Json)
+    }
+    .await;
+    result.map_err(|e: ApiError| e.in_language(&lang))
+}
+
+pub(crate) async fn upload(
+    State(state): State<ApiState>,
+    Query(q): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
+    let (id, hash) = store_upload(&state, name.clone(), content_type.clone(), body.to_vec())
+        .await
+        .map_err(|problems| ApiError::invalid(problems.join("; ")))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"id": id, "name": name, "content_type": content_type, "size": body.len(), "sha256": hash}),
+        ),
+    ))
+}
+
+pub(crate) async fn service(State(state): State<ApiState>) -> Json<Value> {
+    let bp = state.blueprint();
+    Json(json!({
+        "id": bp.id.as_str(), "version": bp.version.value, "interop": bp.interop.as_str(),
+        "title": localized(&bp, &bp.title), "summary": localized(&bp, &bp.summary),
+        "eligibility": bp.eligibility.as_ref().map(|e| localized(&bp, e)),
+        "you_need": bp.you_need.iter().map(|n| localized(&bp, n)).collect::<Vec<_>>(),
+        "agency": {"member": bp.agency.member.as_str(), "name": localized(&bp, &bp.agency.name)},
+        "languages": bp.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "sla_days": bp.sla.value.minutes / 1440,
+        "fees": bp.fees.iter().map(|f| json!({"fee": f.id.as_str(), "label": localized(&bp, &f.label),
+            "amount": f.amount.as_ref().map(|a| a.value), "currency": quickwin_blueprint::effects::currency(f)})).collect::<Vec<_>>(),
+    }))
+}
+
+pub(crate) async fn resources(State(state): State<ApiState>) -> Result<Json<Value>, ApiError> {
+    let bp = state.blueprint();
+    let Some(a) = &bp.appointments else {
+        return Err(ApiError::new(
+            Kind::NotFound,
+            "this service has no appointments",
+        ));
+    };
+    Ok(Json(json!({
+        "label": localized(&bp, &a.label), "slot_minutes": a.slot.value.minutes, "horizon_days": a.horizon.value.minutes / 1440,
+        "resources": a.resources.iter().map(|r| json!({"id": r.id.as_str(), "label": localized(&bp, &r.label),
+            "governorate": r.governorate.as_ref().map(|g| g.as_str()), "address": r.address.as_ref().map(|x| localized(&bp, x)),
+            "capacity": quickwin_blueprint::slots::capacity(a, r)})).collect::<Vec<_>>(),
+    })))
+}
+
+pub(crate) async fn slots(
+    State(state): State<ApiState>,
+    Path(resource): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let now = Now::read();
+    let day = match q.get("day") {
+        None => now.today,
+        Some(d) => Date::parse(d).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "`day` must be a date like `2026-12-01`, found `{d}`"
+            ))
+        })?,
+    };
+    with_store(&state, move |conn, bp| {
+        let now = Now::read();
+        match appointments::availability(conn, bp, &resource, day, &now) {
+            Ok(slots) => Ok(Json(
+                json!({"resource": resource, "day": day.to_string(), "slots": slots}),
+            )),
+            Err(SlotError::UnknownResource(r)) => Err(ApiError::new(
+                Kind::NotFound,
+                format!("there is no `{r}` to book"),
+            )),
+            Err(e) => Err(ApiError::invalid(e.to_string())),
+        }
+    })
+    .await
+}

@@ -1,0 +1,51 @@
+//! The service's own routes: its metrics (Prometheus text) and its OpenAPI document,
+//! made for today with the base path it is served under.
+
+use crate::failure::ApiError;
+use crate::state::{ApiState, with_store};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub(crate) async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
+    let m = state.metrics.clone();
+    with_store(&state, move |conn, bp| {
+        let mut counts: BTreeMap<String, i64> = bp
+            .workflow
+            .states
+            .iter()
+            .map(|s| (s.id.value.clone(), 0))
+            .collect();
+        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (s, n) = row?;
+            counts.insert(s, n);
+        }
+        let pending: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM qw_outbox WHERE done_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let text = m.render(bp.id.as_str(), &counts, pending);
+        Ok((
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// The document with examples for today, so that they can be sent as they are.
+pub(crate) async fn openapi(State(state): State<ApiState>) -> Json<Value> {
+    Json(crate::openapi::document(
+        &state.blueprint(),
+        quickwin_blueprint::clock::Now::read().today,
+    ))
+}

@@ -1,0 +1,86 @@
+//! The HTTP front of a service: the router built from the route table
+//! ([`crate::routes`]), one handler per operation (thin: read the request, call an
+//! operation of [`crate::ops`], answer), the extractors they share ([`extract`]) and the
+//! one error type's answer ([`error`]). `app(state)` builds the router, so the handlers
+//! are tested with `oneshot` and no port.
+
+pub mod agencies;
+pub mod citizen;
+pub mod error;
+pub mod extract;
+pub mod meta;
+pub mod staff;
+#[cfg(test)]
+mod tests;
+
+use crate::routes::{MAX_BODY, Op, ROUTES, Route};
+use crate::state::ApiState;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{MethodRouter, delete, get, post};
+use std::time::Instant;
+
+/// The service's router: every route of [`ROUTES`] with its handler, and the pages.
+/// It works nested under any path (`Router::nest`): nothing in it assumes where.
+pub fn app(state: ApiState) -> Router {
+    let mut router = Router::new();
+    for route in ROUTES {
+        router = router.route(route.path, handler(route));
+    }
+    router
+        .merge(crate::portal::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), measure))
+        .with_state(state)
+}
+
+/// The handler of `route`'s operation, on the method the table gives it (a test asks
+/// the router every route of the table).
+fn handler(route: &Route) -> MethodRouter<ApiState> {
+    match route.op {
+        Op::Health => get(|| async { "ok" }),
+        Op::Metrics => get(meta::metrics),
+        Op::OpenApi => get(meta::openapi),
+        Op::Service => get(citizen::service),
+        Op::Submit => post(citizen::submit),
+        Op::Track => get(citizen::track),
+        Op::CitizenAct => post(citizen::citizen_act),
+        Op::Document => get(citizen::document),
+        Op::Pay => post(citizen::pay),
+        Op::Upload => post(citizen::upload),
+        Op::Resources => get(citizen::resources),
+        Op::Slots => get(citizen::slots),
+        Op::Verify => get(citizen::verify),
+        Op::Provide => get(agencies::provide),
+        Op::SignIn => post(staff::sign_in),
+        Op::SignOut => delete(staff::sign_out),
+        Op::Cases => get(staff::list),
+        Op::Case => get(staff::one),
+        Op::Attachment => get(staff::attachment),
+        Op::StaffAct => post(staff::staff_act),
+    }
+}
+
+pub(crate) async fn measure(
+    State(state): State<ApiState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    state.metrics.record(
+        method.as_str(),
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}

@@ -1,0 +1,164 @@
+//! Paying a fee by card through the payments agency, via the mediator: one payment per
+//! due fee, the receipt recorded and the fee's `paid` action taken.
+
+use crate::cases::{self};
+use crate::failure::{ApiError, Kind};
+use crate::state::{ApiState, with_store};
+use quickwin_blueprint::clock::Now;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The payments service every fee is paid through.
+pub const PAYMENTS: &str = crate::mediator::PAYMENTS;
+
+/// Pay a due fee of the case `tracking` (opened with `code`) by card, through the
+/// payments service via the mediator; the receipt, and the fee's `paid` action taken.
+pub(crate) async fn pay_fee(
+    state: &ApiState,
+    tracking: String,
+    code: String,
+    fee: String,
+    card: &str,
+) -> Result<Value, ApiError> {
+    let bp = state.blueprint();
+    let state = state.clone();
+    {
+        let card: String = card.chars().filter(|c| !c.is_whitespace()).collect();
+        if card.is_empty() {
+            return Err(ApiError {
+                messages: BTreeMap::from([
+                    (
+                        "en".into(),
+                        "`card_number` is required: the number of the card to pay with".into(),
+                    ),
+                    (
+                        "ar".into(),
+                        "رقم البطاقة مطلوب: رقم البطاقة التي تدفع بها".into(),
+                    ),
+                ]),
+                ..ApiError::invalid("`card_number` is required")
+            });
+        }
+        let (t, f) = (tracking.clone(), fee.clone());
+        let (id, amount, currency, payment_id) = with_store(&state, move |conn, bp| {
+            let case = cases::read(conn, bp, &t, &code)?;
+            let row: Option<(i64, String, String, Option<String>)> = conn
+                .query_row("SELECT amount, currency, status, payment_id FROM qw_fees WHERE case_id = ?1 AND fee = ?2", params![case.id, f], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            match row {
+                None => Err(ApiError::new(Kind::NotDue, format!("the fee `{f}` is not due on this application"))),
+                Some((_, _, status, _)) if status == "paid" => Err(ApiError::new(Kind::AlreadyPaid, format!("the fee `{f}` is already paid"))),
+                Some((amount, currency, _, payment)) => Ok((case.id, amount, currency, payment)),
+            }
+        })
+        .await?;
+        let Some(m) = state.mediator.clone() else {
+            return Err(ApiError::new(
+                Kind::PaymentsUnavailable,
+                "no information mediator is configured, so the payments service cannot be reached",
+            ));
+        };
+        let unavailable = |e: crate::mediator::CallError| {
+            let kind = if e.status() == Some(504) {
+                Kind::PaymentsTimedOut
+            } else {
+                Kind::PaymentsFailed
+            };
+            ApiError {
+                messages: BTreeMap::from([
+                    (
+                        "en".into(),
+                        format!(
+                            "the payment could not be made: {e}; nothing was charged, try again"
+                        ),
+                    ),
+                    (
+                        "ar".into(),
+                        "تعذّر إتمام الدفع ولم يُخصم أي مبلغ؛ حاول مرة أخرى".into(),
+                    ),
+                ]),
+                ..ApiError::new(kind, e.to_string())
+            }
+        };
+        let payment_id = match payment_id {
+            Some(p) => p,
+            None => {
+                let label = bp
+                    .fees
+                    .iter()
+                    .find(|x| x.id.as_str() == fee)
+                    .map_or(String::new(), |x| x.label.get("en").to_string());
+                let created = m
+                    .call("POST", PAYMENTS, "/payments", Some(&json!({"amount": amount, "currency": currency, "reference": tracking, "description": label})), &tracking)
+                    .await
+                    .map_err(unavailable)?;
+                let pid = created["id"].as_str().unwrap_or_default().to_string();
+                let (p, f) = (pid.clone(), fee.clone());
+                with_store(&state, move |conn, _| {
+                    conn.execute("UPDATE qw_fees SET payment_id = ?1, status = 'pending' WHERE case_id = ?2 AND fee = ?3", params![p, id, f])?;
+                    Ok(())
+                })
+                .await?;
+                pid
+            }
+        };
+        let paid = m
+            .call(
+                "POST",
+                PAYMENTS,
+                &format!("/payments/{payment_id}/pay"),
+                Some(&json!({"card_number": card})),
+                &tracking,
+            )
+            .await;
+        let paid = match paid {
+            Ok(p) => p,
+            Err(e) if e.status() == Some(422) => {
+                return Err(ApiError::invalid(e.to_string()));
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        if paid["status"] != "succeeded" {
+            // A declined payment is closed at the bank: the next attempt starts a new one.
+            let f = fee.clone();
+            with_store(&state, move |conn, _| {
+                conn.execute("UPDATE qw_fees SET payment_id = NULL, status = 'due' WHERE case_id = ?1 AND fee = ?2 AND status <> 'paid'", params![id, f])?;
+                Ok(())
+            })
+            .await?;
+            return Err(ApiError {
+                messages: BTreeMap::from([
+                    (
+                        "en".into(),
+                        "the card was declined; nothing was charged. Try another card".into(),
+                    ),
+                    (
+                        "ar".into(),
+                        "رُفضت البطاقة ولم يُخصم أي مبلغ. جرّب بطاقة أخرى".into(),
+                    ),
+                ]),
+                ..ApiError::new(Kind::PaymentDeclined, "the card was declined")
+            });
+        }
+        let f = fee.clone();
+        let hooks = state.hooks();
+        let receipt = with_store(&state, move |conn, bp| {
+            let now = Now::read();
+            Ok(cases::record_payment(
+                conn,
+                bp,
+                hooks.as_deref(),
+                id,
+                &f,
+                &payment_id,
+                &now,
+            )?)
+        })
+        .await?;
+        state.wake.notify_one();
+        Ok(
+            json!({"fee": fee, "amount": amount, "currency": currency, "status": "paid", "receipt": receipt}),
+        )
+    }
+}
