@@ -934,12 +934,16 @@ pub(crate) async fn applicant_step(
 
 async fn document(
     State(state): State<ApiState>,
+    base: crate::base::BasePath,
     Path((tracking, document)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    issued(&state, tracking, access_code(&headers), document)
-        .await
-        .map(Json)
+    let mut doc = issued(&state, tracking, access_code(&headers), document).await?;
+    // The verification link, under the path the service is mounted at.
+    if let Some(code) = doc["verification_code"].as_str().map(str::to_string) {
+        doc["verify"] = Value::String(base.url(&format!("/api/verify/{code}")));
+    }
+    Ok(Json(doc))
 }
 
 /// An issued document of the case `tracking` (opened with `code`): its number,
@@ -1679,11 +1683,16 @@ async fn metrics(State(state): State<ApiState>) -> Result<Response, ApiError> {
 }
 
 /// The document with examples for today, so that they can be sent as they are.
-async fn openapi(State(state): State<ApiState>) -> Json<Value> {
-    Json(super::openapi::document(
+/// Mounted under a base path, the document says so in `servers`.
+async fn openapi(State(state): State<ApiState>, base: crate::base::BasePath) -> Json<Value> {
+    let mut doc = super::openapi::document(
         &state.blueprint(),
         quickwin_blueprint::clock::Now::read().today,
-    ))
+    );
+    if !base.is_root() {
+        doc["servers"] = serde_json::json!([{"url": base.as_str()}]);
+    }
+    Json(doc)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api;
 pub mod appointments;
+pub mod base;
 pub mod cases;
 pub mod hooks;
 pub mod mediator;

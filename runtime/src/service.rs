@@ -209,11 +209,14 @@ impl Service {
     }
 }
 
-/// Many services in one router, each under its prefix (e.g. `/teams/water`).
+/// Many services in one router, each under its prefix (e.g. `/teams/water`, its start
+/// page at `/teams/water/`). A prefix [`BasePath`](super::base::BasePath) refuses
+/// (`..`, `?`, a space) is a mistake of the caller's and panics, as axum's `nest` does.
 pub fn mount<'a>(services: impl IntoIterator<Item = (&'a str, &'a Service)>) -> Router {
     let mut router = Router::new();
     for (prefix, service) in services {
-        router = router.nest(prefix, service.router());
+        let base: super::base::BasePath = prefix.parse().unwrap_or_else(|e| panic!("{e}"));
+        router = router.merge(super::base::nest(&base, service.router()));
     }
     router
 }

@@ -15,16 +15,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value as Json, json};
 
-use super::{Visit, cookie, cookies, form, message, posted, text, value};
+use super::visit::{Cookie, Visit, message, posted, value};
+use super::words::shown;
+use super::{form, text};
 use crate::accounts;
 use crate::api::{self, ApiError, ApiState, SESSION_SECONDS};
+use crate::base::BasePath;
 use crate::cases::{self, Actor};
 use crate::queue;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::{Blueprint, RoleKind};
 
 /// The back office's routes.
-pub fn routes() -> Router<ApiState> {
+pub(super) fn routes() -> Router<ApiState> {
     Router::new()
         .route("/office", get(sign_in_page).post(sign_in))
         .route("/office/sign-out", post(sign_out))
@@ -37,11 +40,16 @@ pub fn routes() -> Router<ApiState> {
 /// A file attached to a case, for a signed-in person only.
 async fn attachment(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path((tracking, id)): Path<(String, String)>,
 ) -> Response {
     if who(&state, &headers).await.is_none() {
-        return (StatusCode::UNAUTHORIZED, "sign in at /office").into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            format!("sign in at {}", base.url("/office")),
+        )
+            .into_response();
     }
     let found = api::with_read(&state, move |conn, _| {
         let case = api::case_id(conn, &tracking)?;
@@ -76,9 +84,9 @@ async fn attachment(
     }
 }
 
-/// The signed-in person, from the `qw_staff` cookie.
+/// The signed-in person, from the service's staff cookie.
 async fn who(state: &ApiState, headers: &HeaderMap) -> Option<Actor> {
-    let token = cookies(headers).get("qw_staff")?.clone();
+    let token = Cookie::Staff.read(headers, state.blueprint().id.as_str())?;
     api::with_read(state, move |conn, _| api::staff(conn, &token))
         .await
         .ok()
@@ -94,11 +102,12 @@ fn staff_roles(bp: &Blueprint, lang: &str, actor: &Actor) -> Vec<Json> {
 
 async fn sign_in_page(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     if who(&state, &headers).await.is_some() {
         return v.redirect("/office/cases");
     }
@@ -108,8 +117,13 @@ async fn sign_in_page(
     v.page(StatusCode::OK, "office_signin.html", &c)
 }
 
-async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (bp, mut v, pairs) = match posted(&state, &headers, &body) {
+async fn sign_in(
+    State(state): State<ApiState>,
+    base: BasePath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (bp, mut v, pairs) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
@@ -129,8 +143,7 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     .await;
     match signed {
         Ok(token) => {
-            v.set
-                .push(cookie("qw_staff", &token, "Strict", SESSION_SECONDS));
+            v.set_cookie(Cookie::Staff, &token, SESSION_SECONDS);
             v.redirect("/office/cases")
         }
         Err(_) => {
@@ -142,19 +155,24 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     }
 }
 
-async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (_, mut v, _) = match posted(&state, &headers, &body) {
+async fn sign_out(
+    State(state): State<ApiState>,
+    base: BasePath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (_, mut v, _) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
-    if let Some(token) = cookies(&headers).get("qw_staff").cloned() {
+    if let Some(token) = Cookie::Staff.read(&headers, state.blueprint().id.as_str()) {
         let _ = api::with_store(&state, move |conn, _| {
             accounts::sign_out(conn, &token)?;
             Ok(())
         })
         .await;
     }
-    v.set.push(cookie("qw_staff", "", "Strict", 0));
+    v.set_cookie(Cookie::Staff, "", 0);
     v.redirect("/office")
 }
 
@@ -196,11 +214,12 @@ fn figures(conn: &rusqlite::Connection, bp: &Blueprint, lang: &str) -> Result<Js
 
 async fn queue(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -315,7 +334,7 @@ async fn case_context(
         .filter(|f| case.values.contains_key(f.id.as_str()))
         .map(|f| {
             let w = form::widget(&bp, f, f.id.as_str(), case.values.get(f.id.as_str()), lang, &[]);
-            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
+            json!({"label": queue::staff_label(f, lang), "value": shown(&w, case.values.get(f.id.as_str()), lang)})
         })
         .collect();
     // What each agency answered, in the words of the application's own fields:
@@ -327,7 +346,7 @@ async fn case_context(
                     .map(|(k, val)| match fields.iter().find(|f| f.id.as_str() == k) {
                         Some(f) => {
                             let w = form::widget(&bp, f, k, Some(val), lang, &[]);
-                            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, Some(val), lang)})
+                            json!({"label": queue::staff_label(f, lang), "value": shown(&w, Some(val), lang)})
                         }
                         None => json!({"label": k, "value": val.to_string()}),
                     })
@@ -480,12 +499,13 @@ fn plain(value: &Json) -> String {
 
 async fn case_page(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path(tracking): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -497,11 +517,12 @@ async fn case_page(
 
 async fn act(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path((tracking, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+    let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };

@@ -1,4 +1,7 @@
 //! The citizen pages through the router, as a browser without JavaScript uses them.
+//!
+//! Longer than the ~800 lines a module is kept under, for a reason: it is the pages'
+//! specification, one journey per test over one shared browser, read top to bottom.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -93,7 +96,7 @@ impl Browser {
         let token = self
             .cookies
             .iter()
-            .find(|(k, _)| k == "qw_draft")
+            .find(|(k, _)| k.ends_with("_draft"))
             .unwrap()
             .1
             .clone();
@@ -113,7 +116,7 @@ impl Browser {
     fn csrf(&self) -> String {
         self.cookies
             .iter()
-            .find(|(k, _)| k == "qw_csrf")
+            .find(|(k, _)| k.ends_with("_csrf"))
             .unwrap()
             .1
             .clone()
@@ -451,7 +454,7 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
     assert_eq!(signed.location, "/office/cases");
     let session = signed.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(
-        session.contains("qw_staff=")
+        session.contains("qw_birth-certificate_staff=")
             && session.contains("HttpOnly")
             && session.contains("SameSite=Strict")
     );
