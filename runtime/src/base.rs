@@ -101,8 +101,10 @@ impl FromStr for BasePath {
             ));
         }
         let segments: Vec<&str> = given.split('/').filter(|s| !s.is_empty()).collect();
-        if segments.iter().any(|s| *s == ".." || *s == ".") {
-            return refused("has `.` or `..` as a segment; write the path it stands for");
+        if let Some(dots) = segments.iter().find(|s| **s == ".." || **s == ".") {
+            return refused(&format!(
+                "has `{dots}` as a segment; write the path it stands for"
+            ));
         }
         Ok(if segments.is_empty() {
             BasePath::root()

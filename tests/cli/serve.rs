@@ -831,6 +831,25 @@ fn a_base_path_serves_everything_under_it() {
 }
 
 #[test]
+fn a_doubtful_base_path_is_refused_before_anything_starts() {
+    for (given, says) in [
+        ("/a/../b", "the base path `/a/../b` has `..` as a segment"),
+        ("/welfare?x=1", "the base path `/welfare?x=1` has `?` in it"),
+        ("/wel fare", "the base path `/wel fare` has a space in it"),
+    ] {
+        let out = crate::support::quickwin(&[
+            "serve",
+            "blueprints/birth-certificate.yaml",
+            "--base-path",
+            given,
+        ]);
+        let stderr = crate::support::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+#[test]
 fn birth_certificate_end_to_end_with_payment_and_verification() {
     let data = scratch("serve-birth-certificate");
     let s = serve("blueprints/birth-certificate.yaml", &data);
