@@ -220,7 +220,8 @@ fn birth_certificate(at: &str) -> (Blueprint, Router) {
 
 /// The whole journey of a birth certificate under `at`: a citizen applies page by page
 /// (with a mistake and a forged form on the way), checks and sends the answers, tracks
-/// the case; a clerk signs in, finds it in the queue, verifies it; the registrar
+/// the case; a clerk signs in, finds it in the queue and sends it back, the citizen
+/// corrects it from the status page and sends it again, the clerk verifies it; the registrar
 /// approves it; the citizen sees the fee to pay. Every page stays under `at`.
 async fn journey(at: &str) {
     let (bp, router) = birth_certificate(at);
@@ -392,6 +393,48 @@ async fn journey(at: &str) {
         .send("GET", &url(&format!("/office/cases/{tracking}")), &[])
         .await;
     assert!(case.html.contains("Zainab"));
+    // Sent back, corrected from the status page, sent again.
+    let sent_back = clerk
+        .send(
+            "POST",
+            &url(&format!("/office/cases/{tracking}/actions/send_back")),
+            &[
+                ("csrf", &csrf),
+                ("reason", "The father's number is incomplete"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        sent_back.location,
+        url(&format!("/office/cases/{tracking}")),
+        "{}",
+        sent_back.html
+    );
+    let own = citizen.cookie(&format!("qw_{id}_csrf"));
+    let opened = citizen
+        .send(
+            "POST",
+            &url("/track/correct"),
+            &[
+                ("csrf", &own),
+                ("tracking", tracking),
+                ("code", code),
+                ("action", "resubmit"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (opened.status, opened.location.as_str()),
+        (StatusCode::SEE_OTHER, url("/apply/notification").as_str()),
+        "{}",
+        opened.html
+    );
+    let resent = citizen
+        .send("POST", &url("/apply/check"), &[("csrf", &own)])
+        .await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.html);
+    assert!(resent.html.contains(tracking.as_str()));
+    citizen.assert_links_stay_under(base).await;
     let verified = clerk
         .send(
             "POST",
