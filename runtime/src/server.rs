@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use super::accounts;
+use super::base::{self, BasePath};
 use super::hooks::Hooks;
 use super::mediator::Mediator;
 use super::openapi;
@@ -86,6 +87,9 @@ pub struct Options {
     pub watch: bool,
     /// Apply a blueprint change even when it loses data.
     pub force: bool,
+    /// The path every page and route is served under (behind a reverse proxy at a
+    /// sub-path, e.g. `/services/welfare`); the root by default.
+    pub base_path: BasePath,
 }
 
 /// Why a service could not run.
@@ -167,7 +171,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
         other => other,
     };
-    let base = format!("http://{host}:{port}");
+    let base = format!("http://{host}:{port}{}", options.base_path);
     let db = options.data.join("service.db");
     let (service, applied, checked) = Service::open(
         &options.blueprint,
@@ -270,7 +274,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             }
         });
     }
-    let mut app = service.router();
+    let mut app = base::nest(&options.base_path, service.router());
     if options.log >= Level::Debug {
         app = app.layer(middleware::from_fn(log_request));
     }

@@ -40,7 +40,10 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
         .iter()
         .map(|c| c.to_string_lossy().trim_end_matches(".rs").to_string())
         .collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -59,7 +62,9 @@ fn code(text: &str) -> String {
 }
 
 fn graph(krate: &str) -> Graph {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(krate).join("src");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(krate)
+        .join("src");
     let files = sources(&src);
     // Every module that exists, as a path.
     let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(&src, f)).collect();
@@ -88,11 +93,7 @@ fn graph(krate: &str) -> Graph {
                 continue;
             }
             // The edge between the two modules' ancestors that are siblings.
-            let common = here
-                .iter()
-                .zip(&target)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let common = here.iter().zip(&target).take_while(|(a, b)| a == b).count();
             if common == here.len() || common == target.len() {
                 // A module and its own descendant or ancestor: not an edge between rooms.
                 continue;
@@ -185,10 +186,9 @@ fn the_architecture_page_lists_the_module_graph() {
     for krate in CRATES {
         want.push_str(&listing(krate, &graph(krate)));
     }
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"),
-    )
-    .unwrap();
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))
+            .unwrap();
     let block = page
         .split("<!-- module graph -->\n```text\n")
         .nth(1)

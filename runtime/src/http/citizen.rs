@@ -3,6 +3,7 @@
 //! verification. Each reads the request and calls an operation of [`crate::ops`].
 
 use crate::appointments;
+use crate::base::BasePath;
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
 use crate::http::extract::{AccessCode, Lang, Object};
@@ -62,10 +63,16 @@ pub(crate) async fn citizen_act(
 
 pub(crate) async fn document(
     State(state): State<ApiState>,
+    base: BasePath,
     Path((tracking, document)): Path<(String, String)>,
     AccessCode(code): AccessCode,
 ) -> Result<Json<Value>, ApiError> {
-    issued(&state, tracking, code, document).await.map(Json)
+    let mut doc = issued(&state, tracking, code, document).await?;
+    // The verification link, under the path the service is mounted at.
+    if let Some(code) = doc["verification_code"].as_str().map(str::to_string) {
+        doc["verify"] = Value::String(base.url(&format!("/api/verify/{code}")));
+    }
+    Ok(Json(doc))
 }
 
 pub(crate) async fn verify(
