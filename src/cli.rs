@@ -125,6 +125,10 @@ pub struct ServeArgs {
     /// The address to listen on; `0.0.0.0` lets other machines of the workshop in.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// Serve every page and route under this path, e.g. `/services/welfare/` behind a
+    /// reverse proxy that forwards that sub-path as it is.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub base_path: quickwin_runtime::base::BasePath,
     /// The folder of the service's store (and of the sandbox it starts); by default
     /// `.quickwin/<service id>`.
     #[arg(long, value_name = "DIR")]

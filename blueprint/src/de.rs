@@ -5,6 +5,11 @@
 //! placeholder, and a broken list item is reported and left out, so one run of `check`
 //! shows every shape error in the file. The value is only handed out when there were
 //! none. [`Spanned`] fields learn where they were written.
+//!
+//! Why this file is longer than the others (about 850 lines): serde's `Deserializer`
+//! trait wants its thirty-odd methods in one `impl`, and the sequence, map, enum and
+//! spanned accessors it hands out belong beside it; split, each would be read only with
+//! the others open.
 
 use std::cell::RefCell;
 use std::fmt;

@@ -5,8 +5,9 @@
 //! office — as one value that can be mounted under any path.
 
 pub mod accounts;
-pub mod api;
+pub mod app;
 pub mod appointments;
+pub mod base;
 pub mod cases;
 pub mod failure;
 pub mod hooks;

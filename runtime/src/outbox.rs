@@ -9,9 +9,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value as Json, json};
 
-use super::api::ApiState;
 use super::cases::{self, Case};
 use super::steps;
+use crate::state::ApiState;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::effects;
 use quickwin_blueprint::model::{Blueprint, Channel};
@@ -95,7 +95,7 @@ async fn store<R: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&mut Connection, &Blueprint) -> rusqlite::Result<R> + Send + 'static,
 ) -> Option<R> {
-    match super::api::with_store(state, move |conn, bp| Ok(f(conn, bp)?)).await {
+    match crate::state::with_store(state, move |conn, bp| Ok(f(conn, bp)?)).await {
         Ok(r) => Some(r),
         Err(e) => {
             tracing::error!(error = %e.message_in("en"), "service outbox: the store failed");

@@ -1,5 +1,5 @@
 //! The one route table of a service's HTTP API: every route as its method, its path and
-//! the operation it performs. The router ([`crate::http::app`]) gives each operation its
+//! the operation it performs. The router ([`crate::http::routes`]) gives each operation its
 //! handler and the OpenAPI document ([`crate::openapi`]) its description, both with an
 //! exhaustive `match` on [`Op`]: a route added here without a handler or a description
 //! does not compile.

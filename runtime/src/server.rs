@@ -14,6 +14,7 @@ use std::time::Instant;
 use tracing::level_filters::LevelFilter;
 
 use super::accounts;
+use super::base::{self, BasePath};
 use super::hooks::Hooks;
 use super::mediator::Mediator;
 use super::openapi;
@@ -98,6 +99,9 @@ pub struct Options {
     pub watch: bool,
     /// Apply a blueprint change even when it loses data.
     pub force: bool,
+    /// The path every page and route is served under (behind a reverse proxy at a
+    /// sub-path, e.g. `/services/welfare`); the root by default.
+    pub base_path: BasePath,
 }
 
 /// Why a service could not run.
@@ -179,7 +183,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
         other => other,
     };
-    let base = format!("http://{host}:{port}");
+    let base = format!("http://{host}:{port}{}", options.base_path);
     let db = options.data.join("service.db");
     let (service, applied, checked) = Service::open(
         &options.blueprint,
@@ -288,7 +292,7 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             ),
         });
     }
-    let app = super::requests::traced(service.router());
+    let app = super::requests::traced(base::nest(&options.base_path, service.router()));
     axum::serve(listener, app)
         .with_graceful_shutdown(stopped())
         .await

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 use axum::Router;
 use rusqlite::Connection;
 
-use super::api::{self, ApiState};
 use super::mediator::Mediator;
 use super::outbox;
 use super::store::{self, Applied, StoreError};
+use crate::state::ApiState;
 use quickwin_blueprint::check::{Checked, LoadError, check_file};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::Blueprint;
@@ -133,7 +133,7 @@ impl Service {
 
     /// The service's router.
     pub fn router(&self) -> Router {
-        api::app(self.state.clone())
+        crate::app::app(self.state.clone())
     }
 
     /// Start the outbox worker (notifications, retries, reminders, no-shows).
@@ -215,11 +215,14 @@ impl Service {
     }
 }
 
-/// Many services in one router, each under its prefix (e.g. `/teams/water`).
+/// Many services in one router, each under its prefix (e.g. `/teams/water`, its start
+/// page at `/teams/water/`). A prefix [`BasePath`](super::base::BasePath) refuses
+/// (`..`, `?`, a space) is a mistake of the caller's and panics, as axum's `nest` does.
 pub fn mount<'a>(services: impl IntoIterator<Item = (&'a str, &'a Service)>) -> Router {
     let mut router = Router::new();
     for (prefix, service) in services {
-        router = router.nest(prefix, service.router());
+        let base: super::base::BasePath = prefix.parse().unwrap_or_else(|e| panic!("{e}"));
+        router = router.merge(super::base::nest(&base, service.router()));
     }
     router
 }

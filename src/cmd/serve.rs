@@ -122,7 +122,8 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         Err(code) => return code,
     };
     let local = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
-    let base = format!("http://{}:{local}", loopback(&args.host));
+    // The service's own address: its pages and routes are under the base path.
+    let base = format!("http://{}:{local}{}", loopback(&args.host), args.base_path);
     let sandbox_listener = if args.mediator.is_none() {
         match bind("127.0.0.1", args.sandbox_port, "--sandbox-port").await {
             Ok(l) => Some(l),
@@ -288,7 +289,10 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             }
         });
     }
-    let app = quickwin_runtime::requests::traced(service.router());
+    let app = quickwin_runtime::requests::traced(quickwin_runtime::base::nest(
+        &args.base_path,
+        service.router(),
+    ));
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -6,6 +6,7 @@ mod diagnostics;
 mod garbage;
 mod generate;
 mod integrations;
+mod layers;
 mod messages;
 mod mutations;
 mod new;

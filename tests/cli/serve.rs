@@ -24,6 +24,8 @@ pub(crate) struct Served {
     pub(crate) sandbox: u16,
     /// Demo account passwords by account name.
     pub(crate) passwords: BTreeMap<String, String>,
+    /// What it printed at start, up to its demo accounts.
+    pub(crate) banner: String,
 }
 
 impl Drop for Served {
@@ -39,6 +41,11 @@ impl Drop for Served {
 
 /// Serve `blueprint` (relative to the repository root) with its data in `data`.
 pub(crate) fn serve(blueprint: &str, data: &Path) -> Served {
+    serve_with(blueprint, data, &[])
+}
+
+/// Serve `blueprint` as [`serve`] does, with more arguments.
+fn serve_with(blueprint: &str, data: &Path, more: &[&str]) -> Served {
     let (port, sandbox) = (free_port(), free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
         .args([
@@ -53,6 +60,7 @@ pub(crate) fn serve(blueprint: &str, data: &Path) -> Served {
             "--demo",
             "--no-watch",
         ])
+        .args(more)
         .current_dir(crate::support::root())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -137,9 +145,18 @@ fn started(mut child: Child, sandbox_child: Option<Child>, port: u16, sandbox: u
         port,
         sandbox,
         passwords,
+        banner,
     };
-    assert!(banner.contains("listening on"), "no banner: {banner}");
-    assert!(!served.passwords.is_empty(), "no demo accounts: {banner}");
+    assert!(
+        served.banner.contains("listening on"),
+        "no banner: {}",
+        served.banner
+    );
+    assert!(
+        !served.passwords.is_empty(),
+        "no demo accounts: {}",
+        served.banner
+    );
     served
 }
 
@@ -718,6 +735,118 @@ fn find_with(s: &Served, query: &str, accept: impl Fn(&Value) -> bool) -> (Value
         }
     }
     panic!("nobody in the registry has what `{query}` looks for")
+}
+
+/// Behind a reverse proxy at a sub-path: `--base-path` (given without its slashes here)
+/// serves every page and route under it and nothing at the root; the banner, the
+/// OpenAPI document and the sandbox's registry say where; the pages link only under it;
+/// a case goes in through the API and another agency reads it through the mediator.
+#[test]
+fn a_base_path_serves_everything_under_it() {
+    let data = scratch("serve-base-path");
+    let s = serve_with(
+        "blueprints/birth-certificate.yaml",
+        &data,
+        &["--base-path", "services/births"],
+    );
+    let base = "/services/births";
+    let here = format!("http://127.0.0.1:{}{base}", s.port);
+    assert!(
+        s.banner.contains(&format!("listening on {here} ("))
+            && s.banner.contains(&format!(" {here}/\n"))
+            && s.banner.contains(&format!(" {here}/office\n"))
+            && s.banner.contains(&format!(" {here}/openapi.json\n")),
+        "{}",
+        s.banner
+    );
+    assert_eq!(
+        http(s.port, "GET", &format!("{base}/health"), &[], ""),
+        (200, "ok".to_string())
+    );
+    for path in [
+        "/",
+        "/health",
+        "/metrics",
+        "/openapi.json",
+        "/api/service",
+        "/office",
+        "/portal.css",
+    ] {
+        assert_eq!(http(s.port, "GET", path, &[], "").0, 404, "{path}");
+    }
+    let (status, _) = s.call("GET", &format!("{base}/metrics"), &[], &Value::Null);
+    assert_eq!(status, 200);
+    let (status, doc) = s.call("GET", &format!("{base}/openapi.json"), &[], &Value::Null);
+    assert_eq!((status, &doc["servers"]), (200, &json!([{"url": base}])));
+    // The prefix without its slash leads to the start page, whose links stay under it.
+    let moved = http(s.port, "GET", base, &[], "");
+    assert_eq!(moved.0, 303);
+    let (status, page) = http(s.port, "GET", &format!("{base}/?lang=en"), &[], "");
+    assert_eq!(status, 200, "{page}");
+    let links: Vec<String> = regex::Regex::new(r##"\b(?:href|action|src)="([^"#][^"]*)""##)
+        .unwrap()
+        .captures_iter(&page)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(
+        links.len() >= 4 && links.iter().all(|l| l.starts_with(&format!("{base}/"))),
+        "{links:?}"
+    );
+    for wanted in ["/portal.css", "/apply", "/track", "/?lang=ar"] {
+        assert!(
+            links.contains(&format!("{base}{wanted}")),
+            "{wanted}: {links:?}"
+        );
+    }
+    let (status, css) = http(s.port, "GET", &format!("{base}/portal.css"), &[], "");
+    assert!(status == 200 && css.contains("--accent"));
+    // Registered where it is: the sandbox's registry, and an agency's call through the
+    // mediator to an operation the service provides.
+    let (_, registry) = http(s.sandbox, "GET", "/registry/services", &[], "");
+    assert!(registry.contains(&format!("\"{here}\"")), "{registry}");
+    let (mother, birth) = find_with(
+        &s,
+        "/mock/MOH/births/notifications/notifications?mother_national_id=",
+        |p| p["sex"] == "female" && adult(p),
+    );
+    let answers = json!({
+        "notification_number": birth["number"], "applicant_relation": "mother", "child_first_name": "Zainab",
+        "child_sex": birth["sex"], "child_date_of_birth": birth["child_date_of_birth"],
+        "place_of_birth": birth["hospital"]["governorate"], "mother_national_id": mother["national_id"],
+        "father_national_id": birth["father_national_id"].as_str().unwrap_or("198812345670"),
+        "phone": "07701234567", "copies": 1
+    });
+    let (status, created) = s.call("POST", &format!("{base}/api/applications"), &[], &answers);
+    assert_eq!(status, 201, "{created}");
+    let number = birth["number"].as_str().unwrap();
+    let (status, body) = http(
+        s.sandbox,
+        "GET",
+        &format!("/r1/IQ/GOV/MOI/civil-status/birth-certificate-status/{number}"),
+        &[("X-Road-Client", "IQ/GOV/MOE/schools")],
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Zainab"), "{body}");
+}
+
+#[test]
+fn a_doubtful_base_path_is_refused_before_anything_starts() {
+    for (given, says) in [
+        ("/a/../b", "the base path `/a/../b` has `..` as a segment"),
+        ("/welfare?x=1", "the base path `/welfare?x=1` has `?` in it"),
+        ("/wel fare", "the base path `/wel fare` has a space in it"),
+    ] {
+        let out = crate::support::quickwin(&[
+            "serve",
+            "blueprints/birth-certificate.yaml",
+            "--base-path",
+            given,
+        ]);
+        let stderr = crate::support::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! verification. Each reads the request and calls an operation of [`crate::ops`].
 
 use crate::appointments;
+use crate::base::BasePath;
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
-use crate::http::extract::{access_code, language, object};
+use crate::http::extract::{AccessCode, Lang, Object};
 use crate::ops::documents::{issued, verification};
 use crate::ops::fees::pay_fee;
 use crate::ops::step::applicant_step;
@@ -25,26 +26,20 @@ use std::collections::BTreeMap;
 
 pub(crate) async fn submit(
     State(state): State<ApiState>,
-    headers: HeaderMap,
-    body: Bytes,
+    Lang(lang): Lang,
+    Object(input): Object,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let bp = state.blueprint();
-    let lang = language(&bp, &headers);
-    let result = async {
-        let input = object(&body)?;
-        let created = submit_answers(&state, input, &lang).await?;
-        Ok((StatusCode::CREATED, Json(created)))
-    }
-    .await;
-    result.map_err(|e: ApiError| e.in_language(&lang))
+    let created = submit_answers(&state, input, &lang)
+        .await
+        .map_err(|e| e.in_language(&lang))?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 pub(crate) async fn track(
     State(state): State<ApiState>,
     Path(tracking): Path<String>,
-    headers: HeaderMap,
+    AccessCode(code): AccessCode,
 ) -> Result<Json<Value>, ApiError> {
-    let code = access_code(&headers);
     with_read(&state, move |conn, bp| {
         let case = cases::read(conn, bp, &tracking, &code)?;
         Ok(Json(public_view(conn, bp, &case)?))
@@ -55,21 +50,11 @@ pub(crate) async fn track(
 pub(crate) async fn citizen_act(
     State(state): State<ApiState>,
     Path((tracking, action)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    AccessCode(code): AccessCode,
+    Lang(lang): Lang,
+    Object(input): Object,
 ) -> Result<Json<Value>, ApiError> {
-    let bp = state.blueprint();
-    let lang = language(&bp, &headers);
-    let input = object(&body).map_err(|e| e.in_language(&lang))?;
-    let case = applicant_step(
-        &state,
-        tracking,
-        access_code(&headers),
-        action,
-        input,
-        &lang,
-    )
-    .await?;
+    let case = applicant_step(&state, tracking, code, action, input, &lang).await?;
     with_store(&state, move |conn, bp| {
         Ok(Json(public_view(conn, bp, &case)?))
     })
@@ -78,12 +63,16 @@ pub(crate) async fn citizen_act(
 
 pub(crate) async fn document(
     State(state): State<ApiState>,
+    base: BasePath,
     Path((tracking, document)): Path<(String, String)>,
-    headers: HeaderMap,
+    AccessCode(code): AccessCode,
 ) -> Result<Json<Value>, ApiError> {
-    issued(&state, tracking, access_code(&headers), document)
-        .await
-        .map(Json)
+    let mut doc = issued(&state, tracking, code, document).await?;
+    // The verification link, under the path the service is mounted at.
+    if let Some(code) = doc["verification_code"].as_str().map(str::to_string) {
+        doc["verify"] = Value::String(base.url(&format!("/api/verify/{code}")));
+    }
+    Ok(Json(doc))
 }
 
 pub(crate) async fn verify(
@@ -96,23 +85,18 @@ pub(crate) async fn verify(
 pub(crate) async fn pay(
     State(state): State<ApiState>,
     Path((tracking, fee)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    AccessCode(code): AccessCode,
+    Lang(lang): Lang,
+    Object(input): Object,
 ) -> Result<Json<Value>, ApiError> {
-    let bp = state.blueprint();
-    let lang = language(&bp, &headers);
-    let result = async {
-        let input = object(&body)?;
-        let card = match input.get("card_number") {
-            Some(Value::String(c)) => c.clone(),
-            _ => String::new(),
-        };
-        pay_fee(&state, tracking, access_code(&headers), fee, &card)
-            .await
-            .map(Json)
-    }
-    .await;
-    result.map_err(|e: ApiError| e.in_language(&lang))
+    let card = match input.get("card_number") {
+        Some(Value::String(c)) => c.clone(),
+        _ => String::new(),
+    };
+    pay_fee(&state, tracking, code, fee, &card)
+        .await
+        .map(Json)
+        .map_err(|e| e.in_language(&lang))
 }
 
 pub(crate) async fn upload(

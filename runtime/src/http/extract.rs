@@ -1,9 +1,18 @@
-//! What the handlers read from a request the same way each time: the language, the
-//! access code, the staff bearer token and the JSON body as an object.
+//! What the handlers read from a request the same way each time, as extractors: the
+//! language ([`Lang`]), the applicant's access code ([`AccessCode`]), the staff
+//! session's bearer token ([`StaffToken`]) and the JSON body as an object ([`Object`]).
+//! The staff session itself is checked inside each handler's store work, in the same
+//! transaction as what it reads.
+
+use std::convert::Infallible;
 
 use crate::failure::ApiError;
+use crate::state::ApiState;
 use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use quickwin_blueprint::model::Blueprint;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -64,4 +73,64 @@ pub(crate) fn bearer(headers: &HeaderMap) -> String {
         .unwrap_or_default()
         .trim()
         .to_string()
+}
+
+/// The request's language (see [`language`]).
+#[derive(Debug, Clone)]
+pub struct Lang(pub String);
+
+impl FromRequestParts<ApiState> for Lang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ApiState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Lang(language(&state.blueprint(), &parts.headers)))
+    }
+}
+
+/// The access code an applicant sends in `X-Access-Code` (empty when none: it then
+/// opens nothing).
+#[derive(Debug, Clone)]
+pub struct AccessCode(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for AccessCode {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(AccessCode(access_code(&parts.headers)))
+    }
+}
+
+/// The bearer token of a staff session in `Authorization` (empty when none: it then
+/// signs in no one).
+#[derive(Debug, Clone)]
+pub struct StaffToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for StaffToken {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(StaffToken(bearer(&parts.headers)))
+    }
+}
+
+/// The body as a JSON object (empty for an empty body); a body that is not one is
+/// refused with a 422 in the request's language, one over the size limit with axum's 413.
+#[derive(Debug, Clone)]
+pub struct Object(pub Map<String, Value>);
+
+impl FromRequest<ApiState> for Object {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &ApiState) -> Result<Self, Self::Rejection> {
+        let lang = language(&state.blueprint(), request.headers());
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        object(&body)
+            .map(Object)
+            .map_err(|e| e.in_language(&lang).into_response())
+    }
 }

@@ -1,6 +1,7 @@
 //! The service's own routes: its metrics (Prometheus text) and its OpenAPI document,
 //! made for today with the base path it is served under.
 
+use crate::base::BasePath;
 use crate::failure::ApiError;
 use crate::state::{ApiState, with_store};
 use axum::Json;
@@ -43,9 +44,14 @@ pub(crate) async fn metrics(State(state): State<ApiState>) -> Result<Response, A
 }
 
 /// The document with examples for today, so that they can be sent as they are.
-pub(crate) async fn openapi(State(state): State<ApiState>) -> Json<Value> {
-    Json(crate::openapi::document(
+/// Mounted under a base path, the document says so in `servers`.
+pub(crate) async fn openapi(State(state): State<ApiState>, base: BasePath) -> Json<Value> {
+    let mut doc = crate::openapi::document(
         &state.blueprint(),
         quickwin_blueprint::clock::Now::read().today,
-    ))
+    );
+    if !base.is_root() {
+        doc["servers"] = serde_json::json!([{"url": base.as_str()}]);
+    }
+    Json(doc)
 }

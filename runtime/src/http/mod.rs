@@ -1,8 +1,8 @@
-//! The HTTP front of a service: the router built from the route table
+//! The HTTP API of a service: its routes built from the route table
 //! ([`crate::routes`]), one handler per operation (thin: read the request, call an
 //! operation of [`crate::ops`], answer), the extractors they share ([`extract`]) and the
-//! one error type's answer ([`error`]). `app(state)` builds the router, so the handlers
-//! are tested with `oneshot` and no port.
+//! one error type's answer ([`error`]). [`crate::app`] puts them together with the
+//! pages, so the handlers are tested with `oneshot` and no port.
 
 pub mod agencies;
 pub mod citizen;
@@ -13,27 +13,23 @@ pub mod staff;
 #[cfg(test)]
 mod tests;
 
-use crate::routes::{MAX_BODY, Op, ROUTES, Route};
+use crate::routes::{Op, ROUTES, Route};
 use crate::state::ApiState;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{MethodRouter, delete, get, post};
 use std::time::Instant;
 
-/// The service's router: every route of [`ROUTES`] with its handler, and the pages.
-/// It works nested under any path (`Router::nest`): nothing in it assumes where.
-pub fn app(state: ApiState) -> Router {
+/// The API's routes: every route of [`ROUTES`] with its handler. [`crate::app`] adds
+/// the pages and the layers.
+pub fn routes() -> Router<ApiState> {
     let mut router = Router::new();
     for route in ROUTES {
         router = router.route(route.path, handler(route));
     }
     router
-        .merge(crate::portal::routes())
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .layer(middleware::from_fn_with_state(state.clone(), measure))
-        .with_state(state)
 }
 
 /// The handler of `route`'s operation, on the method the table gives it (a test asks
@@ -63,6 +59,7 @@ fn handler(route: &Route) -> MethodRouter<ApiState> {
     }
 }
 
+/// Count each request and its latency by method, route pattern and status.
 pub(crate) async fn measure(
     State(state): State<ApiState>,
     request: Request,

@@ -5,7 +5,7 @@ use crate::accounts::SESSION_SECONDS;
 use crate::accounts::{self};
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
-use crate::http::extract::{bearer, language, object};
+use crate::http::extract::{Lang, Object, StaffToken, object};
 use crate::ops::access::{case_id, staff};
 use crate::ops::step::take_step;
 use crate::ops::views::{due_date, staff_view, status};
@@ -13,7 +13,7 @@ use crate::state::{ApiState, with_read, with_store};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quickwin_blueprint::clock::{self, Now};
 use rusqlite::{OptionalExtension, params};
@@ -55,9 +55,8 @@ pub(crate) async fn sign_in(
 
 pub(crate) async fn sign_out(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    StaffToken(token): StaffToken,
 ) -> Result<StatusCode, ApiError> {
-    let token = bearer(&headers);
     with_store(&state, move |conn, _| {
         staff(conn, &token)?;
         accounts::sign_out(conn, &token)?;
@@ -68,11 +67,10 @@ pub(crate) async fn sign_out(
 
 pub(crate) async fn list(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    StaffToken(token): StaffToken,
+    Lang(lang): Lang,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = bearer(&headers);
-    let lang = language(&state.blueprint(), &headers);
     with_store(&state, move |conn, bp| {
         let actor = staff(conn, &token)?;
         let mut problems = Vec::new();
@@ -160,10 +158,9 @@ pub(crate) async fn list(
 
 pub(crate) async fn one(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    StaffToken(token): StaffToken,
     Path(tracking): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = bearer(&headers);
     with_store(&state, move |conn, bp| {
         let actor = staff(conn, &token)?;
         let id = case_id(conn, &tracking)?;
@@ -175,14 +172,12 @@ pub(crate) async fn one(
 
 pub(crate) async fn staff_act(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    StaffToken(token): StaffToken,
+    Lang(lang): Lang,
     Path((tracking, action)): Path<(String, String)>,
-    body: Bytes,
+    Object(input): Object,
 ) -> Result<Json<Value>, ApiError> {
     let bp = state.blueprint();
-    let lang = language(&bp, &headers);
-    let token = bearer(&headers);
-    let input = object(&body).map_err(|e| e.in_language(&lang))?;
     let (actor, id) = with_store(&state, move |conn, _| {
         let actor = staff(conn, &token)?;
         Ok((actor, case_id(conn, &tracking)?))
@@ -210,10 +205,9 @@ pub(crate) async fn staff_act(
 
 pub(crate) async fn attachment(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    StaffToken(token): StaffToken,
     Path((tracking, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let token = bearer(&headers);
     with_store(&state, move |conn, _| {
         staff(conn, &token)?;
         let case = case_id(conn, &tracking)?;

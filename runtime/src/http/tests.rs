@@ -2,6 +2,7 @@
 //! agency's hooks and the errors, on catalogue blueprints with stores in memory.
 
 use super::*;
+use crate::app::app;
 
 use axum::http::StatusCode;
 use rusqlite::Connection;

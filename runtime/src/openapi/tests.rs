@@ -65,7 +65,7 @@ async fn the_router_answers_every_listed_route() {
             .uri(uri)
             .body(body)
             .unwrap();
-        let app = crate::http::app(state.clone());
+        let app = crate::app::app(state.clone());
         async move {
             let response = app.oneshot(request).await.unwrap();
             let status = response.status();

@@ -15,16 +15,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value as Json, json};
 
-use super::{Visit, cookie, cookies, form, message, posted, text, value};
+use super::visit::{Cookie, Visit, message, posted, value};
+use super::words::shown;
+use super::{form, text};
 use crate::accounts;
-use crate::api::{self, ApiError, ApiState, SESSION_SECONDS};
+use crate::accounts::SESSION_SECONDS;
+use crate::base::BasePath;
 use crate::cases::{self, Actor};
+use crate::failure::ApiError;
 use crate::queue;
+use crate::state::ApiState;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::{Blueprint, RoleKind};
 
 /// The back office's routes.
-pub fn routes() -> Router<ApiState> {
+pub(super) fn routes() -> Router<ApiState> {
     Router::new()
         .route("/office", get(sign_in_page).post(sign_in))
         .route("/office/sign-out", post(sign_out))
@@ -37,14 +42,19 @@ pub fn routes() -> Router<ApiState> {
 /// A file attached to a case, for a signed-in person only.
 async fn attachment(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path((tracking, id)): Path<(String, String)>,
 ) -> Response {
     if who(&state, &headers).await.is_none() {
-        return (StatusCode::UNAUTHORIZED, "sign in at /office").into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            format!("sign in at {}", base.url("/office")),
+        )
+            .into_response();
     }
-    let found = api::with_read(&state, move |conn, _| {
-        let case = api::case_id(conn, &tracking)?;
+    let found = crate::state::with_read(&state, move |conn, _| {
+        let case = crate::ops::access::case_id(conn, &tracking)?;
         Ok(conn
             .prepare_cached("SELECT name, content_type, data FROM qw_attachments WHERE id = ?1 AND case_id = ?2")?
             .query_row(rusqlite::params![id, case], |r| {
@@ -76,12 +86,14 @@ async fn attachment(
     }
 }
 
-/// The signed-in person, from the `qw_staff` cookie.
+/// The signed-in person, from the service's staff cookie.
 async fn who(state: &ApiState, headers: &HeaderMap) -> Option<Actor> {
-    let token = cookies(headers).get("qw_staff")?.clone();
-    api::with_read(state, move |conn, _| api::staff(conn, &token))
-        .await
-        .ok()
+    let token = Cookie::Staff.read(headers, state.blueprint().id.as_str())?;
+    crate::state::with_read(state, move |conn, _| {
+        crate::ops::access::staff(conn, &token)
+    })
+    .await
+    .ok()
 }
 
 fn staff_roles(bp: &Blueprint, lang: &str, actor: &Actor) -> Vec<Json> {
@@ -94,11 +106,12 @@ fn staff_roles(bp: &Blueprint, lang: &str, actor: &Actor) -> Vec<Json> {
 
 async fn sign_in_page(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     if who(&state, &headers).await.is_some() {
         return v.redirect("/office/cases");
     }
@@ -108,8 +121,13 @@ async fn sign_in_page(
     v.page(StatusCode::OK, "office_signin.html", &c)
 }
 
-async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (bp, mut v, pairs) = match posted(&state, &headers, &body) {
+async fn sign_in(
+    State(state): State<ApiState>,
+    base: BasePath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (bp, mut v, pairs) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
@@ -117,7 +135,7 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
         value(&pairs, "name").trim().to_string(),
         value(&pairs, "password"),
     );
-    let signed = api::with_store(&state, move |conn, _| {
+    let signed = crate::state::with_store(&state, move |conn, _| {
         Ok(accounts::sign_in(
             conn,
             &name,
@@ -129,8 +147,7 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     .await;
     match signed {
         Ok(token) => {
-            v.set
-                .push(cookie("qw_staff", &token, "Strict", SESSION_SECONDS));
+            v.set_cookie(Cookie::Staff, &token, SESSION_SECONDS);
             v.redirect("/office/cases")
         }
         Err(_) => {
@@ -142,19 +159,24 @@ async fn sign_in(State(state): State<ApiState>, headers: HeaderMap, body: Bytes)
     }
 }
 
-async fn sign_out(State(state): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (_, mut v, _) = match posted(&state, &headers, &body) {
+async fn sign_out(
+    State(state): State<ApiState>,
+    base: BasePath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (_, mut v, _) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
-    if let Some(token) = cookies(&headers).get("qw_staff").cloned() {
-        let _ = api::with_store(&state, move |conn, _| {
+    if let Some(token) = Cookie::Staff.read(&headers, state.blueprint().id.as_str()) {
+        let _ = crate::state::with_store(&state, move |conn, _| {
             accounts::sign_out(conn, &token)?;
             Ok(())
         })
         .await;
     }
-    v.set.push(cookie("qw_staff", "", "Strict", 0));
+    v.set_cookie(Cookie::Staff, "", 0);
     v.redirect("/office")
 }
 
@@ -196,11 +218,12 @@ fn figures(conn: &rusqlite::Connection, bp: &Blueprint, lang: &str) -> Result<Js
 
 async fn queue(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -220,7 +243,7 @@ async fn queue(
     let view = queue::View::read(&bp, &queue::columns(&bp, Some(&role)), &q, &mut Vec::new());
     let lang = v.lang.clone();
     let (r2, shown) = (role.clone(), view.clone());
-    let data = api::with_read(&state, move |conn, bp| {
+    let data = crate::state::with_read(&state, move |conn, bp| {
         let mut states: Vec<String> = bp
             .workflow
             .transitions
@@ -255,7 +278,7 @@ async fn queue(
                     .filter_map(|f| words.get(f.id.as_str()))
                     .collect();
                 let age = clock::secs_of(&submitted).map_or(0, |t| now.secs - t);
-                Ok(json!({"tracking": tracking, "status": api::status(bp, &s)[&lang],
+                Ok(json!({"tracking": tracking, "status": crate::ops::views::status(bp, &s)[&lang],
                     "age_days": age / 86_400, "breached": age > sla, "submitted": submitted.get(..10), "cells": cells}))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -265,7 +288,7 @@ async fn queue(
             .collect();
         let states: Vec<Json> = states
             .iter()
-            .map(|s| json!({"id": s, "label": api::status(bp, s)[&lang]}))
+            .map(|s| json!({"id": s, "label": crate::ops::views::status(bp, s)[&lang]}))
             .collect();
         Ok(json!({"rows": rows, "columns": heads, "states": states, "figures": figures(conn, bp, &lang)?}))
     })
@@ -300,10 +323,10 @@ async fn case_context(
 ) -> Option<tera::Context> {
     let bp = state.blueprint();
     let t = tracking.to_string();
-    let (case, extras) = api::with_read(state, move |conn, bp| {
-        let id = api::case_id(conn, &t)?;
+    let (case, extras) = crate::state::with_read(state, move |conn, bp| {
+        let id = crate::ops::access::case_id(conn, &t)?;
         let case = cases::load(conn, bp, id)?;
-        let extras = api::extras(conn, bp, id, true)?;
+        let extras = crate::ops::views::extras(conn, bp, id, true)?;
         Ok((case, extras))
     })
     .await
@@ -315,7 +338,7 @@ async fn case_context(
         .filter(|f| case.values.contains_key(f.id.as_str()))
         .map(|f| {
             let w = form::widget(&bp, f, f.id.as_str(), case.values.get(f.id.as_str()), lang, &[]);
-            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, case.values.get(f.id.as_str()), lang)})
+            json!({"label": queue::staff_label(f, lang), "value": shown(&w, case.values.get(f.id.as_str()), lang)})
         })
         .collect();
     // What each agency answered, in the words of the application's own fields:
@@ -327,7 +350,7 @@ async fn case_context(
                     .map(|(k, val)| match fields.iter().find(|f| f.id.as_str() == k) {
                         Some(f) => {
                             let w = form::widget(&bp, f, k, Some(val), lang, &[]);
-                            json!({"label": queue::staff_label(f, lang), "value": super::shown(&w, Some(val), lang)})
+                            json!({"label": queue::staff_label(f, lang), "value": shown(&w, Some(val), lang)})
                         }
                         None => json!({"label": k, "value": val.to_string()}),
                     })
@@ -348,7 +371,7 @@ async fn case_context(
         .iter()
         .map(|e| {
             json!({"at": e.at.replace('T', " ").trim_end_matches('Z'), "actor": e.actor,
-            "action": action_label(&bp, &e.action, lang), "to": api::status(&bp, &e.to_state)[lang],
+            "action": action_label(&bp, &e.action, lang), "to": crate::ops::views::status(&bp, &e.to_state)[lang],
             "detail": detail_in_words(&bp, &e.action, &e.detail, lang)})
         })
         .collect();
@@ -378,7 +401,7 @@ async fn case_context(
         .collect();
     let mut c = v.context(&bp, &format!("/office/cases/{tracking}"));
     c.insert("tracking", tracking);
-    c.insert("status", &api::status(&bp, &case.state)[lang]);
+    c.insert("status", &crate::ops::views::status(&bp, &case.state)[lang]);
     c.insert("answers", &answers);
     c.insert("calls", &calls);
     c.insert("history", &history);
@@ -480,12 +503,13 @@ fn plain(value: &Json) -> String {
 
 async fn case_page(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path(tracking): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let bp = state.blueprint();
-    let v = Visit::new(&state, &bp, &headers, &q);
+    let v = Visit::new(&state, &bp, &base, &headers, &q);
     let Some(actor) = who(&state, &headers).await else {
         return v.redirect("/office");
     };
@@ -497,11 +521,12 @@ async fn case_page(
 
 async fn act(
     State(state): State<ApiState>,
+    base: BasePath,
     headers: HeaderMap,
     Path((tracking, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (bp, v, pairs) = match posted(&state, &headers, &body) {
+    let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
@@ -529,11 +554,14 @@ async fn act(
         })
         .collect();
     let t = tracking.clone();
-    let id = api::with_read(&state, move |conn, _| api::case_id(conn, &t)).await;
+    let id =
+        crate::state::with_read(&state, move |conn, _| crate::ops::access::case_id(conn, &t)).await;
     let Ok(id) = id else {
         return message(v, &bp, StatusCode::NOT_FOUND, "expired");
     };
-    let result = api::take_step(&state, id, action, actor.clone(), input.clone(), &v.lang).await;
+    let result =
+        crate::ops::step::take_step(&state, id, action, actor.clone(), input.clone(), &v.lang)
+            .await;
     match result {
         Ok(_) => v.redirect(&format!("/office/cases/{tracking}")),
         Err(e) => {

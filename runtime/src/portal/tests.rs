@@ -1,11 +1,15 @@
 //! The citizen pages through the router, as a browser without JavaScript uses them.
+//!
+//! Longer than the ~800 lines a module is kept under, for a reason: it is the pages'
+//! specification, one journey per test over one shared browser, read top to bottom.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use rusqlite::Connection;
 use tower::ServiceExt;
 
-use crate::api::{ApiState, app};
+use crate::app::app;
+use crate::state::ApiState;
 
 fn state(mut bp: quickwin_blueprint::model::Blueprint) -> ApiState {
     let mut conn = Connection::open_in_memory().unwrap();
@@ -93,7 +97,7 @@ impl Browser {
         let token = self
             .cookies
             .iter()
-            .find(|(k, _)| k == "qw_draft")
+            .find(|(k, _)| k.ends_with("_draft"))
             .unwrap()
             .1
             .clone();
@@ -113,7 +117,7 @@ impl Browser {
     fn csrf(&self) -> String {
         self.cookies
             .iter()
-            .find(|(k, _)| k == "qw_csrf")
+            .find(|(k, _)| k.ends_with("_csrf"))
             .unwrap()
             .1
             .clone()
@@ -124,7 +128,9 @@ impl Browser {
 async fn submitted(s: &ApiState, bp: &quickwin_blueprint::model::Blueprint) -> (String, String) {
     let example =
         crate::openapi::submission_example(bp, quickwin_blueprint::clock::Now::read().today);
-    let created = crate::api::submit_answers(s, example, "en").await.unwrap();
+    let created = crate::ops::submit::submit_answers(s, example, "en")
+        .await
+        .unwrap();
     (
         created["tracking"].as_str().unwrap().to_string(),
         created["access_code"].as_str().unwrap().to_string(),
@@ -413,9 +419,10 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
         "child_sex": "female", "child_date_of_birth": today, "place_of_birth": "baghdad",
         "mother_national_id": "199012345678", "father_national_id": "198812345670", "phone": "07701234567", "copies": 1
     });
-    let created = crate::api::submit_answers(&s, answers.as_object().unwrap().clone(), "ar")
-        .await
-        .unwrap();
+    let created =
+        crate::ops::submit::submit_answers(&s, answers.as_object().unwrap().clone(), "ar")
+            .await
+            .unwrap();
     let tracking = created["tracking"].as_str().unwrap().to_string();
     let mut b = Browser::new(s);
     assert_eq!(
@@ -451,7 +458,7 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
     assert_eq!(signed.location, "/office/cases");
     let session = signed.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(
-        session.contains("qw_staff=")
+        session.contains("qw_birth-certificate_staff=")
             && session.contains("HttpOnly")
             && session.contains("SameSite=Strict")
     );
@@ -735,7 +742,9 @@ async fn correcting_without_an_action_says_the_form_did_not_name_one() {
     let s = state(bp.clone());
     let example =
         crate::openapi::submission_example(&bp, quickwin_blueprint::clock::Now::read().today);
-    let created = crate::api::submit_answers(&s, example, "en").await.unwrap();
+    let created = crate::ops::submit::submit_answers(&s, example, "en")
+        .await
+        .unwrap();
     let (tracking, code) = (
         created["tracking"].as_str().unwrap(),
         created["access_code"].as_str().unwrap(),
@@ -798,7 +807,7 @@ async fn a_sent_back_application_is_corrected_in_the_form_and_sent_again() {
         )
         .unwrap();
     let reason = serde_json::json!({"reason": "The child's first name differs from the hospital notification."});
-    crate::api::take_step(
+    crate::ops::step::take_step(
         &s,
         id,
         "send_back".into(),
@@ -1199,9 +1208,10 @@ pub(crate) async fn three_stalls(
     ] {
         let answers = serde_json::json!({"national_id": "019920622002", "stall_number": stall,
             "stall_size_m2": size, "phone": "07801999002"});
-        let created = crate::api::submit_answers(s, answers.as_object().unwrap().clone(), "en")
-            .await
-            .unwrap();
+        let created =
+            crate::ops::submit::submit_answers(s, answers.as_object().unwrap().clone(), "en")
+                .await
+                .unwrap();
         let tracking = created["tracking"].as_str().unwrap().to_string();
         s.conn
             .lock()

@@ -1,0 +1,66 @@
+//! The unfinished application of a browser: kept in the store under the hash of a
+//! token its cookie holds, for a day, and the path of the form's next page.
+
+use axum::http::HeaderMap;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Map, Value as Json};
+
+use super::form::Next;
+use super::visit::{Cookie, hash};
+use crate::state::ApiState;
+use quickwin_blueprint::clock::Now;
+
+/// How long an unfinished application is kept: a day.
+pub(super) const DRAFT_SECONDS: i64 = 86_400;
+
+/// The key under which a draft remembers the case it corrects (not an answer).
+pub(super) const CORRECTING: &str = "__correcting";
+
+/// The unfinished application of this browser, if any.
+pub(super) async fn draft(
+    state: &ApiState,
+    headers: &HeaderMap,
+) -> Option<(String, Map<String, Json>)> {
+    let token = Cookie::Draft.read(headers, state.blueprint().id.as_str())?;
+    let key = hash(&token);
+    crate::state::with_read(state, move |conn, _| {
+        let now = Now::read().secs;
+        let found: Option<String> = conn
+            .prepare_cached(
+                "SELECT answers FROM qw_drafts WHERE token_hash = ?1 AND updated_at > ?2",
+            )?
+            .query_row(params![key, now - DRAFT_SECONDS], |r| r.get(0))
+            .optional()?;
+        Ok(found.and_then(|t| serde_json::from_str::<Json>(&t).ok()))
+    })
+    .await
+    .ok()
+    .flatten()
+    .and_then(|j| j.as_object().cloned())
+    .map(|m| (token, m))
+}
+
+/// Keep `answers` as the draft of `token`; whether the store took them.
+pub(super) async fn save_draft(state: &ApiState, token: &str, answers: &Map<String, Json>) -> bool {
+    let (key, text) = (hash(token), Json::Object(answers.clone()).to_string());
+    crate::state::with_store(state, move |conn, _| {
+        let now = Now::read().secs;
+        conn.execute(
+            "INSERT INTO qw_drafts (token_hash, answers, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(token_hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at",
+            params![key, text, now],
+        )?;
+        Ok(())
+    })
+    .await
+    .is_ok()
+}
+
+/// The path of the form's page `next` (under the service, before its base path).
+pub(super) fn page_path(next: &Next) -> String {
+    match next {
+        Next::Page(id) => format!("/apply/{id}"),
+        Next::Exit(id) => format!("/apply/exit/{id}"),
+        Next::Check => "/apply/check".to_string(),
+    }
+}
