@@ -105,7 +105,7 @@ impl From<rusqlite::Error> for ApiError {
         };
         match code {
             Some((rusqlite::ErrorCode::ConstraintViolation, extended)) => {
-                tracing::warn!(%error, "sandbox: a request broke a database constraint");
+                tracing::info!(%error, "sandbox: a request broke a database constraint");
                 let broken = match extended {
                     ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
                         "a record with the same key exists already"
