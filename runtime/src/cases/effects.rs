@@ -5,7 +5,7 @@
 use super::codes::{number, random_code};
 use super::model::{Call, Case, CaseError, Outcome};
 use super::read::{load, row_of};
-use super::submit::{quote, to_sql};
+use super::sql::{quote, to_sql};
 use crate::appointments::{self};
 use crate::hooks::Installed;
 use quickwin_blueprint::clock::Now;

@@ -3,12 +3,12 @@
 
 use super::codes::code_matches;
 use super::model::{Case, CaseError, Event};
-use super::submit::quote;
+use super::sql::{from_sql, quote};
 use quickwin_blueprint::answers::{self};
 use quickwin_blueprint::expr::{Date, Row};
 use quickwin_blueprint::model::{Blueprint, FieldType};
 use rusqlite::{Connection, OptionalExtension};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 
 /// Read a case with its tracking number and access code; a wrong code is reported like
 /// an unknown tracking number.
@@ -130,26 +130,6 @@ pub fn applicant_answers(bp: &Blueprint, values: &Map<String, Json>) -> Map<Stri
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
-}
-
-pub(crate) fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
-    use rusqlite::types::ValueRef as R;
-    match (v, kind) {
-        (R::Null, _) => Json::Null,
-        (R::Integer(i), Some(FieldType::Boolean)) => Json::Bool(i != 0),
-        (R::Integer(i), _) => json!(i),
-        (R::Real(f), _) => json!(f),
-        (R::Text(t), Some(FieldType::Choice | FieldType::Address)) => {
-            let s = String::from_utf8_lossy(t).into_owned();
-            if s.starts_with('[') || s.starts_with('{') {
-                serde_json::from_str(&s).unwrap_or(Json::String(s))
-            } else {
-                Json::String(s)
-            }
-        }
-        (R::Text(t), _) => Json::String(String::from_utf8_lossy(t).into_owned()),
-        (R::Blob(_), _) => Json::Null,
-    }
 }
 
 /// The case's answers as an expression row (with computed values), for conditions.

@@ -198,12 +198,3 @@ pub fn act(
     tx.commit()?;
     Ok(updated)
 }
-
-/// The message of [`CaseError::UnknownAction`]: a missing action is named as such.
-pub(crate) fn unknown_action(action: &str) -> String {
-    if action.trim().is_empty() {
-        "no action was named; say which action to take".to_string()
-    } else {
-        format!("the service has no action `{action}`")
-    }
-}

@@ -6,6 +6,7 @@ use super::codes::{hash_code, number, random_code};
 use super::effects::after_step;
 use super::model::{Case, CaseError, Outcome};
 use super::read::load;
+use super::sql::{quote, to_sql};
 use crate::appointments::{self, BookError};
 use crate::hooks::Installed;
 use quickwin_blueprint::answers::{self, Answers};
@@ -88,24 +89,6 @@ pub(crate) fn submitted_detail(language: &str, reference: Option<&str>) -> Json 
         Some(r) => json!({"language": language, "reference": r}),
         None => json!({"language": language}),
     }
-}
-
-pub(crate) fn to_sql(json: &Json) -> rusqlite::types::Value {
-    use rusqlite::types::Value as Sql;
-    match json {
-        Json::Null => Sql::Null,
-        Json::Bool(b) => Sql::Integer(i64::from(*b)),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
-        Json::String(s) => Sql::Text(s.clone()),
-        other => Sql::Text(other.to_string()),
-    }
-}
-
-/// A column name quoted for SQL.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Store a checked submission as a new case in the blueprint's initial state, with its

@@ -16,13 +16,13 @@ use serde_json::{Map, Value as Json, json};
 
 use super::draft::{CORRECTING, DRAFT_SECONDS, draft, page_path, save_draft};
 use super::form;
-use super::text;
 use super::track::status_page;
 use super::visit::{Cookie, Visit, hash, message, posted, value};
 use super::words::{money, shown};
 use crate::base::BasePath;
 use crate::cases;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::Blueprint;
 

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value as Json, json};
 
+use super::form;
 use super::visit::{Cookie, Visit, message, posted, value};
 use super::words::shown;
-use super::{form, text};
 use crate::accounts;
 use crate::accounts::SESSION_SECONDS;
 use crate::base::BasePath;
@@ -25,6 +25,7 @@ use crate::cases::{self, Actor};
 use crate::failure::ApiError;
 use crate::queue;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::{Blueprint, RoleKind};
 
