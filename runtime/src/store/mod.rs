@@ -13,6 +13,14 @@
 //! or group that holds values, a removed state that cases are in), it refuses unless
 //! forced, and says exactly what would be lost.
 
+pub mod attachments;
+pub mod bookings;
+pub mod calls;
+pub mod cases;
+pub mod documents;
+pub mod fees;
+pub mod outbox;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -547,7 +555,7 @@ pub fn migrate(
 mod tests {
     use super::*;
 
-    const BASE: &str = include_str!("../tests/fixtures/store-base.yaml");
+    const BASE: &str = include_str!("../../tests/fixtures/store-base.yaml");
 
     fn blueprint(text: &str) -> Blueprint {
         let checked = quickwin_blueprint::check_bytes("t.yaml", text.as_bytes());
