@@ -77,20 +77,18 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
             .collect::<rusqlite::Result<Vec<_>>>()?;
         case.values.insert(f.id.value.clone(), Json::Array(entries));
     }
-    let mut stmt = conn.prepare_cached("SELECT at, actor, role, action, from_state, to_state, detail FROM qw_history WHERE case_id = ?1 ORDER BY id")?;
-    case.history = stmt
-        .query_map([id], |r| {
-            Ok(Event {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                role: r.get(2)?,
-                action: r.get(3)?,
-                from_state: r.get(4)?,
-                to_state: r.get(5)?,
-                detail: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or(Json::Null),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    case.history = crate::store::history::of_case(conn, id)?
+        .into_iter()
+        .map(|e| Event {
+            at: e.at,
+            actor: e.actor,
+            role: e.role,
+            action: e.action,
+            from_state: e.from,
+            to_state: e.to,
+            detail: serde_json::from_str(&e.detail).unwrap_or(Json::Null),
+        })
+        .collect();
     Ok(case)
 }
 

@@ -9,6 +9,7 @@ use super::read::load;
 use super::sql::{quote, to_sql};
 use crate::appointments::{self, BookError};
 use crate::hooks::Installed;
+use crate::store::history;
 use quickwin_blueprint::answers::{self, Answers};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind};
@@ -181,9 +182,18 @@ pub fn submit(
         }
     }
     let citizen = citizen_role(bp);
-    tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, ?6)",
-        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, submitted_detail(language, reference).to_string()],
+    history::record(
+        &tx,
+        &history::Entry {
+            case_id: id,
+            at: &now.stamp,
+            actor: &format!("applicant:{tracking}"),
+            role: citizen,
+            action: "submit",
+            from: None,
+            to: &bp.workflow.initial.value,
+            detail: &submitted_detail(language, reference).to_string(),
+        },
     )?;
     after_step(
         &tx,

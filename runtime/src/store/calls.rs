@@ -33,3 +33,19 @@ pub fn of_case(conn: &Connection, case_id: i64) -> rusqlite::Result<Vec<Made>> {
     })?
     .collect()
 }
+
+/// Record a call of case `case_id` made by `action` (JSON text in `detail`).
+pub fn record(
+    conn: &Connection,
+    case_id: i64,
+    integration: &str,
+    action: &str,
+    at: &str,
+    outcome: &str,
+    detail: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![case_id, integration, action, at, outcome, detail],
+    )
+}

@@ -65,3 +65,58 @@ pub fn page_where<T>(
     .query_map(rusqlite::params_from_iter(values.iter()), f)?
     .collect()
 }
+
+/// How many cases are in `state`.
+pub fn count_in(conn: &Connection, state: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COUNT(*) FROM cases WHERE state = ?1")?
+        .query_row([state], |r| r.get(0))
+}
+
+/// When the cases in the states `states_json` (a JSON array) were submitted and last
+/// updated.
+pub fn times_in(conn: &Connection, states_json: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    conn.prepare_cached(
+        "SELECT submitted_at, updated_at FROM cases WHERE state IN (SELECT value FROM json_each(?1))",
+    )?
+    .query_map([states_json], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+/// The first 200 cases in the states of `values[0]` (a JSON array) that meet
+/// `condition`, sorted by `order`; each row has `tracking, state, submitted_at` and then
+/// the columns of `select_list`.
+pub fn queue_where<T>(
+    conn: &Connection,
+    select_list: &str,
+    condition: &str,
+    order: &str,
+    values: &[Value],
+    f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    conn.prepare(&format!(
+        "SELECT tracking, state, submitted_at{select_list} FROM cases WHERE state IN (SELECT value FROM json_each(?1)) AND {condition} ORDER BY {order} LIMIT 200"
+    ))?
+    .query_map(rusqlite::params_from_iter(values.iter()), f)?
+    .collect()
+}
+
+/// Case `id` moves to `state` at `at`.
+pub fn move_to(conn: &Connection, id: i64, state: &str, at: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE cases SET state = ?1, updated_at = ?2 WHERE id = ?3",
+        rusqlite::params![state, at, id],
+    )
+}
+
+/// Set the column `quoted_column` (a field, quoted by `crate::cases::quote`) of case `id`.
+pub fn set(
+    conn: &Connection,
+    id: i64,
+    quoted_column: &str,
+    value: &Value,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        &format!("UPDATE cases SET {quoted_column} = ?1 WHERE id = ?2"),
+        rusqlite::params![value, id],
+    )
+}

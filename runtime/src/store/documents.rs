@@ -61,3 +61,32 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Issued>
     )
     .optional()
 }
+
+/// The number and verification code of the document last issued to case `case_id`.
+pub fn latest_number(
+    conn: &Connection,
+    case_id: i64,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached(
+        "SELECT number, code FROM qw_documents WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
+/// Whether case `case_id` has the document `document`.
+pub fn exists(conn: &Connection, case_id: i64, document: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM qw_documents WHERE case_id = ?1 AND document = ?2)",
+        params![case_id, document],
+        |r| r.get(0),
+    )
+}
+
+/// Issue `d` to case `case_id`.
+pub fn issue(conn: &Connection, case_id: i64, d: &Issued) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO qw_documents (case_id, document, number, code, issued_at, valid_until, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![case_id, d.document, d.number, d.code, d.issued_at, d.valid_until, d.content],
+    )
+}

@@ -71,3 +71,46 @@ pub fn reopen(conn: &Connection, case_id: i64, fee: &str) -> rusqlite::Result<us
         params![case_id, fee],
     )
 }
+
+/// The amount a message about case `case_id` quotes: what is still to pay, or else the
+/// last fee made due; `None` when it has no fee.
+pub fn amount_to_quote(conn: &Connection, case_id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(amount) FILTER (WHERE status <> 'paid'),
+                         (SELECT amount FROM qw_fees WHERE case_id = ?1 ORDER BY id DESC LIMIT 1))
+         FROM qw_fees WHERE case_id = ?1",
+    )?
+    .query_row([case_id], |r| r.get(0))
+}
+
+/// Make the fee due at `amount` (a fee due already and unpaid takes the new amount; a
+/// paid one is left alone).
+pub fn make_due(
+    conn: &Connection,
+    case_id: i64,
+    fee: &str,
+    amount: i64,
+    currency: &str,
+    at: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO qw_fees (case_id, fee, amount, currency, status, due_at) VALUES (?1, ?2, ?3, ?4, 'due', ?5)
+         ON CONFLICT(case_id, fee) DO UPDATE SET amount = excluded.amount WHERE status = 'due'",
+        params![case_id, fee, amount, currency, at],
+    )
+}
+
+/// The fee is paid by `payment_id`, with `receipt`.
+pub fn mark_paid(
+    conn: &Connection,
+    case_id: i64,
+    fee: &str,
+    payment_id: &str,
+    receipt: &str,
+    at: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE qw_fees SET status = 'paid', payment_id = ?3, receipt = ?4, paid_at = ?5 WHERE case_id = ?1 AND fee = ?2",
+        params![case_id, fee, payment_id, receipt, at],
+    )
+}

@@ -18,7 +18,9 @@ pub mod bookings;
 pub mod calls;
 pub mod cases;
 pub mod documents;
+pub mod drafts;
 pub mod fees;
+pub mod history;
 pub mod outbox;
 
 use std::collections::{BTreeMap, BTreeSet};

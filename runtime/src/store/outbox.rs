@@ -20,3 +20,20 @@ pub fn pending(conn: &Connection) -> rusqlite::Result<i64> {
         |r| r.get(0),
     )
 }
+
+/// Queue work for the worker: `kind` (`notification`, `integration`, `reminder`) named
+/// `name`, with its payload (JSON text), due at `next_at` (seconds since the epoch).
+pub fn queue(
+    conn: &Connection,
+    case_id: i64,
+    kind: &str,
+    name: &str,
+    payload: &str,
+    created_at: &str,
+    next_at: i64,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO qw_outbox (case_id, kind, name, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![case_id, kind, name, payload, created_at, next_at],
+    )
+}
