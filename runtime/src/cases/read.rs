@@ -7,7 +7,7 @@ use super::sql::{from_sql, quote};
 use quickwin_blueprint::answers::{self};
 use quickwin_blueprint::expr::{Date, Row};
 use quickwin_blueprint::model::{Blueprint, FieldType};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
 
 /// Read a case with its tracking number and access code; a wrong code is reported like
@@ -18,10 +18,7 @@ pub fn read(
     tracking: &str,
     code: &str,
 ) -> Result<Case, CaseError> {
-    let found: Option<(i64, String)> = conn
-        .prepare_cached("SELECT id, access_code_hash FROM cases WHERE tracking = ?1")?
-        .query_row([tracking.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let found = crate::store::cases::access_hash(conn, tracking.trim())?;
     match found {
         Some((id, stored)) if code_matches(code, &stored) => load(conn, bp, id),
         _ => Err(CaseError::NotFound),
@@ -40,41 +37,32 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
             .find(|f| f.id.as_str() == name && f.kind.value != FieldType::Group)
             .map(|f| f.kind.value)
     };
-    let mut stmt = conn.prepare_cached("SELECT * FROM cases WHERE id = ?1")?;
-    let case = stmt
-        .query_row([id], |r| {
-            let values = field_values(r, kind_of)?;
-            Ok(Case {
-                id: r.get("id")?,
-                tracking: r.get("tracking")?,
-                state: r.get("state")?,
-                submitted_at: r.get("submitted_at")?,
-                updated_at: r.get("updated_at")?,
-                values,
-                history: Vec::new(),
-            })
+    let case = crate::store::cases::row(conn, id, |r| {
+        let values = field_values(r, kind_of)?;
+        Ok(Case {
+            id: r.get("id")?,
+            tracking: r.get("tracking")?,
+            state: r.get("state")?,
+            submitted_at: r.get("submitted_at")?,
+            updated_at: r.get("updated_at")?,
+            values,
+            history: Vec::new(),
         })
-        .optional()?;
+    })?;
     let Some(mut case) = case else {
         return Err(CaseError::NotFound);
     };
     for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
         let record = f.record.as_ref().and_then(|r| bp.record(r));
-        let sql = format!(
-            "SELECT * FROM {} WHERE case_id = ?1 ORDER BY position",
-            quote(&format!("group_{}", f.id.as_str()))
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let entries = stmt
-            .query_map([id], |r| {
-                let kind_of = |name: &str| {
-                    record
-                        .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name))
-                        .map(|g| g.kind.value)
-                };
-                Ok(Json::Object(field_values(r, kind_of)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let table = quote(&format!("group_{}", f.id.as_str()));
+        let entries = crate::store::cases::group_rows(conn, &table, id, |r| {
+            let kind_of = |name: &str| {
+                record
+                    .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name))
+                    .map(|g| g.kind.value)
+            };
+            Ok(Json::Object(field_values(r, kind_of)?))
+        })?;
         case.values.insert(f.id.value.clone(), Json::Array(entries));
     }
     case.history = crate::store::history::of_case(conn, id)?

@@ -14,7 +14,7 @@ use quickwin_blueprint::answers::{self, Answers};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind};
 use quickwin_blueprint::slots::SlotError;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json, json};
 
 /// Refuse case `id` when another application not in a final state has the same answers
@@ -34,15 +34,12 @@ pub(crate) fn no_duplicate(tx: &Connection, bp: &Blueprint, id: i64) -> Result<(
         .filter(|s| s.is_final)
         .map(|s| s.id.as_str())
         .collect();
-    let open: Option<String> = tx
-        .prepare_cached(&format!(
-            "SELECT o.tracking FROM cases c JOIN cases o ON o.id <> c.id
-             WHERE c.id = ?1 AND {} AND o.state NOT IN (SELECT value FROM json_each(?2))
-             ORDER BY o.id LIMIT 1",
-            same.join(" AND ")
-        ))?
-        .query_row(params![id, json!(finals).to_string()], |r| r.get(0))
-        .optional()?;
+    let open = crate::store::cases::open_duplicate(
+        tx,
+        id,
+        &same.join(" AND "),
+        &json!(finals).to_string(),
+    )?;
     let Some(open) = open else {
         return Ok(());
     };
@@ -133,17 +130,8 @@ pub fn submit(
             values.push(to_sql(v));
         }
     }
-    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
     let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO cases ({}) VALUES ({})",
-            cols.join(", "),
-            marks.join(", ")
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = crate::store::cases::insert(&tx, "cases", &cols, values)?;
     for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
         let Some(Json::Array(entries)) = answers.values.get(f.id.as_str()) else {
             continue;
@@ -156,16 +144,8 @@ pub fn submit(
                 cols.push(quote(k));
                 vals.push(to_sql(v));
             }
-            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-            tx.execute(
-                &format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    quote(&format!("group_{}", f.id.as_str())),
-                    cols.join(", "),
-                    marks.join(", ")
-                ),
-                rusqlite::params_from_iter(vals),
-            )?;
+            let table = quote(&format!("group_{}", f.id.as_str()));
+            crate::store::cases::insert(&tx, &table, &cols, vals)?;
         }
     }
     for f in fields
@@ -253,10 +233,7 @@ pub(crate) fn attach(
     field: &str,
     upload: &str,
 ) -> Result<(), CaseError> {
-    let changed = tx.execute(
-        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND (case_id IS NULL OR case_id = ?1)",
-        params![id, field, upload],
-    )?;
+    let changed = crate::store::attachments::claim(tx, id, field, upload)?;
     if changed == 0 {
         return Err(CaseError::Invalid(vec![answers::field_problem(
             bp,

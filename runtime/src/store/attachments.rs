@@ -66,3 +66,12 @@ pub fn file(
     )
     .optional()
 }
+
+/// Case `case_id` claims the upload `id` as its answer to `field`; 0 when there is no
+/// such upload or another case claimed it.
+pub fn claim(conn: &Connection, case_id: i64, field: &str, id: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND (case_id IS NULL OR case_id = ?1)",
+        params![case_id, field, id],
+    )
+}

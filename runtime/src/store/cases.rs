@@ -120,3 +120,76 @@ pub fn set(
         rusqlite::params![value, id],
     )
 }
+
+/// The row id and access code hash of the case `tracking`.
+pub fn access_hash(conn: &Connection, tracking: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached("SELECT id, access_code_hash FROM cases WHERE tracking = ?1")?
+        .query_row([tracking], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+/// Case `id`'s row, every column, read by `f` (by column name: a store may keep
+/// columns of fields the blueprint removed).
+pub fn row<T>(
+    conn: &Connection,
+    id: i64,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    conn.prepare_cached("SELECT * FROM cases WHERE id = ?1")?
+        .query_row([id], f)
+        .optional()
+}
+
+/// The entries of case `id` in the group table `quoted_table`, in order, read by `f`.
+pub fn group_rows<T>(
+    conn: &Connection,
+    quoted_table: &str,
+    id: i64,
+    f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    conn.prepare_cached(&format!(
+        "SELECT * FROM {quoted_table} WHERE case_id = ?1 ORDER BY position"
+    ))?
+    .query_map([id], f)?
+    .collect()
+}
+
+/// Insert a row into `quoted_table` (`cases` or a group's), the quoted columns with
+/// their values; its row id.
+pub fn insert(
+    conn: &Connection,
+    quoted_table: &str,
+    quoted_columns: &[String],
+    values: Vec<Value>,
+) -> rusqlite::Result<i64> {
+    let marks: Vec<String> = (1..=quoted_columns.len())
+        .map(|i| format!("?{i}"))
+        .collect();
+    conn.execute(
+        &format!(
+            "INSERT INTO {quoted_table} ({}) VALUES ({})",
+            quoted_columns.join(", "),
+            marks.join(", ")
+        ),
+        rusqlite::params_from_iter(values),
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The tracking number of the first other case not in a final state (`finals_json`, a
+/// JSON array) that has the same answers as case `id` where `same` (conditions on `c`,
+/// the case, and `o`, the other, built from quoted fields) says.
+pub fn open_duplicate(
+    conn: &Connection,
+    id: i64,
+    same: &str,
+    finals_json: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(&format!(
+        "SELECT o.tracking FROM cases c JOIN cases o ON o.id <> c.id
+         WHERE c.id = ?1 AND {same} AND o.state NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY o.id LIMIT 1"
+    ))?
+    .query_row(rusqlite::params![id, finals_json], |r| r.get(0))
+    .optional()
+}

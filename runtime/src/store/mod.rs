@@ -17,6 +17,7 @@ pub mod attachments;
 pub mod bookings;
 pub mod calls;
 pub mod cases;
+pub mod counters;
 pub mod documents;
 pub mod drafts;
 pub mod fees;
