@@ -13,6 +13,7 @@
 //! or group that holds values, a removed state that cases are in), it refuses unless
 //! forced, and says exactly what would be lost.
 
+pub mod accounts;
 pub mod attachments;
 pub mod bookings;
 pub mod calls;
@@ -498,7 +499,7 @@ pub fn migrate(
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(FIXED_SQL)?;
-    tx.execute_batch(super::accounts::SQL)?;
+    tx.execute_batch(accounts::SQL)?;
     let owner: Option<String> = tx
         .query_row("SELECT value FROM qw_meta WHERE key = 'service'", [], |r| {
             r.get(0)
