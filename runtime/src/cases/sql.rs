@@ -17,10 +17,7 @@ pub(crate) fn to_sql(json: &Json) -> rusqlite::types::Value {
     }
 }
 
-/// A column name quoted for SQL.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+pub use crate::store::quote;
 
 pub(crate) fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
     use rusqlite::types::ValueRef as R;

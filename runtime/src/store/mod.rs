@@ -217,7 +217,8 @@ pub fn tables(bp: &Blueprint) -> Vec<Table> {
     out
 }
 
-fn quote(name: &str) -> String {
+/// A name (a field, a table) quoted for SQL, its own quotes doubled.
+pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
