@@ -1,4 +1,5 @@
-//! The `quickwin` command line: check, schema, new, sandbox, audit.
+//! The `quickwin` command line: check, schema, new, sandbox, serve, generate, user,
+//! templates and audit. Parsing is in `cli.rs`, each subcommand in `cmd/`.
 
 mod cli;
 mod cmd;

@@ -20,14 +20,11 @@ use serde::de::{
 };
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{EXAMPLE, LOCALIZED, ONE_OR_MANY, SPANNED};
+pub use crate::phrase::{all_of, either, one_of};
 use crate::source::Span;
 use crate::suggest;
 use crate::yaml::{Kind, Node, Style, is_null_word};
-
-pub(crate) const SPANNED: &str = "$quickwin::Spanned";
-pub(crate) const ONE_OR_MANY: &str = "$quickwin::OneOrMany";
-pub(crate) const LOCALIZED: &str = "$quickwin::Localized";
-pub(crate) const EXAMPLE: &str = "$quickwin::Example";
 
 /// A place where a text per language was written, and the languages it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,36 +169,6 @@ impl de::Error for DeError {
             Code::WrongType,
             format!("expected {exp}, found {len} items"),
         )
-    }
-}
-
-/// "one of `a`, `b` or `c`" (or "`a`" for a single choice): what may stand somewhere.
-/// It says "one of" itself, so the sentence around it must not.
-pub fn one_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let items: Vec<&str> = items.into_iter().collect();
-    match items.len() {
-        0 => "nothing".to_string(),
-        1 => format!("`{}`", items[0]),
-        _ => format!("one of {}", joined(items, "or")),
-    }
-}
-
-/// "`a`, `b` and `c`": every one of a list, e.g. "the states are …".
-pub fn all_of<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    joined(items, "and")
-}
-
-/// "`a`, `b` or `c`", for a sentence that already says which, e.g. "no … version".
-pub fn either<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    joined(items, "or")
-}
-
-fn joined<'a>(items: impl IntoIterator<Item = &'a str>, last: &str) -> String {
-    let items: Vec<String> = items.into_iter().map(|s| format!("`{s}`")).collect();
-    match items.len() {
-        0 => "nothing".to_string(),
-        1 => items[0].clone(),
-        n => format!("{} {last} {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
 

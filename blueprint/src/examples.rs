@@ -10,9 +10,9 @@ use serde_json::{Map, Value, json};
 
 use crate::answers;
 use crate::clock;
+use crate::dates::{DateBound, parse_date_bound};
 use crate::expr::{self, Date, Row};
 use crate::model::{Blueprint, Field, FieldType, Localized, Spanned};
-use crate::validate::{DateBound, parse_date_bound};
 
 /// A fixed day to make the document for, so that it is the same every time (tests,
 /// snapshots), and the day from which `check` reckons a date example's bounds relative to

@@ -18,7 +18,7 @@ pub fn parse_days(key: &str) -> Result<Vec<usize>, String> {
                     format!(
                         "`{}` is not a weekday; expected {}",
                         name.trim(),
-                        crate::de::one_of(WEEKDAYS)
+                        crate::phrase::one_of(WEEKDAYS)
                     )
                 })
         };

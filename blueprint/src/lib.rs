@@ -11,6 +11,7 @@
 pub mod answers;
 pub mod check;
 pub mod clock;
+pub mod dates;
 pub mod de;
 pub mod diagnostic;
 pub mod effects;
@@ -21,6 +22,7 @@ pub mod lists;
 pub mod memo;
 pub mod model;
 pub mod numbers;
+pub mod phrase;
 pub mod plural;
 pub mod report;
 pub mod schema;

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use quickwin_blueprint::Blueprint;
 use quickwin_blueprint::expr::Date;
 use quickwin_blueprint::model::{Failure, FieldType, RoleKind};
-use quickwin_runtime::{openapi, portal, store};
+use quickwin_runtime::{openapi, store, theme};
 use serde_json::json;
 
 /// How a generated file is kept up to date.
@@ -293,7 +293,7 @@ pub fn project(bp: &Blueprint, source: &[u8]) -> Result<Project, GenerateError> 
     add("src/hooks.rs".into(), render("hooks.rs")?);
     add("src/records.rs".into(), records::render(bp).into_bytes());
     add("tests/service.rs".into(), render("service.rs")?);
-    for (name, contents) in portal::embedded() {
+    for (name, contents) in theme::embedded() {
         add(format!("templates/{name}"), contents.as_bytes().to_vec());
     }
     for vendored in vendor::CRATES {

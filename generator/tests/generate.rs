@@ -110,7 +110,7 @@ fn a_small_blueprint_gives_this_tree() {
     }
     assert_eq!(p.files["blueprint.yaml"].contents, permit().as_bytes());
     // The pages are the engine's, ready to be changed.
-    for (name, contents) in quickwin_runtime::portal::embedded() {
+    for (name, contents) in quickwin_runtime::theme::embedded() {
         assert_eq!(text(&p, &format!("templates/{name}")), contents);
     }
 }

@@ -5,25 +5,12 @@ use std::collections::BTreeSet;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::cases::Actor;
+use crate::store;
 use quickwin_blueprint::model::{Blueprint, RoleKind};
-
-/// The account tables, part of every service's store (see `store::migrate`).
-pub(crate) const SQL: &str = "CREATE TABLE IF NOT EXISTS qw_users (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    roles TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS qw_sessions (
-    token_hash TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES qw_users(id),
-    expires_at INTEGER NOT NULL
-);";
 
 /// A hash to verify against when the name is unknown.
 static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -124,10 +111,8 @@ pub fn add_user(
         .map_err(|_| AccountError::Hash)?
         .to_string();
     let roles: BTreeSet<&str> = roles.iter().map(String::as_str).collect();
-    let inserted = conn.execute(
-        "INSERT INTO qw_users (name, password_hash, roles, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO NOTHING",
-        params![name, hash, roles.into_iter().collect::<Vec<_>>().join(","), now],
-    )?;
+    let roles = roles.into_iter().collect::<Vec<_>>().join(",");
+    let inserted = store::accounts::insert_user(conn, name, &hash, &roles, now)?;
     if inserted == 0 {
         return Err(AccountError::Exists(name.to_string()));
     }
@@ -144,11 +129,7 @@ pub fn put_user(
     password: &str,
     now: &str,
 ) -> Result<(), AccountError> {
-    conn.execute(
-        "DELETE FROM qw_sessions WHERE user_id IN (SELECT id FROM qw_users WHERE name = ?1)",
-        [name],
-    )?;
-    conn.execute("DELETE FROM qw_users WHERE name = ?1", [name])?;
+    store::accounts::remove_user(conn, name)?;
     add_user(conn, bp, name, roles, password, now)
 }
 
@@ -200,13 +181,7 @@ pub fn sign_in(
     now_secs: i64,
     ttl_secs: i64,
 ) -> Result<String, AccountError> {
-    let found: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT id, password_hash FROM qw_users WHERE name = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let found = store::accounts::user(conn, name)?;
     // Verify even for an unknown name, so the time taken does not tell names apart.
     let stored = found.as_ref().map_or(DUMMY.as_str(), |(_, h)| h.as_str());
     let ok = PasswordHash::new(stored).is_ok_and(|parsed| {
@@ -218,23 +193,19 @@ pub fn sign_in(
         return Err(AccountError::BadCredentials);
     };
     let token = random_hex(32);
-    conn.execute("DELETE FROM qw_sessions WHERE expires_at <= ?1", [now_secs])?;
-    conn.execute(
-        "INSERT INTO qw_sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![sha256_hex(&token), user, now_secs + ttl_secs],
+    store::accounts::open_session(
+        conn,
+        &sha256_hex(&token),
+        user,
+        now_secs,
+        now_secs + ttl_secs,
     )?;
     Ok(token)
 }
 
 /// The account behind a bearer token that has not expired.
 pub fn authenticate(conn: &Connection, token: &str, now_secs: i64) -> Result<Actor, AccountError> {
-    let found: Option<(String, String)> = conn
-        .query_row(
-            "SELECT u.name, u.roles FROM qw_sessions s JOIN qw_users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-            params![sha256_hex(token.trim()), now_secs],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let found = store::accounts::session(conn, &sha256_hex(token.trim()), now_secs)?;
     let (name, roles) = found.ok_or(AccountError::BadSession)?;
     Ok(Actor {
         id: format!("staff:{name}"),
@@ -248,10 +219,7 @@ pub fn authenticate(conn: &Connection, token: &str, now_secs: i64) -> Result<Act
 
 /// End a session.
 pub fn sign_out(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM qw_sessions WHERE token_hash = ?1",
-        [sha256_hex(token.trim())],
-    )?;
+    store::accounts::close_session(conn, &sha256_hex(token.trim()))?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! write transaction. Which slots there are is the blueprint's arithmetic
 //! ([`quickwin_blueprint::slots`]).
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use quickwin_blueprint::clock::{self, Now};
@@ -27,11 +27,7 @@ pub struct Slot {
 }
 
 fn booked(conn: &Connection, resource: &str, start: &str) -> rusqlite::Result<u32> {
-    conn.query_row(
-        "SELECT COUNT(*) FROM qw_bookings WHERE resource = ?1 AND start = ?2 AND status = 'booked'",
-        params![resource, start],
-        |r| r.get(0),
-    )
+    crate::store::bookings::held_places(conn, resource, start)
 }
 
 /// The slots of `resource` on `day` with their free places; slots already begun are left out.
@@ -89,19 +85,13 @@ pub fn book(
     if booked(conn, resource.id.as_str(), &start)? >= capacity(a, resource) {
         return Err(SlotError::Full(value.to_string()).into());
     }
-    conn.execute(
-        "INSERT INTO qw_bookings (case_id, resource, start, status, created_at) VALUES (?1, ?2, ?3, 'booked', ?4)",
-        params![case_id, resource.id.as_str(), start, now.stamp],
-    )?;
+    crate::store::bookings::hold(conn, case_id, resource.id.as_str(), &start, &now.stamp)?;
     Ok(())
 }
 
 /// Free a case's booking, recording why (`cancelled`, `no_show`, `attended`, `moved`).
 pub fn release(conn: &Connection, case_id: i64, status: &str) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE qw_bookings SET status = ?2 WHERE case_id = ?1 AND status = 'booked'",
-        params![case_id, status],
-    )
+    crate::store::bookings::end(conn, case_id, status)
 }
 
 /// A booking error: the slot, or the store.

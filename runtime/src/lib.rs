@@ -26,6 +26,8 @@ pub mod service;
 pub mod state;
 pub mod steps;
 pub mod store;
+pub mod text;
+pub mod theme;
 pub mod writer;
 
 /// A catalogue blueprint, checked, for the runtime's tests.

@@ -4,9 +4,10 @@
 //! or an agency being down. The same worker takes the timed steps of appointments:
 //! reminders before the slot, and the no-show action once the slot has passed.
 
+use crate::store;
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde_json::{Value as Json, json};
 
 use super::cases::{self, Case};
@@ -38,44 +39,38 @@ struct Job {
 }
 
 fn due(conn: &Connection, now: i64) -> rusqlite::Result<Vec<Job>> {
-    conn.prepare_cached(
-        "SELECT id, case_id, kind, name, attempts, payload FROM qw_outbox WHERE done_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT 32",
-    )?
-    .query_map([now], |r| {
-        let payload: Option<String> = r.get(5)?;
-        let context = payload
-            .and_then(|p| serde_json::from_str::<Json>(&p).ok())
-            .and_then(|mut p| match p.get_mut("context").map(Json::take) {
-                Some(Json::Object(c)) => Some(c),
-                _ => None,
-            });
-        Ok(Job {
-            id: r.get(0)?,
-            case_id: r.get(1)?,
-            kind: r.get(2)?,
-            name: r.get(3)?,
-            attempts: r.get(4)?,
-            context,
+    Ok(store::outbox::due(conn, now, 32)?
+        .into_iter()
+        .map(|w| {
+            let context = w
+                .payload
+                .and_then(|p| serde_json::from_str::<Json>(&p).ok())
+                .and_then(|mut p| match p.get_mut("context").map(Json::take) {
+                    Some(Json::Object(c)) => Some(c),
+                    _ => None,
+                });
+            Job {
+                id: w.id,
+                case_id: w.case_id,
+                kind: w.kind,
+                name: w.name,
+                attempts: w.attempts,
+                context,
+            }
         })
-    })?
-    .collect()
+        .collect())
 }
 
 fn finish(conn: &Connection, job: &Job, result: &Json, now: &Now) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE qw_outbox SET done_at = ?2, result = ?3, attempts = attempts + 1 WHERE id = ?1",
-        params![job.id, now.stamp, result.to_string()],
-    )
+    store::outbox::finish(conn, job.id, &now.stamp, &result.to_string())
 }
 
 fn postpone(conn: &Connection, job: &Job, error: &str, now: &Now) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE qw_outbox SET attempts = attempts + 1, next_at = ?2, result = ?3 WHERE id = ?1",
-        params![
-            job.id,
-            now.secs + backoff(job.attempts),
-            json!({"error": error}).to_string()
-        ],
+    store::outbox::postpone(
+        conn,
+        job.id,
+        now.secs + backoff(job.attempts),
+        &json!({"error": error}).to_string(),
     )
 }
 
@@ -215,24 +210,24 @@ async fn timed_steps(state: &ApiState) {
     let missed = store(state, move |conn, _| {
         let tx = conn.savepoint()?;
         if !reminders.is_empty() {
-            let due: Vec<(i64, i64)> = tx
-                .prepare_cached("SELECT id, case_id FROM qw_bookings WHERE status = 'booked' AND reminded = 0 AND start > ?1 AND start <= ?2")?
-                .query_map([&remind_from, &remind_until], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+            let due = store::bookings::to_remind(&tx, &remind_from, &remind_until)?;
             for (booking, case_id) in due {
                 for index in &reminders {
-                    tx.execute(
-                        "INSERT INTO qw_outbox (case_id, kind, name, payload, created_at, next_at) VALUES (?1, 'reminder', ?2, '{}', ?3, ?4)",
-                        params![case_id, index.to_string(), now.stamp, now.secs],
+                    store::outbox::queue(
+                        &tx,
+                        case_id,
+                        "reminder",
+                        &index.to_string(),
+                        "{}",
+                        &now.stamp,
+                        now.secs,
                     )?;
                 }
-                tx.execute("UPDATE qw_bookings SET reminded = 1 WHERE id = ?1", [booking])?;
+                store::bookings::reminded(&tx, booking)?;
             }
         }
         let missed: Vec<i64> = if no_show.is_some() {
-            tx.prepare_cached("SELECT case_id FROM qw_bookings WHERE status = 'booked' AND start < ?1")?
-                .query_map([&missed_before], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
+            store::bookings::missed(&tx, &missed_before)?
         } else {
             Vec::new()
         };
@@ -313,28 +308,24 @@ pub async fn work(state: ApiState) {
 
 /// The notifications of a case as recorded in the outbox, for the case's views.
 pub fn notifications(conn: &Connection, bp: &Blueprint, id: i64) -> rusqlite::Result<Vec<Json>> {
-    conn.prepare_cached("SELECT kind, name, created_at, done_at, attempts, result FROM qw_outbox WHERE case_id = ?1 AND kind IN ('notification', 'reminder') ORDER BY id")?
-        .query_map([id], |r| {
-            let index: usize = r.get::<_, String>(1)?.parse().unwrap_or(usize::MAX);
+    Ok(store::outbox::messages_of_case(conn, id)?
+        .into_iter()
+        .map(|w| {
+            let index: usize = w.name.parse().unwrap_or(usize::MAX);
             let n = bp.notifications.get(index);
-            let result: Option<String> = r.get(5)?;
-            Ok(json!({
+            json!({
                 "on": n.map(|n| n.on.as_str()),
                 "channel": n.map(|n| match n.channel.value { Channel::Sms => "sms", Channel::Email => "email" }),
-                "queued_at": r.get::<_, String>(2)?,
-                "sent_at": r.get::<_, Option<String>>(3)?,
-                "attempts": r.get::<_, i64>(4)?,
-                "result": result.and_then(|t| serde_json::from_str::<Json>(&t).ok()),
-            }))
-        })?
-        .collect()
+                "queued_at": w.created_at,
+                "sent_at": w.done_at,
+                "attempts": w.attempts,
+                "result": w.result.and_then(|t| serde_json::from_str::<Json>(&t).ok()),
+            })
+        })
+        .collect())
 }
 
 /// Whether the case has a booking still open (for tests and views).
 pub fn open_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached(
-        "SELECT resource || '@' || start FROM qw_bookings WHERE case_id = ?1 AND status = 'booked'",
-    )?
-    .query_row([id], |r| r.get(0))
-    .optional()
+    store::bookings::held(conn, id)
 }

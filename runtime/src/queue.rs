@@ -9,7 +9,7 @@ use rusqlite::types::Value as Sql;
 use serde_json::{Value as Json, json};
 
 use super::cases::quote;
-use super::portal::text;
+use crate::text;
 use quickwin_blueprint::model::{Blueprint, Field, FieldType};
 
 /// The fields shown as the columns of `role`'s queue; with no role, or a role that names

@@ -106,7 +106,7 @@ impl Service {
         let (bp, checked) = load(file)?;
         let (conn, applied) = open_store(&bp, db, force)?;
         let mediator = mediator_base.map(|base| Mediator::new(base, bp.interop.as_str()));
-        let pages = super::portal::templates_from(Some(&templates_dir(file)))
+        let pages = crate::theme::templates_from(Some(&templates_dir(file)))
             .map_err(ServiceError::Templates)?;
         let state = ApiState::new(bp, conn, mediator)
             .with_readers(db, 2)
@@ -152,7 +152,7 @@ impl Service {
                 to: bp.id.value.clone(),
             });
         }
-        let pages = super::portal::templates_from(Some(&templates_dir(&self.file)))
+        let pages = crate::theme::templates_from(Some(&templates_dir(&self.file)))
             .map_err(ServiceError::Templates)?;
         let applied = {
             let mut conn = self.state.conn.lock().unwrap_or_else(|e| e.into_inner());

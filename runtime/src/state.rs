@@ -54,7 +54,7 @@ impl ApiState {
             mediator,
             metrics: Arc::new(Metrics::default()),
             wake: Arc::new(tokio::sync::Notify::new()),
-            pages: Arc::new(RwLock::new(Arc::new(crate::portal::templates().clone()))),
+            pages: Arc::new(RwLock::new(Arc::new(crate::theme::templates().clone()))),
             readers: Arc::new(Vec::new()),
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
             hooks: None,

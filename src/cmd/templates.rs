@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use quickwin_runtime::portal;
+use quickwin_runtime::theme;
 
 use super::EXIT_USAGE;
 use crate::cli::TemplatesCommand;
@@ -16,7 +16,7 @@ pub fn run(command: &TemplatesCommand) -> ExitCode {
     }
     let mut written = 0;
     let mut kept = Vec::new();
-    for (name, text) in portal::embedded() {
+    for (name, text) in theme::embedded() {
         let path = output.join(name);
         if path.exists() && !force {
             kept.push(name);

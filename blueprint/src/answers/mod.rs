@@ -9,10 +9,10 @@ use regex::Regex;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::dates::parse_date_bound;
 use crate::expr::{self, Date, Row, Value};
 use crate::model::{Blueprint, Field, FieldType, Localized};
 use crate::plural::{Arabic, Counted, English};
-use crate::validate::parse_date_bound;
 
 /// One problem with a submitted answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

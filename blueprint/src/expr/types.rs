@@ -499,7 +499,7 @@ impl<'s> Checker<'s> {
                     suggest::did_you_mean(name, FUNCTIONS.iter().map(|f| f.0)).or_else(|| {
                         Some(format!(
                             "the functions are {}",
-                            crate::de::all_of(FUNCTIONS.iter().map(|f| f.0))
+                            crate::phrase::all_of(FUNCTIONS.iter().map(|f| f.0))
                         ))
                     });
                 Err(ExprError::types(

@@ -10,8 +10,14 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::de::{LOCALIZED, ONE_OR_MANY, SPANNED};
 use crate::source::Span;
+
+/// The names of the private serde protocols by which the loader ([`crate::de`]) tells
+/// these types where their value was written.
+pub(crate) const SPANNED: &str = "$quickwin::Spanned";
+pub(crate) const ONE_OR_MANY: &str = "$quickwin::OneOrMany";
+pub(crate) const LOCALIZED: &str = "$quickwin::Localized";
+pub(crate) const EXAMPLE: &str = "$quickwin::Example";
 
 /// A value together with where it was written in the blueprint.
 ///
@@ -34,6 +40,12 @@ impl<T> Spanned<T> {
 impl Spanned<String> {
     /// The text.
     pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+impl AsRef<str> for Spanned<String> {
+    fn as_ref(&self) -> &str {
         &self.value
     }
 }

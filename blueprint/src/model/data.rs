@@ -7,8 +7,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::common::EXAMPLE;
 use super::common::{Expr, Localized, Name, Spanned};
-use crate::de::EXAMPLE;
 
 /// A named list of choices, e.g. the relationships within a household.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -184,10 +184,10 @@ impl Example {
 
 impl Example {
     /// The bound relative to today this example is written as, e.g. `today - 12d`.
-    pub fn relative_date(&self) -> Option<crate::validate::DateBound> {
+    pub fn relative_date(&self) -> Option<crate::dates::DateBound> {
         match self {
-            Example::One(text) => crate::validate::parse_date_bound(text)
-                .filter(|b| matches!(b, crate::validate::DateBound::Today { .. })),
+            Example::One(text) => crate::dates::parse_date_bound(text)
+                .filter(|b| matches!(b, crate::dates::DateBound::Today { .. })),
             Example::Many(_) => None,
         }
     }

@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use common::{ANY_LANGUAGE, Duration, Expr, Localized, Name, OneOrMany, Spanned};
+pub(crate) use common::{EXAMPLE, LOCALIZED, ONE_OR_MANY, SPANNED};
 pub use data::{ChoiceOption, Computed, Example, Field, FieldType, Record, RefList, ValueType};
 pub use interop::{Channel, Failure, Integration, Method, Notification, Operation, REMINDER};
 pub use journey::{Branch, ExitPage, Form, Page};

@@ -181,7 +181,7 @@ impl Validator<'_> {
                         .unwrap_or_else(|| {
                             format!(
                                 "a placeholder names a field of the application, a computed value, an input of the step that sends the message or {}",
-                                crate::de::one_of(TEXT_PLACEHOLDERS.iter().copied())
+                                crate::phrase::one_of(TEXT_PLACEHOLDERS.iter().copied())
                             )
                         });
                     let d = Diagnostic::error(
@@ -243,7 +243,7 @@ fn without_value(bp: &crate::model::Blueprint, on: &str, name: &str) -> Option<(
     let mut states: Vec<&str> = marks.clone();
     states.sort_unstable();
     states.dedup();
-    let states = crate::de::one_of(states.iter().copied());
+    let states = crate::phrase::one_of(states.iter().copied());
     Some((
         format!("`{{{name}}}` may have no value in a message sent on {step}"),
         format!(

@@ -7,7 +7,8 @@ mod flow;
 mod interop;
 mod services;
 
-pub use data::{DateBound, RESERVED_FIELDS, parse_date_bound};
+pub use crate::dates::{DateBound, parse_date_bound};
+pub use data::RESERVED_FIELDS;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -173,7 +174,7 @@ impl<'a> Validator<'a> {
         let help = suggest::did_you_mean(name, known.clone()).or_else(|| {
             let all: Vec<&str> = known.into_iter().collect();
             (!all.is_empty() && all.len() <= 12)
-                .then(|| format!("the {what}s are {}", crate::de::all_of(all)))
+                .then(|| format!("the {what}s are {}", crate::phrase::all_of(all)))
         });
         let d = Diagnostic::error(code, name.span, format!("unknown {what} `{name}`"))
             .with_help_opt(help);
@@ -463,7 +464,7 @@ impl<'a> Validator<'a> {
                     };
                     format!(
                         "the {} {texts} empty",
-                        crate::de::all_of(site.empty.iter().map(String::as_str))
+                        crate::phrase::all_of(site.empty.iter().map(String::as_str))
                     )
                 };
                 self.error(Code::InvalidValue, site.span, which).help = Some(
@@ -490,7 +491,7 @@ impl<'a> Validator<'a> {
                     site.span,
                     format!(
                         "this text has no {} version",
-                        crate::de::either(missing.iter().copied())
+                        crate::phrase::either(missing.iter().copied())
                     ),
                 )
                 .help = Some(format!(

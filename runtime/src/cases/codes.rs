@@ -50,11 +50,7 @@ pub(crate) fn code_matches(code: &str, stored: &str) -> bool {
 
 /// The next value of a named counter.
 pub(crate) fn next(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "INSERT INTO qw_counters (name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-        [name],
-        |r| r.get(0),
-    )
+    crate::store::counters::next(conn, name)
 }
 
 /// A number from a format, with random letters where it asks for them.

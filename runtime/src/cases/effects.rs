@@ -5,14 +5,15 @@
 use super::codes::{number, random_code};
 use super::model::{Call, Case, CaseError, Outcome};
 use super::read::{load, row_of};
-use super::submit::{quote, to_sql};
+use super::sql::{quote, to_sql};
 use crate::appointments::{self};
 use crate::hooks::Installed;
+use crate::store;
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::effects;
 use quickwin_blueprint::expr::{Date, Value};
 use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind, Transition};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json, json};
 
 /// Everything a step does once the case is in its new state: the calls' results kept,
@@ -33,9 +34,14 @@ pub(crate) fn after_step(
 ) -> Result<(), CaseError> {
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     for call in &outcome.calls {
-        tx.execute(
-            "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, call.integration, action, now.stamp, call.outcome, call.detail.to_string()],
+        store::calls::record(
+            tx,
+            id,
+            &call.integration,
+            action,
+            &now.stamp,
+            &call.outcome,
+            &call.detail.to_string(),
         )?;
         if call.outcome == "retrying" {
             queue(
@@ -113,22 +119,11 @@ pub fn message_context(
 ) -> rusqlite::Result<effects::MessageContext> {
     let mut context = inputs.clone();
     context.insert("state".into(), json!(to));
-    let amount: Option<i64> = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(amount) FILTER (WHERE status <> 'paid'),
-                             (SELECT amount FROM qw_fees WHERE case_id = ?1 ORDER BY id DESC LIMIT 1))
-             FROM qw_fees WHERE case_id = ?1",
-        )?
-        .query_row([id], |r| r.get(0))?;
+    let amount = store::fees::amount_to_quote(conn, id)?;
     if let Some(amount) = amount {
         context.insert("amount".into(), json!(amount));
     }
-    let document: Option<(String, String)> = conn
-        .prepare_cached(
-            "SELECT number, code FROM qw_documents WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let document = store::documents::latest_number(conn, id)?;
     if let Some((number, code)) = document {
         context.insert("document_number".into(), json!(number));
         context.insert("verification_code".into(), json!(code));
@@ -149,12 +144,7 @@ pub(crate) fn issue_and_charge(
     let case = load(tx, bp, id)?;
     let row = row_of(bp, &case, now.today);
     for d in bp.documents.iter().filter(|d| d.issue_in.as_str() == to) {
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM qw_documents WHERE case_id = ?1 AND document = ?2)",
-            params![id, d.id.as_str()],
-            |r| r.get(0),
-        )?;
-        if exists {
+        if store::documents::exists(tx, id, d.id.as_str())? {
             continue;
         }
         let number = number(
@@ -167,9 +157,17 @@ pub(crate) fn issue_and_charge(
             Date(now.today.0 + i64::try_from(v.value.minutes / 1440).unwrap_or(0)).to_string()
         });
         let content = effects::document_content(d, &row, &case.values, &case.tracking, to);
-        tx.execute(
-            "INSERT INTO qw_documents (case_id, document, number, code, issued_at, valid_until, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, d.id.as_str(), number, random_code(12), now.stamp, valid_until, content.to_string()],
+        store::documents::issue(
+            tx,
+            id,
+            &store::documents::Issued {
+                document: d.id.value.clone(),
+                number,
+                code: random_code(12),
+                issued_at: now.stamp.clone(),
+                valid_until,
+                content: content.to_string(),
+            },
         )?;
     }
     for fee in bp.fees.iter().filter(|f| f.due.as_str() == to) {
@@ -178,10 +176,13 @@ pub(crate) fn issue_and_charge(
             Some(amount) => amount,
             None => effects::fee_amount(fee, &row, now.today).unwrap_or(0),
         };
-        tx.execute(
-            "INSERT INTO qw_fees (case_id, fee, amount, currency, status, due_at) VALUES (?1, ?2, ?3, ?4, 'due', ?5)
-             ON CONFLICT(case_id, fee) DO UPDATE SET amount = excluded.amount WHERE status = 'due'",
-            params![id, fee.id.as_str(), amount, effects::currency(fee), now.stamp],
+        store::fees::make_due(
+            tx,
+            id,
+            fee.id.as_str(),
+            amount,
+            &effects::currency(fee),
+            &now.stamp,
         )?;
     }
     Ok(())
@@ -288,9 +289,18 @@ pub(crate) fn system_step(
 ) -> Result<(), CaseError> {
     let role = t.role.iter().next().map_or("system", |r| r.as_str());
     move_case(tx, id, &t.to.value, now)?;
-    tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6, ?7)",
-        params![id, now.stamp, role, t.action.as_str(), from, t.to.value, detail.to_string()],
+    store::history::record(
+        tx,
+        &store::history::Entry {
+            case_id: id,
+            at: &now.stamp,
+            actor: "system",
+            role,
+            action: t.action.as_str(),
+            from: Some(from),
+            to: &t.to.value,
+            detail: &detail.to_string(),
+        },
     )?;
     let inputs = detail.as_object().cloned().unwrap_or_default();
     effects_of(
@@ -318,21 +328,12 @@ pub fn record_payment(
     now: &Now,
 ) -> Result<String, CaseError> {
     let tx = conn.savepoint()?;
-    let existing: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT status, receipt FROM qw_fees WHERE case_id = ?1 AND fee = ?2",
-            params![id, fee],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let existing = store::fees::one(&tx, id, fee)?.map(|c| (c.status, c.receipt));
     if let Some(("paid", Some(receipt))) = existing.as_ref().map(|(s, r)| (s.as_str(), r.clone())) {
         return Ok(receipt);
     }
     let receipt = number(&tx, "RCPT-{year}-{seq:7}", "receipt", now.today)?;
-    tx.execute(
-        "UPDATE qw_fees SET status = 'paid', payment_id = ?3, receipt = ?4, paid_at = ?5 WHERE case_id = ?1 AND fee = ?2",
-        params![id, fee, payment_id, receipt, now.stamp],
-    )?;
+    store::fees::mark_paid(&tx, id, fee, payment_id, &receipt, &now.stamp)?;
     if let Some(f) = bp.fees.iter().find(|f| f.id.as_str() == fee) {
         let case = load(&tx, bp, id)?;
         if let Some(t) = bp.workflow.transitions.iter().find(|t| {
@@ -361,15 +362,29 @@ pub fn apply_late_call(
     let tx = conn.savepoint()?;
     let fields = bp.case_record().map_or(&[][..], |r| r.fields.as_slice());
     set_fields(&tx, fields, id, values)?;
-    tx.execute(
-        "INSERT INTO qw_calls (case_id, integration, action, at, outcome, detail) VALUES (?1, ?2, 'retry', ?3, ?4, ?5)",
-        params![id, call.integration, now.stamp, call.outcome, call.detail.to_string()],
+    store::calls::record(
+        &tx,
+        id,
+        &call.integration,
+        "retry",
+        &now.stamp,
+        &call.outcome,
+        &call.detail.to_string(),
     )?;
     let case = load(&tx, bp, id)?;
     // The fields changed, so the history says so: the service, in the case's state.
-    tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, 'system', 'system', ?3, ?4, ?4, ?5)",
-        params![id, now.stamp, format!("call:{}", call.integration), case.state, json!({"kept": values}).to_string()],
+    store::history::record(
+        &tx,
+        &store::history::Entry {
+            case_id: id,
+            at: &now.stamp,
+            actor: "system",
+            role: "system",
+            action: &format!("call:{}", call.integration),
+            from: Some(&case.state),
+            to: &case.state,
+            detail: &json!({"kept": values}).to_string(),
+        },
     )?;
     automatic_steps(&tx, bp, hooks, id, &case.state, now)?;
     let case = load(&tx, bp, id)?;
@@ -406,10 +421,7 @@ pub fn take_automatic(
 }
 
 pub(crate) fn move_case(tx: &Connection, id: i64, to: &str, now: &Now) -> rusqlite::Result<usize> {
-    tx.execute(
-        "UPDATE cases SET state = ?1, updated_at = ?2 WHERE id = ?3",
-        params![to, now.stamp, id],
-    )
+    store::cases::move_to(tx, id, to, &now.stamp)
 }
 
 pub(crate) fn set_fields(
@@ -423,10 +435,7 @@ pub(crate) fn set_fields(
             .iter()
             .any(|f| f.id.as_str() == k.as_str() && f.kind.value != FieldType::Group)
         {
-            tx.execute(
-                &format!("UPDATE cases SET {} = ?1 WHERE id = ?2", quote(k)),
-                params![to_sql(v), id],
-            )?;
+            store::cases::set(tx, id, &quote(k), &to_sql(v))?;
         }
     }
     Ok(())
@@ -441,8 +450,13 @@ pub(crate) fn queue(
     payload: &Json,
     now: &Now,
 ) -> rusqlite::Result<usize> {
-    tx.execute(
-        "INSERT INTO qw_outbox (case_id, kind, name, payload, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, kind, name, payload.to_string(), now.stamp, now.secs],
+    store::outbox::queue(
+        tx,
+        id,
+        kind,
+        name,
+        &payload.to_string(),
+        &now.stamp,
+        now.secs,
     )
 }

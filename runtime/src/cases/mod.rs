@@ -9,6 +9,7 @@ pub mod codes;
 pub mod effects;
 pub mod model;
 pub mod read;
+pub mod sql;
 pub mod step;
 pub mod submit;
 #[cfg(test)]
@@ -17,7 +18,8 @@ mod tests;
 pub use codes::{format_number, number, random_token, submission_reference};
 pub use effects::{apply_late_call, is_automatic, message_context, record_payment, take_automatic};
 pub use model::{Actor, Call, Case, CaseError, Event, Outcome, PROBLEMS, Prepared, Step};
-pub(crate) use read::from_sql;
 pub use read::{applicant_answers, load, read, row_of};
+pub(crate) use sql::from_sql;
+pub use sql::quote;
 pub use step::{act, prepare};
-pub use submit::{citizen_role, quote, submit};
+pub use submit::{citizen_role, submit};

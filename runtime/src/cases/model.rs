@@ -1,7 +1,6 @@
 //! What the case operations speak of: who acts, a case and its history, the outcome
 //! of the calls a step made, the step being taken, and why an operation failed.
 
-use super::step::unknown_action;
 use quickwin_blueprint::answers::Problem;
 use quickwin_blueprint::expr::Row;
 use quickwin_blueprint::plural::{Arabic, Counted, English};
@@ -211,4 +210,13 @@ pub struct Prepared {
     pub corrections: Map<String, Json>,
     /// The case's row with the inputs and corrections, for the integrations' requests.
     pub row: Row,
+}
+
+/// The message of [`CaseError::UnknownAction`]: a missing action is named as such.
+pub(crate) fn unknown_action(action: &str) -> String {
+    if action.trim().is_empty() {
+        "no action was named; say which action to take".to_string()
+    } else {
+        format!("the service has no action `{action}`")
+    }
 }

@@ -3,12 +3,12 @@
 
 use super::codes::code_matches;
 use super::model::{Case, CaseError, Event};
-use super::submit::quote;
+use super::sql::{from_sql, quote};
 use quickwin_blueprint::answers::{self};
 use quickwin_blueprint::expr::{Date, Row};
 use quickwin_blueprint::model::{Blueprint, FieldType};
-use rusqlite::{Connection, OptionalExtension};
-use serde_json::{Map, Value as Json, json};
+use rusqlite::Connection;
+use serde_json::{Map, Value as Json};
 
 /// Read a case with its tracking number and access code; a wrong code is reported like
 /// an unknown tracking number.
@@ -18,10 +18,7 @@ pub fn read(
     tracking: &str,
     code: &str,
 ) -> Result<Case, CaseError> {
-    let found: Option<(i64, String)> = conn
-        .prepare_cached("SELECT id, access_code_hash FROM cases WHERE tracking = ?1")?
-        .query_row([tracking.trim()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let found = crate::store::cases::access_hash(conn, tracking.trim())?;
     match found {
         Some((id, stored)) if code_matches(code, &stored) => load(conn, bp, id),
         _ => Err(CaseError::NotFound),
@@ -40,57 +37,46 @@ pub fn load(conn: &Connection, bp: &Blueprint, id: i64) -> Result<Case, CaseErro
             .find(|f| f.id.as_str() == name && f.kind.value != FieldType::Group)
             .map(|f| f.kind.value)
     };
-    let mut stmt = conn.prepare_cached("SELECT * FROM cases WHERE id = ?1")?;
-    let case = stmt
-        .query_row([id], |r| {
-            let values = field_values(r, kind_of)?;
-            Ok(Case {
-                id: r.get("id")?,
-                tracking: r.get("tracking")?,
-                state: r.get("state")?,
-                submitted_at: r.get("submitted_at")?,
-                updated_at: r.get("updated_at")?,
-                values,
-                history: Vec::new(),
-            })
+    let case = crate::store::cases::row(conn, id, |r| {
+        let values = field_values(r, kind_of)?;
+        Ok(Case {
+            id: r.get("id")?,
+            tracking: r.get("tracking")?,
+            state: r.get("state")?,
+            submitted_at: r.get("submitted_at")?,
+            updated_at: r.get("updated_at")?,
+            values,
+            history: Vec::new(),
         })
-        .optional()?;
+    })?;
     let Some(mut case) = case else {
         return Err(CaseError::NotFound);
     };
     for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
         let record = f.record.as_ref().and_then(|r| bp.record(r));
-        let sql = format!(
-            "SELECT * FROM {} WHERE case_id = ?1 ORDER BY position",
-            quote(&format!("group_{}", f.id.as_str()))
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let entries = stmt
-            .query_map([id], |r| {
-                let kind_of = |name: &str| {
-                    record
-                        .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name))
-                        .map(|g| g.kind.value)
-                };
-                Ok(Json::Object(field_values(r, kind_of)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let table = quote(&format!("group_{}", f.id.as_str()));
+        let entries = crate::store::cases::group_rows(conn, &table, id, |r| {
+            let kind_of = |name: &str| {
+                record
+                    .and_then(|rec| rec.fields.iter().find(|g| g.id.as_str() == name))
+                    .map(|g| g.kind.value)
+            };
+            Ok(Json::Object(field_values(r, kind_of)?))
+        })?;
         case.values.insert(f.id.value.clone(), Json::Array(entries));
     }
-    let mut stmt = conn.prepare_cached("SELECT at, actor, role, action, from_state, to_state, detail FROM qw_history WHERE case_id = ?1 ORDER BY id")?;
-    case.history = stmt
-        .query_map([id], |r| {
-            Ok(Event {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                role: r.get(2)?,
-                action: r.get(3)?,
-                from_state: r.get(4)?,
-                to_state: r.get(5)?,
-                detail: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or(Json::Null),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    case.history = crate::store::history::of_case(conn, id)?
+        .into_iter()
+        .map(|e| Event {
+            at: e.at,
+            actor: e.actor,
+            role: e.role,
+            action: e.action,
+            from_state: e.from,
+            to_state: e.to,
+            detail: serde_json::from_str(&e.detail).unwrap_or(Json::Null),
+        })
+        .collect();
     Ok(case)
 }
 
@@ -130,26 +116,6 @@ pub fn applicant_answers(bp: &Blueprint, values: &Map<String, Json>) -> Map<Stri
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
-}
-
-pub(crate) fn from_sql(v: rusqlite::types::ValueRef<'_>, kind: Option<FieldType>) -> Json {
-    use rusqlite::types::ValueRef as R;
-    match (v, kind) {
-        (R::Null, _) => Json::Null,
-        (R::Integer(i), Some(FieldType::Boolean)) => Json::Bool(i != 0),
-        (R::Integer(i), _) => json!(i),
-        (R::Real(f), _) => json!(f),
-        (R::Text(t), Some(FieldType::Choice | FieldType::Address)) => {
-            let s = String::from_utf8_lossy(t).into_owned();
-            if s.starts_with('[') || s.starts_with('{') {
-                serde_json::from_str(&s).unwrap_or(Json::String(s))
-            } else {
-                Json::String(s)
-            }
-        }
-        (R::Text(t), _) => Json::String(String::from_utf8_lossy(t).into_owned()),
-        (R::Blob(_), _) => Json::Null,
-    }
 }
 
 /// The case's answers as an expression row (with computed values), for conditions.

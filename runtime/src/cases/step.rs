@@ -7,12 +7,13 @@ use super::read::{applicant_answers, load, row_of};
 use super::submit::{attach, book_slot, citizen_role, no_duplicate};
 use crate::appointments::{self};
 use crate::hooks::Installed;
+use crate::store::history;
 use quickwin_blueprint::answers::{self, value_of};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::effects;
 use quickwin_blueprint::expr::{Date, Value};
 use quickwin_blueprint::model::{Blueprint, FieldType, Transition};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json, json};
 
 /// The transition `action` from the case's state, checked against the actor.
@@ -168,9 +169,18 @@ pub fn act(
             json!(p.corrections.keys().collect::<Vec<_>>()),
         );
     }
-    tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, now.stamp, step.actor.id, p.role, step.action, p.case.state, p.to, Json::Object(detail).to_string()],
+    history::record(
+        &tx,
+        &history::Entry {
+            case_id: id,
+            at: &now.stamp,
+            actor: &step.actor.id,
+            role: &p.role,
+            action: step.action,
+            from: Some(&p.case.state),
+            to: &p.to,
+            detail: &Json::Object(detail).to_string(),
+        },
     )?;
     after_step(
         &tx,
@@ -197,13 +207,4 @@ pub fn act(
     let updated = load(&tx, bp, id)?;
     tx.commit()?;
     Ok(updated)
-}
-
-/// The message of [`CaseError::UnknownAction`]: a missing action is named as such.
-pub(crate) fn unknown_action(action: &str) -> String {
-    if action.trim().is_empty() {
-        "no action was named; say which action to take".to_string()
-    } else {
-        format!("the service has no action `{action}`")
-    }
 }

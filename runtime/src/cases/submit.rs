@@ -6,13 +6,15 @@ use super::codes::{hash_code, number, random_code};
 use super::effects::after_step;
 use super::model::{Case, CaseError, Outcome};
 use super::read::load;
+use super::sql::{quote, to_sql};
 use crate::appointments::{self, BookError};
 use crate::hooks::Installed;
+use crate::store::history;
 use quickwin_blueprint::answers::{self, Answers};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::{Blueprint, FieldType, RoleKind};
 use quickwin_blueprint::slots::SlotError;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde_json::{Map, Value as Json, json};
 
 /// Refuse case `id` when another application not in a final state has the same answers
@@ -32,15 +34,12 @@ pub(crate) fn no_duplicate(tx: &Connection, bp: &Blueprint, id: i64) -> Result<(
         .filter(|s| s.is_final)
         .map(|s| s.id.as_str())
         .collect();
-    let open: Option<String> = tx
-        .prepare_cached(&format!(
-            "SELECT o.tracking FROM cases c JOIN cases o ON o.id <> c.id
-             WHERE c.id = ?1 AND {} AND o.state NOT IN (SELECT value FROM json_each(?2))
-             ORDER BY o.id LIMIT 1",
-            same.join(" AND ")
-        ))?
-        .query_row(params![id, json!(finals).to_string()], |r| r.get(0))
-        .optional()?;
+    let open = crate::store::cases::open_duplicate(
+        tx,
+        id,
+        &same.join(" AND "),
+        &json!(finals).to_string(),
+    )?;
     let Some(open) = open else {
         return Ok(());
     };
@@ -90,24 +89,6 @@ pub(crate) fn submitted_detail(language: &str, reference: Option<&str>) -> Json 
     }
 }
 
-pub(crate) fn to_sql(json: &Json) -> rusqlite::types::Value {
-    use rusqlite::types::Value as Sql;
-    match json {
-        Json::Null => Sql::Null,
-        Json::Bool(b) => Sql::Integer(i64::from(*b)),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
-        Json::String(s) => Sql::Text(s.clone()),
-        other => Sql::Text(other.to_string()),
-    }
-}
-
-/// A column name quoted for SQL.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// Store a checked submission as a new case in the blueprint's initial state, with its
 /// appointment booked, its calls recorded and its notifications queued, in one
 /// transaction. The tracking number is taken in that transaction, so numbers have no
@@ -149,17 +130,8 @@ pub fn submit(
             values.push(to_sql(v));
         }
     }
-    let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
     let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO cases ({}) VALUES ({})",
-            cols.join(", "),
-            marks.join(", ")
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = crate::store::cases::insert(&tx, "cases", &cols, values)?;
     for f in fields.iter().filter(|f| f.kind.value == FieldType::Group) {
         let Some(Json::Array(entries)) = answers.values.get(f.id.as_str()) else {
             continue;
@@ -172,16 +144,8 @@ pub fn submit(
                 cols.push(quote(k));
                 vals.push(to_sql(v));
             }
-            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-            tx.execute(
-                &format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    quote(&format!("group_{}", f.id.as_str())),
-                    cols.join(", "),
-                    marks.join(", ")
-                ),
-                rusqlite::params_from_iter(vals),
-            )?;
+            let table = quote(&format!("group_{}", f.id.as_str()));
+            crate::store::cases::insert(&tx, &table, &cols, vals)?;
         }
     }
     for f in fields
@@ -198,9 +162,18 @@ pub fn submit(
         }
     }
     let citizen = citizen_role(bp);
-    tx.execute(
-        "INSERT INTO qw_history (case_id, at, actor, role, action, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, 'submit', NULL, ?5, ?6)",
-        params![id, now.stamp, format!("applicant:{tracking}"), citizen, bp.workflow.initial.value, submitted_detail(language, reference).to_string()],
+    history::record(
+        &tx,
+        &history::Entry {
+            case_id: id,
+            at: &now.stamp,
+            actor: &format!("applicant:{tracking}"),
+            role: citizen,
+            action: "submit",
+            from: None,
+            to: &bp.workflow.initial.value,
+            detail: &submitted_detail(language, reference).to_string(),
+        },
     )?;
     after_step(
         &tx,
@@ -260,10 +233,7 @@ pub(crate) fn attach(
     field: &str,
     upload: &str,
 ) -> Result<(), CaseError> {
-    let changed = tx.execute(
-        "UPDATE qw_attachments SET case_id = ?1, field = ?2 WHERE id = ?3 AND (case_id IS NULL OR case_id = ?1)",
-        params![id, field, upload],
-    )?;
+    let changed = crate::store::attachments::claim(tx, id, field, upload)?;
     if changed == 0 {
         return Err(CaseError::Invalid(vec![answers::field_problem(
             bp,

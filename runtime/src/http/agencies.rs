@@ -8,7 +8,6 @@ use crate::state::{ApiState, with_store};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use rusqlite::OptionalExtension;
 use serde_json::{Map, Value, json};
 
 /// An operation this service provides to other agencies, called through the mediator:
@@ -44,16 +43,7 @@ pub(crate) async fn provide(
         } else {
             op.key.value.clone()
         };
-        let found: Option<i64> = conn
-            .query_row(
-                &format!(
-                    "SELECT id FROM cases WHERE {} = ?1 ORDER BY id DESC LIMIT 1",
-                    cases::quote(&column)
-                ),
-                [key.trim()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let found = crate::store::cases::latest_with(conn, &cases::quote(&column), key.trim())?;
         let Some(id) = found else {
             return Err(ApiError::new(
                 Kind::NotFound,

@@ -20,16 +20,8 @@ pub(crate) async fn metrics(State(state): State<ApiState>) -> Result<Response, A
             .iter()
             .map(|s| (s.id.value.clone(), 0))
             .collect();
-        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (s, n) = row?;
-            counts.insert(s, n);
-        }
-        let pending: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM qw_outbox WHERE done_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        counts.extend(crate::store::cases::count_by_state(conn)?);
+        let pending = crate::store::outbox::pending(conn)?;
         let text = m.render(bp.id.as_str(), &counts, pending);
         Ok((
             [(

@@ -5,8 +5,8 @@ use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
 use crate::ops::views::localized;
 use crate::state::{ApiState, with_read};
+use crate::store;
 use quickwin_blueprint::clock::Now;
-use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value, json};
 
 /// An issued document of the case `tracking` (opened with `code`): its number,
@@ -22,14 +22,8 @@ pub(crate) async fn issued(
         let Some(d) = bp.documents.iter().find(|d| d.id.as_str() == document) else {
             return Err(ApiError::new(Kind::NotFound, format!("the service issues no document `{document}`")));
         };
-        let found: Option<(String, String, String, Option<String>, String)> = conn
-            .query_row(
-                "SELECT number, code, issued_at, valid_until, content FROM qw_documents WHERE case_id = ?1 AND document = ?2",
-                params![case.id, document],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((number, vcode, issued_at, valid_until, content)) = found else {
+        let found = store::documents::of_case_named(conn, case.id, &document)?;
+        let Some(store::documents::Issued { number, code: vcode, issued_at, valid_until, content, .. }) = found else {
             return Err(ApiError::new(Kind::NotIssued, format!("`{document}` is issued in the state `{}`; the application is `{}`", d.issue_in.as_str(), case.state)));
         };
         Ok(json!({"document": document, "title": localized(bp, &d.title), "tracking": case.tracking,
@@ -44,14 +38,8 @@ pub(crate) async fn issued(
 /// valid, its number and dates, and the fields the blueprint marks public.
 pub(crate) async fn verification(state: &ApiState, code: String) -> Result<Value, ApiError> {
     with_read(state, move |conn, bp| {
-        let found: Option<(String, String, String, Option<String>, String)> = conn
-            .query_row(
-                "SELECT document, number, issued_at, valid_until, content FROM qw_documents WHERE code = ?1",
-                [code.trim().to_uppercase()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((document, number, issued_at, valid_until, content)) = found else {
+        let found = store::documents::by_code(conn, &code.trim().to_uppercase())?;
+        let Some(store::documents::Issued { document, number, issued_at, valid_until, content, .. }) = found else {
             return Err(ApiError::new(Kind::NotFound, "no document has this verification code"));
         };
         let d = bp.documents.iter().find(|d| d.id.as_str() == document);

@@ -4,8 +4,8 @@
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
 use crate::state::{ApiState, with_store};
+use crate::store;
 use quickwin_blueprint::clock::Now;
-use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -43,12 +43,17 @@ pub(crate) async fn pay_fee(
         let (t, f) = (tracking.clone(), fee.clone());
         let (id, amount, currency, payment_id) = with_store(&state, move |conn, bp| {
             let case = cases::read(conn, bp, &t, &code)?;
-            let row: Option<(i64, String, String, Option<String>)> = conn
-                .query_row("SELECT amount, currency, status, payment_id FROM qw_fees WHERE case_id = ?1 AND fee = ?2", params![case.id, f], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()?;
+            let row = store::fees::one(conn, case.id, &f)?
+                .map(|c| (c.amount, c.currency, c.status, c.payment_id));
             match row {
-                None => Err(ApiError::new(Kind::NotDue, format!("the fee `{f}` is not due on this application"))),
-                Some((_, _, status, _)) if status == "paid" => Err(ApiError::new(Kind::AlreadyPaid, format!("the fee `{f}` is already paid"))),
+                None => Err(ApiError::new(
+                    Kind::NotDue,
+                    format!("the fee `{f}` is not due on this application"),
+                )),
+                Some((_, _, status, _)) if status == "paid" => Err(ApiError::new(
+                    Kind::AlreadyPaid,
+                    format!("the fee `{f}` is already paid"),
+                )),
                 Some((amount, currency, _, payment)) => Ok((case.id, amount, currency, payment)),
             }
         })
@@ -96,7 +101,7 @@ pub(crate) async fn pay_fee(
                 let pid = created["id"].as_str().unwrap_or_default().to_string();
                 let (p, f) = (pid.clone(), fee.clone());
                 with_store(&state, move |conn, _| {
-                    conn.execute("UPDATE qw_fees SET payment_id = ?1, status = 'pending' WHERE case_id = ?2 AND fee = ?3", params![p, id, f])?;
+                    store::fees::start_payment(conn, id, &f, &p)?;
                     Ok(())
                 })
                 .await?;
@@ -123,7 +128,7 @@ pub(crate) async fn pay_fee(
             // A declined payment is closed at the bank: the next attempt starts a new one.
             let f = fee.clone();
             with_store(&state, move |conn, _| {
-                conn.execute("UPDATE qw_fees SET payment_id = NULL, status = 'due' WHERE case_id = ?1 AND fee = ?2 AND status <> 'paid'", params![id, f])?;
+                store::fees::reopen(conn, id, &f)?;
                 Ok(())
             })
             .await?;

@@ -9,6 +9,7 @@ pub mod access;
 pub mod calls;
 pub mod documents;
 pub mod fees;
+pub mod list;
 pub mod step;
 pub mod submit;
 pub mod uploads;

@@ -7,7 +7,7 @@ use crate::ops::calls::{hook_step, hook_validate, make_calls};
 use crate::state::{ApiState, with_read, with_store};
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::Blueprint;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -107,13 +107,7 @@ pub(crate) fn cancel_deadline(
     {
         return Ok(());
     }
-    let start: Option<String> = conn
-        .query_row(
-            "SELECT start FROM qw_bookings WHERE case_id = ?1 AND status = 'booked'",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let start = crate::store::bookings::held_start(conn, id)?;
     let Some(start) = start else { return Ok(()) };
     let before = i64::try_from(a.cancel_before.value.minutes).unwrap_or(0);
     if clock::local_minutes(&start).is_some_and(|m| m - before < now.local_minutes) {

@@ -2,8 +2,8 @@
 
 use crate::cases::{self};
 use crate::state::{ApiState, with_store};
+use crate::store;
 use quickwin_blueprint::clock::Now;
-use rusqlite::params;
 
 /// Keep an uploaded file (PDF, JPEG or PNG, its bytes matching its type) until an
 /// application claims it: its id and SHA-256, or every problem with it.
@@ -44,11 +44,19 @@ pub(crate) async fn store_upload(
     with_store(state, move |conn, _| {
         use sha2::{Digest, Sha256};
         let id = format!("att_{}", cases::random_token(20));
-        let hash: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+        let hash: String = Sha256::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let now = Now::read();
-        conn.execute(
-            "INSERT INTO qw_attachments (id, case_id, field, name, content_type, size, sha256, data, created_at) VALUES (?1, NULL, NULL, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, name, content_type, body.len() as i64, hash, body, now.stamp],
+        store::attachments::insert_unclaimed(
+            conn,
+            &id,
+            &name,
+            &content_type,
+            &hash,
+            &body,
+            &now.stamp,
         )?;
         Ok((id, hash))
     })

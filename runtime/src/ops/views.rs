@@ -3,6 +3,7 @@
 
 use crate::cases::{self, Actor, Case};
 use crate::failure::ApiError;
+use crate::store;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::Blueprint;
 use rusqlite::Connection;
@@ -32,54 +33,49 @@ pub(crate) fn extras(
     id: i64,
     staff: bool,
 ) -> Result<Value, ApiError> {
-    let documents: Vec<Value> = conn
-        .prepare_cached("SELECT document, number, code, issued_at, valid_until FROM qw_documents WHERE case_id = ?1 ORDER BY id")?
-        .query_map([id], |r| {
-            let doc: String = r.get(0)?;
-            let title = bp.documents.iter().find(|d| d.id.as_str() == doc).map_or(Value::Null, |d| localized(bp, &d.title));
-            Ok(json!({"document": doc, "title": title, "number": r.get::<_, String>(1)?, "verification_code": r.get::<_, String>(2)?,
-                "issued_at": r.get::<_, String>(3)?, "valid_until": r.get::<_, Option<String>>(4)?}))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let fees: Vec<Value> = conn
-        .prepare_cached("SELECT fee, amount, currency, status, receipt, paid_at FROM qw_fees WHERE case_id = ?1 ORDER BY id")?
-        .query_map([id], |r| {
-            let fee: String = r.get(0)?;
-            let label = bp.fees.iter().find(|f| f.id.as_str() == fee).map_or(Value::Null, |f| localized(bp, &f.label));
-            Ok(json!({"fee": fee, "label": label, "amount": r.get::<_, i64>(1)?, "currency": r.get::<_, String>(2)?,
-                "status": r.get::<_, String>(3)?, "receipt": r.get::<_, Option<String>>(4)?, "paid_at": r.get::<_, Option<String>>(5)?}))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let bookings: Vec<Value> = conn
-        .prepare_cached("SELECT resource, start, status FROM qw_bookings WHERE case_id = ?1 ORDER BY id")?
-        .query_map([id], |r| {
-            Ok(json!({"resource": r.get::<_, String>(0)?, "start": r.get::<_, String>(1)?, "status": r.get::<_, String>(2)?}))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let documents: Vec<Value> = store::documents::of_case(conn, id)?
+        .into_iter()
+        .map(|d| {
+            let title = bp.documents.iter().find(|x| x.id.as_str() == d.document).map_or(Value::Null, |x| localized(bp, &x.title));
+            json!({"document": d.document, "title": title, "number": d.number, "verification_code": d.code,
+                "issued_at": d.issued_at, "valid_until": d.valid_until})
+        })
+        .collect();
+    let fees: Vec<Value> = store::fees::of_case(conn, id)?
+        .into_iter()
+        .map(|f| {
+            let label = bp
+                .fees
+                .iter()
+                .find(|x| x.id.as_str() == f.fee)
+                .map_or(Value::Null, |x| localized(bp, &x.label));
+            json!({"fee": f.fee, "label": label, "amount": f.amount, "currency": f.currency,
+                "status": f.status, "receipt": f.receipt, "paid_at": f.paid_at})
+        })
+        .collect();
+    let bookings: Vec<Value> = store::bookings::of_case(conn, id)?
+        .into_iter()
+        .map(|b| json!({"resource": b.resource, "start": b.start, "status": b.status}))
+        .collect();
     let notifications = crate::outbox::notifications(conn, bp, id)?;
     let mut out = json!({"documents": documents, "fees": fees, "appointments": bookings, "notifications": notifications});
     if staff {
-        let calls: Vec<Value> = conn
-            .prepare_cached("SELECT integration, action, at, outcome, detail FROM qw_calls WHERE case_id = ?1 ORDER BY id")?
-            .query_map([id], |r| {
-                let integration: String = r.get(0)?;
-                let label = bp.integrations.iter().find(|i| i.id.as_str() == integration).map_or(Value::Null, |i| localized(bp, &i.label));
-                Ok(json!({"integration": integration, "label": label, "action": r.get::<_, String>(1)?, "at": r.get::<_, String>(2)?,
-                    "outcome": r.get::<_, String>(3)?, "detail": serde_json::from_str::<Value>(&r.get::<_, String>(4)?).unwrap_or(Value::Null)}))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let attachments: Vec<Value> = conn
-            .prepare_cached("SELECT id, field, name, content_type, size, sha256 FROM qw_attachments WHERE case_id = ?1 ORDER BY created_at, id")?
-            .query_map([id], |r| {
-                Ok(json!({"id": r.get::<_, String>(0)?, "field": r.get::<_, Option<String>>(1)?, "name": r.get::<_, String>(2)?,
-                    "content_type": r.get::<_, String>(3)?, "size": r.get::<_, i64>(4)?, "sha256": r.get::<_, String>(5)?}))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let pending: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM qw_outbox WHERE case_id = ?1 AND kind = 'integration' AND done_at IS NULL",
-            [id],
-            |r| r.get(0),
-        )?;
+        let calls: Vec<Value> = store::calls::of_case(conn, id)?
+            .into_iter()
+            .map(|c| {
+                let label = bp.integrations.iter().find(|i| i.id.as_str() == c.integration).map_or(Value::Null, |i| localized(bp, &i.label));
+                json!({"integration": c.integration, "label": label, "action": c.action, "at": c.at,
+                    "outcome": c.outcome, "detail": serde_json::from_str::<Value>(&c.detail).unwrap_or(Value::Null)})
+            })
+            .collect();
+        let attachments: Vec<Value> = store::attachments::of_case(conn, id)?
+            .into_iter()
+            .map(|a| {
+                json!({"id": a.id, "field": a.field, "name": a.name,
+                "content_type": a.content_type, "size": a.size, "sha256": a.sha256})
+            })
+            .collect();
+        let pending = store::outbox::calls_pending(conn, id)?;
         out["calls"] = Value::Array(calls);
         out["attachments"] = Value::Array(attachments);
         out["calls_pending"] = json!(pending);

@@ -11,18 +11,17 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
-use rusqlite::params;
 use serde_json::{Map, Value as Json, json};
 
 use super::draft::{CORRECTING, DRAFT_SECONDS, draft, page_path, save_draft};
 use super::form;
-use super::text;
 use super::track::status_page;
 use super::visit::{Cookie, Visit, hash, message, posted, value};
 use super::words::{money, shown};
 use crate::base::BasePath;
 use crate::cases;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::model::Blueprint;
 
@@ -172,15 +171,12 @@ async fn begin(
     let key = hash(&token);
     let created = crate::state::with_store(&state, move |conn, _| {
         let now = Now::read().secs;
-        conn.execute(
-            "DELETE FROM qw_drafts WHERE updated_at <= ?1",
-            [now - DRAFT_SECONDS],
-        )?;
-        conn.execute(
-            "INSERT INTO qw_drafts (token_hash, answers, updated_at) VALUES (?1, '{}', ?2)",
-            params![key, now],
-        )?;
-        Ok(())
+        Ok(crate::store::drafts::start(
+            conn,
+            &key,
+            now,
+            now - DRAFT_SECONDS,
+        )?)
     })
     .await;
     if created.is_err() {
@@ -619,7 +615,7 @@ async fn send(
             Ok(_) => {
                 let key = hash(&token);
                 let _ = crate::state::with_store(&state, move |conn, _| {
-                    conn.execute("DELETE FROM qw_drafts WHERE token_hash = ?1", [key])?;
+                    crate::store::drafts::forget(conn, &key)?;
                     Ok(())
                 })
                 .await;
@@ -640,7 +636,7 @@ async fn send(
         Ok(created) => {
             let key = hash(&token);
             let _ = crate::state::with_store(&state, move |conn, _| {
-                conn.execute("DELETE FROM qw_drafts WHERE token_hash = ?1", [key])?;
+                crate::store::drafts::forget(conn, &key)?;
                 Ok(())
             })
             .await;

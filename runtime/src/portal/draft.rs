@@ -2,7 +2,6 @@
 //! token its cookie holds, for a day, and the path of the form's next page.
 
 use axum::http::HeaderMap;
-use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value as Json};
 
 use super::form::Next;
@@ -25,12 +24,7 @@ pub(super) async fn draft(
     let key = hash(&token);
     crate::state::with_read(state, move |conn, _| {
         let now = Now::read().secs;
-        let found: Option<String> = conn
-            .prepare_cached(
-                "SELECT answers FROM qw_drafts WHERE token_hash = ?1 AND updated_at > ?2",
-            )?
-            .query_row(params![key, now - DRAFT_SECONDS], |r| r.get(0))
-            .optional()?;
+        let found = crate::store::drafts::answers(conn, &key, now - DRAFT_SECONDS)?;
         Ok(found.and_then(|t| serde_json::from_str::<Json>(&t).ok()))
     })
     .await
@@ -45,11 +39,7 @@ pub(super) async fn save_draft(state: &ApiState, token: &str, answers: &Map<Stri
     let (key, text) = (hash(token), Json::Object(answers.clone()).to_string());
     crate::state::with_store(state, move |conn, _| {
         let now = Now::read().secs;
-        conn.execute(
-            "INSERT INTO qw_drafts (token_hash, answers, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(token_hash) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at",
-            params![key, text, now],
-        )?;
+        crate::store::drafts::save(conn, &key, &text, now)?;
         Ok(())
     })
     .await

@@ -9,39 +9,59 @@
 //! verification) and [`office`] (the back office) — over shared leaves: [`visit`] (a
 //! page being answered: language, CSRF, cookies, links under the service's base path),
 //! [`draft`] (the unfinished application), [`words`] (answers and amounts in words),
-//! [`form`] (the form's widgets and branching), [`theme`] (templates and style sheet)
-//! and [`text`] (the pages' own words). This module only composes their routes.
+//! [`form`] (the form's widgets and branching), and the runtime's [`crate::theme`]
+//! (templates and style sheet) and [`crate::text`] (the pages' own words). This module
+//! only composes their routes and serves the style sheet.
 
 mod apply;
 mod draft;
 mod form;
 mod office;
-pub(crate) mod text;
-mod theme;
 mod track;
 mod verify;
 mod visit;
 mod words;
 
 use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::state::ApiState;
+use crate::theme::STYLE;
 
-pub use self::theme::{embedded, templates, templates_from};
+use crate::state::ApiState;
 
 /// The citizen pages' routes.
 pub fn routes() -> Router<ApiState> {
     Router::new()
-        .route("/portal.css", get(theme::style))
+        .route("/portal.css", get(style))
         .merge(apply::routes())
         .merge(track::routes())
         .merge(verify::routes())
         .merge(office::routes())
 }
 
+/// The style sheet: the team's own when it has one.
+async fn style(State(state): State<ApiState>) -> Response {
+    let css = state
+        .pages()
+        .render("portal.css", &tera::Context::new())
+        .unwrap_or_else(|_| STYLE.to_string());
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        css,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
-use self::{theme::TEMPLATES, visit::hash};
+use self::visit::hash;
+#[cfg(test)]
+use crate::theme::TEMPLATES;
 
 #[cfg(test)]
 pub(crate) mod tests;

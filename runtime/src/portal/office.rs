@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value as Json, json};
 
+use super::form;
 use super::visit::{Cookie, Visit, message, posted, value};
 use super::words::shown;
-use super::{form, text};
 use crate::accounts;
 use crate::accounts::SESSION_SECONDS;
 use crate::base::BasePath;
@@ -25,6 +25,7 @@ use crate::cases::{self, Actor};
 use crate::failure::ApiError;
 use crate::queue;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::{Blueprint, RoleKind};
 
@@ -55,12 +56,7 @@ async fn attachment(
     }
     let found = crate::state::with_read(&state, move |conn, _| {
         let case = crate::ops::access::case_id(conn, &tracking)?;
-        Ok(conn
-            .prepare_cached("SELECT name, content_type, data FROM qw_attachments WHERE id = ?1 AND case_id = ?2")?
-            .query_row(rusqlite::params![id, case], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
-            })
-            .ok())
+        Ok(crate::store::attachments::file(conn, &id, case)?)
     })
     .await;
     match found {
@@ -185,9 +181,7 @@ async fn sign_out(
 fn figures(conn: &rusqlite::Connection, bp: &Blueprint, lang: &str) -> Result<Json, ApiError> {
     let mut per_state = Vec::new();
     for s in &bp.workflow.states {
-        let n: i64 = conn
-            .prepare_cached("SELECT COUNT(*) FROM cases WHERE state = ?1")?
-            .query_row([s.id.as_str()], |r| r.get(0))?;
+        let n = crate::store::cases::count_in(conn, s.id.as_str())?;
         per_state.push(json!({"state": s.label.get(lang), "count": n}));
     }
     let finals: Vec<String> = bp
@@ -198,10 +192,8 @@ fn figures(conn: &rusqlite::Connection, bp: &Blueprint, lang: &str) -> Result<Js
         .map(|s| s.id.value.clone())
         .collect();
     let finals_json = serde_json::to_string(&finals).unwrap_or_default();
-    let mut days: Vec<f64> = conn
-        .prepare_cached("SELECT submitted_at, updated_at FROM cases WHERE state IN (SELECT value FROM json_each(?1))")?
-        .query_map([finals_json], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter_map(Result::ok)
+    let mut days: Vec<f64> = crate::store::cases::times_in(conn, &finals_json)?
+        .into_iter()
         .filter_map(|(a, b)| Some((clock::secs_of(&b)? - clock::secs_of(&a)?) as f64 / 86_400.0))
         .collect();
     days.sort_by(f64::total_cmp);
@@ -260,13 +252,13 @@ async fn queue(
             serde_json::to_string(&states).unwrap_or_default(),
         )];
         let (condition, order) = shown.sql(bp, &columns, &mut params);
-        let sql = format!(
-            "SELECT tracking, state, submitted_at{} FROM cases WHERE state IN (SELECT value FROM json_each(?1)) AND {condition} ORDER BY {order} LIMIT 200",
-            queue::select_list(&columns)
-        );
-        let rows: Vec<Json> = conn
-            .prepare(&sql)?
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        let rows: Vec<Json> = crate::store::cases::queue_where(
+            conn,
+            &queue::select_list(&columns),
+            &condition,
+            &order,
+            &params,
+            |r| {
                 let (tracking, s, submitted) = (
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -280,8 +272,8 @@ async fn queue(
                 let age = clock::secs_of(&submitted).map_or(0, |t| now.secs - t);
                 Ok(json!({"tracking": tracking, "status": crate::ops::views::status(bp, &s)[&lang],
                     "age_days": age / 86_400, "breached": age > sla, "submitted": submitted.get(..10), "cells": cells}))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            },
+        )?;
         let heads: Vec<Json> = columns
             .iter()
             .map(|f| json!({"id": f.id.as_str(), "label": queue::staff_label(f, &lang)}))

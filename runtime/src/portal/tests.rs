@@ -381,7 +381,7 @@ async fn an_exit_page_ends_the_journey_and_labels_are_escaped() {
 
 #[test]
 fn every_template_compiles() {
-    let tera = super::templates();
+    let tera = crate::theme::templates();
     for (name, _) in super::TEMPLATES {
         assert!(tera.get_template_names().any(|n| n == *name), "{name}");
     }

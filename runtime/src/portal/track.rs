@@ -15,12 +15,12 @@ use serde_json::{Map, Value as Json, json};
 
 use super::draft::{CORRECTING, DRAFT_SECONDS, page_path, save_draft};
 use super::form;
-use super::text;
 use super::visit::{Cookie, Visit, field, message, message_to_track, posted, value};
 use super::words::{document_field, money};
 use crate::base::BasePath;
 use crate::cases;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::clock::Now;
 
 /// The tracking pages' routes.

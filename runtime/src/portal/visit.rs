@@ -10,10 +10,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
-use super::{form, text};
+use super::form;
 use crate::base::BasePath;
 use crate::cases;
 use crate::state::ApiState;
+use crate::text;
 use quickwin_blueprint::model::Blueprint;
 
 /// The cookies the pages set, each named per service (`qw_<service id>_<kind>`) so

@@ -4,7 +4,8 @@
 
 use serde_json::{Value as Json, json};
 
-use super::{form, text};
+use super::form;
+use crate::text;
 use quickwin_blueprint::model::Blueprint;
 
 /// An amount as the language writes it: `5,000` or `٥٬٠٠٠`.

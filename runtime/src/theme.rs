@@ -4,79 +4,56 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
-use super::text;
-use crate::state::ApiState;
+use crate::text;
 
 /// The pages' templates, embedded in the binary.
-pub(super) const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../templates/portal/base.html"),
-    ),
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/portal/base.html")),
     (
         "macros.html",
-        include_str!("../../templates/portal/macros.html"),
+        include_str!("../templates/portal/macros.html"),
     ),
-    (
-        "start.html",
-        include_str!("../../templates/portal/start.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../templates/portal/page.html"),
-    ),
-    (
-        "exit.html",
-        include_str!("../../templates/portal/exit.html"),
-    ),
-    (
-        "check.html",
-        include_str!("../../templates/portal/check.html"),
-    ),
+    ("start.html", include_str!("../templates/portal/start.html")),
+    ("page.html", include_str!("../templates/portal/page.html")),
+    ("exit.html", include_str!("../templates/portal/exit.html")),
+    ("check.html", include_str!("../templates/portal/check.html")),
     (
         "confirmation.html",
-        include_str!("../../templates/portal/confirmation.html"),
+        include_str!("../templates/portal/confirmation.html"),
     ),
-    (
-        "track.html",
-        include_str!("../../templates/portal/track.html"),
-    ),
+    ("track.html", include_str!("../templates/portal/track.html")),
     (
         "status.html",
-        include_str!("../../templates/portal/status.html"),
+        include_str!("../templates/portal/status.html"),
     ),
     (
         "message.html",
-        include_str!("../../templates/portal/message.html"),
+        include_str!("../templates/portal/message.html"),
     ),
     (
         "certificate.html",
-        include_str!("../../templates/portal/certificate.html"),
+        include_str!("../templates/portal/certificate.html"),
     ),
     (
         "verify.html",
-        include_str!("../../templates/portal/verify.html"),
+        include_str!("../templates/portal/verify.html"),
     ),
     (
         "office_signin.html",
-        include_str!("../../templates/portal/office_signin.html"),
+        include_str!("../templates/portal/office_signin.html"),
     ),
     (
         "office_cases.html",
-        include_str!("../../templates/portal/office_cases.html"),
+        include_str!("../templates/portal/office_cases.html"),
     ),
     (
         "office_case.html",
-        include_str!("../../templates/portal/office_case.html"),
+        include_str!("../templates/portal/office_case.html"),
     ),
 ];
 
 /// The pages' style sheet.
-const STYLE: &str = include_str!("../../templates/portal/portal.css");
+pub(crate) const STYLE: &str = include_str!("../templates/portal/portal.css");
 
 /// The pages' templates: the embedded ones, each replaced by a file of the same name in
 /// `dir` when there is one (a team's own version of a page). An override that does not
@@ -171,20 +148,4 @@ pub fn templates() -> &'static tera::Tera {
     TERA.get_or_init(|| {
         templates_from(None).expect("the embedded templates parse (a test renders every one)")
     })
-}
-
-/// The style sheet: the team's own when it has one.
-pub(super) async fn style(State(state): State<ApiState>) -> Response {
-    let css = state
-        .pages()
-        .render("portal.css", &tera::Context::new())
-        .unwrap_or_else(|_| STYLE.to_string());
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        css,
-    )
-        .into_response()
 }

@@ -13,6 +13,18 @@
 //! or group that holds values, a removed state that cases are in), it refuses unless
 //! forced, and says exactly what would be lost.
 
+pub mod accounts;
+pub mod attachments;
+pub mod bookings;
+pub mod calls;
+pub mod cases;
+pub mod counters;
+pub mod documents;
+pub mod drafts;
+pub mod fees;
+pub mod history;
+pub mod outbox;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -205,7 +217,8 @@ pub fn tables(bp: &Blueprint) -> Vec<Table> {
     out
 }
 
-fn quote(name: &str) -> String {
+/// A name (a field, a table) quoted for SQL, its own quotes doubled.
+pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -487,7 +500,7 @@ pub fn migrate(
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(FIXED_SQL)?;
-    tx.execute_batch(super::accounts::SQL)?;
+    tx.execute_batch(accounts::SQL)?;
     let owner: Option<String> = tx
         .query_row("SELECT value FROM qw_meta WHERE key = 'service'", [], |r| {
             r.get(0)
@@ -547,7 +560,7 @@ pub fn migrate(
 mod tests {
     use super::*;
 
-    const BASE: &str = include_str!("../tests/fixtures/store-base.yaml");
+    const BASE: &str = include_str!("../../tests/fixtures/store-base.yaml");
 
     fn blueprint(text: &str) -> Blueprint {
         let checked = quickwin_blueprint::check_bytes("t.yaml", text.as_bytes());
