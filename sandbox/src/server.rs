@@ -14,11 +14,13 @@ use axum::routing::{any, get};
 
 use crate::access::{self, Access, AccessError, Rights};
 use crate::agencies::{self, store};
+use crate::data;
 use crate::db::Db;
+use crate::mediator;
 use crate::messagelog::{LogError, MessageLog};
+use crate::pages;
 use crate::registry::{Backend, Registry, Service};
 use crate::state::{AppState, Config, http_client};
-use crate::{data, mediator, pages};
 
 /// The message log's file in a data folder.
 pub fn log_path(data_dir: &Path) -> PathBuf {
