@@ -69,6 +69,7 @@ fn graph(krate: &str) -> Graph {
     // Every module that exists, as a path.
     let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(&src, f)).collect();
     let path = Regex::new(r"\b((?:crate|super)(?:::super)*)::([a-z_][a-z0-9_]*)").unwrap();
+    let group = Regex::new(r"\b((?:crate|super)(?:::super)*)::\{").unwrap();
     let mut graph = Graph::new();
     for file in &files {
         if file.file_name().is_some_and(|n| n == "tests.rs") {
@@ -79,9 +80,27 @@ fn graph(krate: &str) -> Graph {
             continue;
         }
         let text = code(&std::fs::read_to_string(file).unwrap());
-        for c in path.captures_iter(&text) {
-            let start = c.get(1).unwrap().as_str();
-            let name = c[2].to_string();
+        let mut named: Vec<(String, String)> = path
+            .captures_iter(&text)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+        // `use crate::{a, b::c}`: each item's first name.
+        for c in group.captures_iter(&text) {
+            let start = c.get(1).unwrap();
+            let items = braced(&text[c.get(0).unwrap().end()..]);
+            for item in top_level_items(items) {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+                    .collect();
+                if !name.is_empty() && name != "self" {
+                    named.push((start.as_str().to_string(), name));
+                }
+            }
+        }
+        for (start, name) in named {
+            let start = start.as_str();
             let mut target: Vec<String> = if start == "crate" {
                 Vec::new()
             } else {
@@ -107,6 +126,42 @@ fn graph(krate: &str) -> Graph {
         }
     }
     graph
+}
+
+/// The text inside the braces that `text` starts within (after the opening one).
+fn braced(text: &str) -> &str {
+    let mut depth = 1;
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The comma-separated items of a brace group, nested groups kept whole.
+fn top_level_items(text: &str) -> Vec<&str> {
+    let (mut items, mut depth, mut from) = (Vec::new(), 0, 0);
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&text[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&text[from..]);
+    items
 }
 
 /// A cycle among `edges`, if there is one.
@@ -167,6 +222,12 @@ fn no_module_imports_another_in_a_cycle() {
             }
         }
     }
+}
+
+#[test]
+fn grouped_uses_are_read_item_by_item() {
+    let items = top_level_items(braced("a, b::{c, d}, self, e::f} rest"));
+    assert_eq!(items, ["a", " b::{c, d}", " self", " e::f"]);
 }
 
 #[test]

@@ -277,6 +277,7 @@ pub(crate) fn automatic_steps(
 }
 
 /// Take `t` from `from` as the service itself (a fee paid, a no-show, a condition met).
+#[allow(clippy::too_many_arguments)] // the blueprint and the service's hooks, then what the step is
 pub(crate) fn system_step(
     tx: &Connection,
     bp: &Blueprint,

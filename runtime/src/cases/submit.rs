@@ -95,6 +95,7 @@ pub(crate) fn submitted_detail(language: &str, reference: Option<&str>) -> Json 
 /// gaps: a refused submission takes none. `reference` is the submission's reference
 /// ([`submission_reference`]) when calls were made before it, kept in its history so
 /// that the mediator's log of those calls can be found from the case.
+#[allow(clippy::too_many_arguments)] // the blueprint and the service's hooks, then what the step is
 pub fn submit(
     conn: &mut Connection,
     bp: &Blueprint,

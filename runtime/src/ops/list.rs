@@ -66,7 +66,7 @@ pub(crate) fn page(
         }
     }
     let columns = crate::queue::columns(bp, queue.as_deref());
-    let view = crate::queue::View::read(bp, &columns, &q, &mut problems);
+    let view = crate::queue::View::read(bp, &columns, q, &mut problems);
     let sla = q.get("sla").cloned();
     if let Some(s) = &sla {
         if !matches!(s.as_str(), "breached" | "within") {
@@ -128,7 +128,7 @@ pub(crate) fn page(
             let submitted: String = r.get(2)?;
             let age_days = clock::secs_of(&submitted).map_or(0, |s| (now.secs - s) / 86_400);
             let breached = !finals.contains(&state) && submitted < deadline;
-            let shown = crate::queue::row_in_words(bp, &columns, r, 4, &lang)?;
+            let shown = crate::queue::row_in_words(bp, &columns, r, 4, lang)?;
             Ok(
                 json!({"tracking": r.get::<_, String>(0)?, "state": state, "status": status(bp, &state), "submitted_at": submitted,
                 "updated_at": r.get::<_, String>(3)?, "age_days": age_days, "sla_breached": breached, "decision_due": due_date(bp, &submitted),
