@@ -1,4 +1,4 @@
-//! Rendering diagnostics: rustc-style text for people (the engine's), JSON for tools.
+//! Rendering diagnostics: rustc-style text for people (the blueprint crate's), JSON for tools.
 
 use quickwin_blueprint::Checked;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! double-quoted with JSON's escapes (which YAML reads the same), every character YAML
 //! could take for a line break or a control escaped, and keys are left bare only when
 //! they are plain words — so that no text of a blueprint can change the document's
-//! structure. Parsing stays in the engine's loading module; this only writes.
+//! structure. Parsing stays in the blueprint crate's loading module; this only writes.
 
 use serde_json::Value;
 

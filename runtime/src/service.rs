@@ -1,6 +1,7 @@
 //! A served blueprint: its store opened and migrated, its API state, its outbox worker,
 //! live reload of its file, and the mounting of many services in one process under
-//! path prefixes (the sandbox hosts one per workshop team this way).
+//! path prefixes (a workshop host runs one per team this way). A service holds nothing
+//! another shares: its own store, hooks, templates and metrics.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

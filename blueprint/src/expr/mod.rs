@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Expressions are parsed into an [`Ast`], type-checked against the fields they may see
-//! ([`Scope`]) when the blueprint is checked, and evaluated by the engine at run time.
+//! ([`Scope`]) when the blueprint is checked, and evaluated by the runtime.
 
 mod ast;
 mod eval;
