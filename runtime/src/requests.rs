@@ -33,11 +33,9 @@ pub async fn trace(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(no route)", MatchedPath::as_str)
-        .to_string();
+    // The route pattern is shared (an `Arc`), not copied.
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("(no route)", MatchedPath::as_str);
     let span = tracing::info_span!(
         "request",
         method = %request.method(),

@@ -15,7 +15,6 @@ use self::messages::{COUNTED, MESSAGES};
 use crate::dates::parse_date_bound;
 use crate::expr::{self, Date, Row, Value};
 use crate::model::{Blueprint, Field, FieldType, Localized};
-use crate::plural::{Arabic, Counted, English};
 
 /// One problem with a submitted answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

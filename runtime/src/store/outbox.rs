@@ -101,11 +101,34 @@ pub fn postpone(conn: &Connection, id: i64, next_at: i64, result: &str) -> rusql
     )
 }
 
+/// A notification or reminder of a case, as its views show it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Which notification (its index in the blueprint).
+    pub name: String,
+    /// When it was queued (UTC stamp).
+    pub created_at: String,
+    /// When it was sent (UTC stamp).
+    pub done_at: Option<String>,
+    /// How often it was tried.
+    pub attempts: i64,
+    /// The last attempt's result, as JSON text.
+    pub result: Option<String>,
+}
+
 /// The notifications and reminders of case `case_id`, in the order they were queued.
-pub fn messages_of_case(conn: &Connection, case_id: i64) -> rusqlite::Result<Vec<Work>> {
+pub fn messages_of_case(conn: &Connection, case_id: i64) -> rusqlite::Result<Vec<Message>> {
     conn.prepare_cached(
-        "SELECT id, case_id, kind, name, created_at, done_at, attempts, payload, result FROM qw_outbox WHERE case_id = ?1 AND kind IN ('notification', 'reminder') ORDER BY id",
+        "SELECT name, created_at, done_at, attempts, result FROM qw_outbox WHERE case_id = ?1 AND kind IN ('notification', 'reminder') ORDER BY id",
     )?
-    .query_map([case_id], work)?
+    .query_map([case_id], |r| {
+        Ok(Message {
+            name: r.get(0)?,
+            created_at: r.get(1)?,
+            done_at: r.get(2)?,
+            attempts: r.get(3)?,
+            result: r.get(4)?,
+        })
+    })?
     .collect()
 }
