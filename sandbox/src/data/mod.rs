@@ -18,6 +18,10 @@
 //! their age (a few six-year-olds are not yet), newborns are notified by a hospital of
 //! their mother's governorate, meter indexes only go up, and every household's home is
 //! in the real-estate registry, registered to its head.
+//!
+//! Why this file is longer than 800 lines: the world's record types and the generator
+//! that keeps those rules between them are read together; the name and place tables
+//! live beside it (`names`, `places`).
 
 pub mod demo;
 mod names;
