@@ -2,7 +2,7 @@
 //! share of Kurdish households, districts with their neighbourhoods, maternity and
 //! teaching hospitals, and the families most common there.
 //!
-//! Why this file is longer than 800 lines: it is a table of the eighteen governorates,
+//! Why this file is longer than 800 lines: it is a table of the nineteen governorates,
 //! not logic.
 
 use super::names::Family;
