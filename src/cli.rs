@@ -39,6 +39,82 @@ pub enum Command {
     /// Check the integrity of the sandbox's records.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Do a workshop's exercises: start one, check it, get hints; or verify a curriculum.
+    Workshop(WorkshopArgs),
+}
+
+/// Arguments of `quickwin workshop`.
+#[derive(Debug, clap::Args)]
+pub struct WorkshopArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: WorkshopCommand,
+    /// The workshop's folder, e.g. `workshops/iq-2012` (remembered for the next commands).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workshop: Option<PathBuf>,
+    /// The language of messages and hints: `ar` or `en` (remembered).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Your folder: where the exercise's file and the progress store are.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Your team's name, shown in results (remembered; the folder's name by default).
+    #[arg(long, global = true)]
+    pub team: Option<String>,
+}
+
+/// `quickwin workshop …`.
+#[derive(Debug, Subcommand)]
+pub enum WorkshopCommand {
+    /// The days and their exercises: which are done and which is next.
+    List,
+    /// Start an exercise: write its starter file, or keep yours from the exercise before.
+    Start {
+        /// The exercise's id.
+        exercise: String,
+    },
+    /// Run the current exercise's checks and say what passed, what failed and why.
+    Check {
+        /// Another exercise than the current one.
+        exercise: Option<String>,
+        /// Check again every time the file is saved.
+        #[arg(long)]
+        watch: bool,
+        /// Print the results as JSON (the format of `schema/results.schema.json`).
+        #[arg(long)]
+        json: bool,
+        /// A reproducible run: a fresh sandbox with this seed, no timing, not kept.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Show the next hint of the current exercise.
+    Hint,
+    /// Put the exercise's file back as it starts (your file is kept in `.quickwin/backups/`);
+    /// with an exercise, jump to it from the solution of the one before.
+    Reset {
+        /// The exercise to go to.
+        exercise: Option<String>,
+    },
+    /// Show the authors' solution of the current exercise, once it passes.
+    Solution {
+        /// Write it into the exercise's file (yours is kept in `.quickwin/backups/`).
+        #[arg(long)]
+        write: bool,
+    },
+    /// Prove a curriculum: its files read without error, every starter fails a check and
+    /// every solution passes them all.
+    Verify {
+        /// The workshop's folder.
+        dir: PathBuf,
+        /// The seed of the sandbox's data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write the JSON Schemas of the workshop formats and of the results into a folder.
+    Schema {
+        /// The folder (`schema/` in the repository).
+        out: PathBuf,
+    },
 }
 
 /// Arguments of `quickwin sandbox`.

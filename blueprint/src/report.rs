@@ -38,6 +38,16 @@ pub fn human(checked: &Checked) -> String {
     out
 }
 
+/// Diagnostics of any file read by the blueprint's loader (a workshop's exercise or
+/// check file, say), each with its snippet, without a summary line.
+pub fn diagnostics(source: &Source, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        render(&mut out, source, d);
+    }
+    out
+}
+
 fn render(out: &mut String, source: &Source, d: &Diagnostic) {
     let pos = source.position(d.span.start);
     let gutter = " ".repeat(

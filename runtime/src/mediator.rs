@@ -38,6 +38,14 @@ pub struct Mediator {
     client: String,
     http: Client<HttpConnector, Full<Bytes>>,
     denied: Arc<Mutex<Denied>>,
+    ids: Option<Arc<MessageIds>>,
+}
+
+/// Message ids this client sets itself (`X-Road-Id: PREFIX<n>`), so that a workshop's
+/// check can find exactly the calls it caused in the message log.
+struct MessageIds {
+    prefix: String,
+    next: std::sync::atomic::AtomicU64,
 }
 
 /// The services the mediator refused to this client, and who to tell.
@@ -209,7 +217,18 @@ impl Mediator {
             client: subsystem(service),
             http: Client::builder(TokioExecutor::new()).build_http(),
             denied: Arc::default(),
+            ids: None,
         }
+    }
+
+    /// The same client, giving each call the message id `PREFIX1`, `PREFIX2`, … instead
+    /// of leaving it to the mediator.
+    pub fn with_message_ids(mut self, prefix: &str) -> Self {
+        self.ids = Some(Arc::new(MessageIds {
+            prefix: prefix.to_string(),
+            next: std::sync::atomic::AtomicU64::new(1),
+        }));
+        self
     }
 
     /// Call `hook` with the service's identifier the first time the mediator refuses a
@@ -297,6 +316,13 @@ impl Mediator {
         let mut headers = vec![("x-road-client", self.client.as_str())];
         if !issue.is_empty() {
             headers.push(("x-road-issue", issue));
+        }
+        let id = self.ids.as_ref().map(|ids| {
+            let n = ids.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!("{}{n}", ids.prefix)
+        });
+        if let Some(id) = &id {
+            headers.push(("x-road-id", id.as_str()));
         }
         let result = self.send(method, &uri, &headers, body, service).await;
         if let Err(e) = &result {

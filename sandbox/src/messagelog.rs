@@ -240,6 +240,10 @@ pub struct Filter {
     pub issue: Option<String>,
     /// Only entries with a larger sequence number.
     pub after: u64,
+    /// Only calls whose message id (`X-Road-Id`) starts with this.
+    pub id_prefix: Option<String>,
+    /// Only calls from this client subsystem.
+    pub client: Option<String>,
     /// At most this many (capped at 500).
     pub limit: usize,
 }
@@ -250,11 +254,13 @@ fn query_recent(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Stored>> 
                 duration_us, request_hash, response_hash, error, prev_hash, hash
          FROM messages
          WHERE seq > ?1 AND (?2 IS NULL OR service = ?2) AND (?3 IS NULL OR issue = ?3)
+           AND (?5 IS NULL OR substr(message_id, 1, length(?5)) = ?5)
+           AND (?6 IS NULL OR client = ?6)
          ORDER BY seq DESC LIMIT ?4",
     )?;
     let limit = f.limit.clamp(1, 500) as i64;
     let rows = stmt.query_map(
-        params![f.after as i64, f.service, f.issue, limit],
+        params![f.after as i64, f.service, f.issue, limit, f.id_prefix, f.client],
         row_to_stored,
     )?;
     rows.collect()

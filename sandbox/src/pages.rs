@@ -192,6 +192,8 @@ fn filter(q: &BTreeMap<String, String>) -> Filter {
         service: nonempty("service"),
         issue: nonempty("issue"),
         after: q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0),
+        id_prefix: nonempty("id_prefix"),
+        client: nonempty("client"),
         limit: q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(100),
     }
 }
@@ -219,7 +221,7 @@ pub async fn messages(
     render(&app, "messages.html", &c)
 }
 
-/// `GET /mediator/messages.json?service=&issue=&after=&limit=`: the same, as JSON.
+/// `GET /mediator/messages.json?service=&issue=&client=&id_prefix=&after=&limit=`: the same, as JSON.
 pub async fn messages_json(
     State(app): State<AppState>,
     Query(q): Query<BTreeMap<String, String>>,

@@ -9,6 +9,7 @@ mod schema;
 mod serve;
 mod templates;
 mod user;
+mod workshop;
 
 use std::process::ExitCode;
 
@@ -29,5 +30,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::User(command) => user::run(&command),
         Command::Templates(command) => templates::run(&command),
+        Command::Workshop(args) => workshop::run(&args),
     }
 }
