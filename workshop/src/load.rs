@@ -249,7 +249,7 @@ fn languages_of(texts: &[TextSite], languages: &[String], out: &mut Vec<Diagnost
                 )),
             );
         }
-        for empty in &site.empty {
+        for empty in site.empty.iter().filter(|e| languages.contains(e)) {
             out.push(Diagnostic::error(
                 Code::MissingLanguage,
                 site.span,
@@ -394,10 +394,23 @@ pub fn read(root: &Path) -> Read {
         exercise_reports.push((ex.source, ex_diags));
         exercise_reports.push((ck.source, ck_diags));
     }
-    // Days that list exercises no folder has.
-    let known: Vec<String> = found.keys().cloned().collect();
+    // Days that list exercises no folder has. A folder `NN-id` counts even when its
+    // files have errors, which are reported on their own.
+    let mut known: Vec<String> = found.keys().cloned().collect();
+    for dir in &dirs {
+        if let Some(id) = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split_once('-'))
+            .map(|(_, id)| id.to_string())
+        {
+            if !known.contains(&id) {
+                known.push(id);
+            }
+        }
+    }
     for (id, (_, source, span)) in &listed {
-        if !found.contains_key(id) && !dirs.iter().any(|d| d.file_name().is_some_and(|n| n.to_string_lossy().ends_with(id.as_str()))) {
+        if !known.contains(id) {
             let help = did_you_mean(id, known.iter().map(String::as_str))
                 .unwrap_or_else(|| format!("add a folder `exercises/NN-{id}/` with `exercise.yaml` and `checks.yaml`"));
             if let Some((_, diags)) = day_reports.iter_mut().find(|(s, _)| s.name == source.name) {
@@ -411,7 +424,7 @@ pub fn read(root: &Path) -> Read {
     // `requires` resolves.
     for loaded in found.values() {
         for r in &loaded.exercise.requires {
-            if !found.contains_key(&r.value) {
+            if !known.contains(&r.value) {
                 let help = did_you_mean(&r.value, known.iter().map(String::as_str))
                     .unwrap_or_else(|| "name an exercise of this workshop".into());
                 let name = shown(root, &loaded.dir.join("exercise.yaml"));

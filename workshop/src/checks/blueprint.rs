@@ -2,6 +2,7 @@
 //! values computed by the engine's own evaluator.
 
 use quickwin_blueprint::clock::Now;
+use quickwin_blueprint::expr::Value;
 use quickwin_blueprint::yaml::{self, Kind, Node};
 use quickwin_blueprint::{Checked, Severity, answers, effects};
 use serde_json::Value as Json;
@@ -202,7 +203,15 @@ fn evaluate(ev: &Evaluate, checked: &Checked) -> Outcome {
     };
     let today = Now::read().today;
     let input: serde_json::Map<String, Json> = ev.with.clone().into_iter().collect();
-    let row = answers::partial_row(bp, &input, today);
+    let mut row = answers::partial_row(bp, &input, today);
+    // Values that are not the applicant's answers (an agency's reading, say) are taken as
+    // given, and what is computed from them is computed again.
+    for (k, v) in &ev.with {
+        if !row.contains_key(k) {
+            row.insert(k.clone(), value_of(v));
+        }
+    }
+    answers::add_computed(bp, &mut row, today);
     let shown_with = ev
         .with
         .iter()
@@ -249,3 +258,13 @@ fn same(a: &Json, b: &Json) -> bool {
     }
 }
 
+
+fn value_of(v: &Json) -> Value {
+    match v {
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Number(n.as_f64().unwrap_or_default()),
+        Json::String(s) => quickwin_blueprint::expr::Date::parse(s).map_or_else(|| Value::Text(s.clone()), Value::Date),
+        Json::Array(items) => Value::List(items.iter().map(value_of).collect()),
+        Json::Null | Json::Object(_) => Value::Null,
+    }
+}

@@ -87,7 +87,8 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
         ..Evidence::default()
     };
     if let Some(expect) = &step.expect {
-        if let Some(o) = expected(expect, &answer, &request, page, ctx) {
+        if let Some(mut o) = expected(expect, &answer, &request, page, ctx) {
+            o.seen.insert("seen.status".into(), answer.status.to_string());
             return o.with(evidence);
         }
     } else if answer.status >= 400 {
@@ -316,6 +317,7 @@ fn attr_in(element: &str, name: &str) -> Option<String> {
 fn unlabelled(html: &str) -> Option<String> {
     let mut rest = html;
     while let Some(open) = rest.find('<') {
+        let at = html.len() - rest.len() + open;
         rest = &rest[open + 1..];
         let tag_end = rest.find('>').unwrap_or(rest.len());
         let element = &rest[..tag_end];
@@ -330,8 +332,11 @@ fn unlabelled(html: &str) -> Option<String> {
         if attr_in(element, "aria-label").is_some() || attr_in(element, "aria-labelledby").is_some() {
             continue;
         }
+        // Inside a `<label>` that is still open, the control is labelled by it.
+        let before = &html[..at];
+        let wrapped = before.rfind("<label").is_some_and(|o| before.rfind("</label>").is_none_or(|c| c < o));
         let id = attr_in(element, "id");
-        let labelled = id.as_ref().is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
+        let labelled = wrapped || id.as_ref().is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
         if !labelled {
             return Some(id.or_else(|| attr_in(element, "name")).unwrap_or_else(|| name.to_string()));
         }
@@ -429,5 +434,7 @@ mod tests {
         let html = r#"<label for="a">A</label><input id="a" name="a"><input type="hidden" name="csrf"><input id="b" name="b">"#;
         assert_eq!(unlabelled(html).as_deref(), Some("b"));
         assert_eq!(unlabelled(r#"<label for="a">A</label><input id="a">"#), None);
+        assert_eq!(unlabelled(r#"<label class="option"><input type="radio" name="r"> Yes</label>"#), None);
+        assert_eq!(unlabelled(r#"<label>A</label><input type="radio" name="r">"#).as_deref(), Some("r"));
     }
 }
