@@ -40,6 +40,10 @@ pub struct ApiState {
     pages: Arc<RwLock<Arc<tera::Tera>>>,
     /// The agency's own code, when the service has any (a generated project's).
     hooks: Option<Arc<dyn hooks::Installed>>,
+    /// Submission references drawn from a seed instead of the system's randomness, so
+    /// that a workshop's reproducible check run gives the same log twice (never for a
+    /// service that citizens use: a reference is not a secret, but nothing else is seeded).
+    references: Option<Arc<(u64, std::sync::atomic::AtomicU64)>>,
 }
 
 impl ApiState {
@@ -58,6 +62,24 @@ impl ApiState {
             readers: Arc::new(Vec::new()),
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
             hooks: None,
+            references: None,
+        }
+    }
+
+    /// The same state drawing its submission references (`SUB-…`) from `seed`.
+    pub fn with_seeded_references(mut self, seed: u64) -> Self {
+        self.references = Some(Arc::new((seed, std::sync::atomic::AtomicU64::new(0))));
+        self
+    }
+
+    /// A new submission reference: random, or the next one of the seed.
+    pub fn submission_reference(&self) -> String {
+        match &self.references {
+            Some(seeded) => {
+                let n = seeded.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                crate::cases::seeded_reference(seeded.0, n)
+            }
+            None => crate::cases::submission_reference(),
         }
     }
 

@@ -260,7 +260,14 @@ fn query_recent(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Stored>> 
     )?;
     let limit = f.limit.clamp(1, 500) as i64;
     let rows = stmt.query_map(
-        params![f.after as i64, f.service, f.issue, limit, f.id_prefix, f.client],
+        params![
+            f.after as i64,
+            f.service,
+            f.issue,
+            limit,
+            f.id_prefix,
+            f.client
+        ],
         row_to_stored,
     )?;
     rows.collect()

@@ -165,8 +165,12 @@ struct Session {
 impl Session {
     fn open(args: &WorkshopArgs) -> Result<Session, ExitCode> {
         let store = args.dir.join(".quickwin").join("workshop.db");
-        let progress = Progress::open(&store)
-            .map_err(|e| fail(format!("cannot open the progress store `{}`: {e}", store.display())))?;
+        let progress = Progress::open(&store).map_err(|e| {
+            fail(format!(
+                "cannot open the progress store `{}`: {e}",
+                store.display()
+            ))
+        })?;
         let keep = |key: &str, value: &str| {
             progress
                 .set(key, value)
@@ -197,7 +201,11 @@ impl Session {
             Some(l) => {
                 return Err(fail(format!(
                     "the workshop is in {}, not `{l}`",
-                    languages.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(" and ")
+                    languages
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
                 )));
             }
             None => progress
@@ -240,9 +248,12 @@ impl Session {
         match command {
             WorkshopCommand::List => self.list(),
             WorkshopCommand::Start { exercise } => self.start(exercise),
-            WorkshopCommand::Check { exercise, watch, json, seed } => {
-                self.check(exercise.as_deref(), *watch, *json, *seed)
-            }
+            WorkshopCommand::Check {
+                exercise,
+                watch,
+                json,
+                seed,
+            } => self.check(exercise.as_deref(), *watch, *json, *seed),
             WorkshopCommand::Hint => self.hint(),
             WorkshopCommand::Reset { exercise } => self.reset(exercise.as_deref()),
             WorkshopCommand::Solution { write } => self.solution(*write),
@@ -321,8 +332,9 @@ impl Session {
                 let _ = std::fs::create_dir_all(&backups);
                 let n = std::fs::read_dir(&backups).map(|d| d.count()).unwrap_or(0) + 1;
                 let backup = backups.join(format!("{n:04}-{}-{}", ex.id(), ex.file()));
-                std::fs::write(&backup, old)
-                    .map_err(|e| fail(format!("cannot keep a copy of `{}`: {e}", path.display())))?;
+                std::fs::write(&backup, old).map_err(|e| {
+                    fail(format!("cannot keep a copy of `{}`: {e}", path.display()))
+                })?;
                 println!(
                     "{} {}",
                     self.say("your previous file is kept as", "نُسخ ملفك السابق إلى"),
@@ -388,7 +400,10 @@ impl Session {
         }
         match self.curriculum.starter(id) {
             Ok(text) => self.begin(ex, &text),
-            Err(e) => fail(format!("the exercise's starter cannot be made: {}", e.message)),
+            Err(e) => fail(format!(
+                "the exercise's starter cannot be made: {}",
+                e.message
+            )),
         }
     }
 
@@ -399,7 +414,10 @@ impl Session {
         };
         match self.curriculum.starter(ex.id()) {
             Ok(text) => self.begin(ex, &text),
-            Err(e) => fail(format!("the exercise's starter cannot be made: {}", e.message)),
+            Err(e) => fail(format!(
+                "the exercise's starter cannot be made: {}",
+                e.message
+            )),
         }
     }
 
@@ -441,9 +459,19 @@ impl Session {
             Err(code) => return code,
         };
         let lang = self.lang.as_str();
-        if let Some(failure) = self.progress.last(ex.id()).ok().flatten().and_then(|r| r.first_failure().cloned()) {
+        if let Some(failure) = self
+            .progress
+            .last(ex.id())
+            .ok()
+            .flatten()
+            .and_then(|r| r.first_failure().cloned())
+        {
             if let Some(hint) = failure.hint.as_ref().and_then(|h| h.get(lang)) {
-                println!("{} `{}`: {hint}", self.say("for the check", "للفحص"), failure.id);
+                println!(
+                    "{} `{}`: {hint}",
+                    self.say("for the check", "للفحص"),
+                    failure.id
+                );
             }
         }
         let failed = self.progress.failed_runs(ex.id()).unwrap_or(0);
@@ -467,14 +495,22 @@ impl Session {
         let shown = self.progress.hints_shown(ex.id()).unwrap_or(0) as usize;
         let upto = (shown + 1).min(unlocked.len());
         for (i, h) in unlocked.iter().take(upto).enumerate() {
-            println!("{} {}: {}", self.say("hint", "تلميح"), i + 1, h.text().get(lang));
+            println!(
+                "{} {}: {}",
+                self.say("hint", "تلميح"),
+                i + 1,
+                h.text().get(lang)
+            );
         }
         if upto > shown {
             let _ = self.progress.show_hints(ex.id(), upto as u32);
         }
         if let Some(next) = ex.exercise.hints.get(unlocked.len()) {
             let when = next.after.as_ref().map(|a| {
-                let runs = a.failed_runs.as_ref().map(|n| n.value.saturating_sub(failed));
+                let runs = a
+                    .failed_runs
+                    .as_ref()
+                    .map(|n| n.value.saturating_sub(failed));
                 let mins = a.minutes.as_ref().map(|m| m.value.saturating_sub(minutes));
                 match (runs, mins, self.ar()) {
                     (Some(r), _, false) => format!("after {r} more failed checks"),
@@ -490,7 +526,13 @@ impl Session {
                 when.unwrap_or_default()
             );
         } else if unlocked.is_empty() && ex.exercise.hints.is_empty() {
-            println!("{}", self.say("this exercise has no more hints", "لا توجد تلميحات أخرى لهذا التمرين"));
+            println!(
+                "{}",
+                self.say(
+                    "this exercise has no more hints",
+                    "لا توجد تلميحات أخرى لهذا التمرين"
+                )
+            );
         }
         ExitCode::SUCCESS
     }
@@ -523,7 +565,13 @@ impl Session {
             if now != seen {
                 seen = now;
                 println!();
-                println!("{}", self.say("── the file changed; checking again", "── تغيّر الملف؛ أعيد الفحص"));
+                println!(
+                    "{}",
+                    self.say(
+                        "── the file changed; checking again",
+                        "── تغيّر الملف؛ أعيد الفحص"
+                    )
+                );
                 status = self.check_once(&rt, ex, &file, json, seed);
                 let _ = &status;
             }
@@ -557,7 +605,7 @@ impl Session {
                         exercise: ex,
                         file,
                         run: run_number,
-                        seeded: seed.is_some(),
+                        seed,
                     },
                 )
                 .await,
@@ -604,7 +652,11 @@ impl Session {
         let passed = results.passed();
         if let Some(first) = results.first_failure() {
             println!();
-            println!("{} `{}`:", self.say("the first check that does not pass,", "أول فحص لم ينجح،"), first.id);
+            println!(
+                "{} `{}`:",
+                self.say("the first check that does not pass,", "أول فحص لم ينجح،"),
+                first.id
+            );
             if let Some(m) = first.message.as_ref().and_then(|m| m.get(lang)) {
                 println!("  {m}");
             }
@@ -614,7 +666,11 @@ impl Session {
             let e = &first.evidence;
             if !e.log.is_empty() {
                 let seqs: Vec<String> = e.log.iter().map(|s| format!("#{s}")).collect();
-                println!("  {} {}", self.say("log entries:", "قيود السجل:"), seqs.join(", "));
+                println!(
+                    "  {} {}",
+                    self.say("log entries:", "قيود السجل:"),
+                    seqs.join(", ")
+                );
             }
             if let Some(r) = &e.request {
                 println!("  {} {r}", self.say("request:", "الطلب:"));
@@ -634,9 +690,13 @@ impl Session {
         } else {
             println!();
             if self.ar() {
-                println!("نجحت الفحوص كلها ({total}) — `quickwin workshop solution` يعرض حل المؤلفين");
+                println!(
+                    "نجحت الفحوص كلها ({total}) — `quickwin workshop solution` يعرض حل المؤلفين"
+                );
             } else {
-                println!("all {total} checks pass — `quickwin workshop solution` shows the authors' solution");
+                println!(
+                    "all {total} checks pass — `quickwin workshop solution` shows the authors' solution"
+                );
             }
         }
     }

@@ -16,3 +16,4 @@ mod schema;
 mod serve;
 mod support;
 mod typos;
+mod workshop;

@@ -43,7 +43,11 @@ impl Answer {
     pub fn excerpt(&self) -> String {
         let text = self.text();
         let short: String = text.chars().take(300).collect();
-        let more = if text.chars().count() > 300 { "…" } else { "" };
+        let more = if text.chars().count() > 300 {
+            "…"
+        } else {
+            ""
+        };
         format!("{} {short}{more}", self.status)
     }
 }
@@ -80,7 +84,11 @@ impl Client {
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|e| e.to_string())?;
         let work = async {
-            let response = self.http.request(request).await.map_err(|e| e.to_string())?;
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| e.to_string())?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()

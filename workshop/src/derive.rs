@@ -56,10 +56,17 @@ pub fn derive(
     for r in &derived.replace {
         let found = text.matches(r.find.value.as_str()).count();
         if found != 1 {
-            let times = if found == 0 { "nowhere".to_string() } else { format!("{found} times") };
+            let times = if found == 0 {
+                "nowhere".to_string()
+            } else {
+                format!("{found} times")
+            };
             return Err(DeriveError::new(
                 r.find.span,
-                format!("the text `{}` occurs {times}; `replace` needs it exactly once", r.find.value),
+                format!(
+                    "the text `{}` occurs {times}; `replace` needs it exactly once",
+                    r.find.value
+                ),
             )
             .help("quote more of the line around it so that it is found once"));
         }
@@ -97,8 +104,11 @@ fn base_text(
                     .iter()
                     .map(|(id, _)| format!("`{id}`"))
                     .collect();
-                DeriveError::new(pilot.span, format!("there is no catalogue pilot `{}`", pilot.value))
-                    .help(format!("the pilots are {}", known.join(", ")))
+                DeriveError::new(
+                    pilot.span,
+                    format!("there is no catalogue pilot `{}`", pilot.value),
+                )
+                .help(format!("the pilots are {}", known.join(", ")))
             });
     }
     if let Some(file) = &derived.file {
@@ -109,15 +119,22 @@ fn base_text(
         });
     }
     previous.map(str::to_string).ok_or_else(|| {
-        DeriveError::new(at, "`previous: true`, but no exercise comes before this one")
-            .help("name a `pilot` or a `file` instead")
+        DeriveError::new(
+            at,
+            "`previous: true`, but no exercise comes before this one",
+        )
+        .help("name a `pilot` or a `file` instead")
     })
 }
 
 fn tree(text: &str) -> Result<(Source, yaml::Node), String> {
     let source = Source::new("derived.yaml", text);
-    let node = yaml::parse(&source)
-        .map_err(|d| format!("the source is not YAML: {}", d.first().map_or("", |d| d.message.as_str())))?;
+    let node = yaml::parse(&source).map_err(|d| {
+        format!(
+            "the source is not YAML: {}",
+            d.first().map_or("", |d| d.message.as_str())
+        )
+    })?;
     Ok((source, node))
 }
 
@@ -168,7 +185,10 @@ pub fn set(text: &str, path: &str, value: &Json) -> Result<String, String> {
         ));
     };
     if !matches!(hit.node.kind, Kind::Scalar(..)) {
-        return Err(format!("`set`: `{path}` is {}, not a single value", hit.node.describe()));
+        return Err(format!(
+            "`set`: `{path}` is {}, not a single value",
+            hit.node.describe()
+        ));
     }
     let rendered = match value {
         Json::String(s) if plain_safe(s) => s.clone(),
@@ -183,7 +203,10 @@ pub fn set(text: &str, path: &str, value: &Json) -> Result<String, String> {
 
 fn plain_safe(s: &str) -> bool {
     !s.is_empty()
-        && !s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
+        && !s.starts_with([
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
+            '%', '@', '`',
+        ])
         && !s.contains(": ")
         && !s.contains(" #")
         && !s.ends_with([' ', ':'])
@@ -195,9 +218,7 @@ fn plain_safe(s: &str) -> bool {
 /// Whether the item starting at `at` is written inside `[…]`: what precedes it on its
 /// line is `[` or `,`, not a block list's `-` or a key's indentation.
 fn in_flow_list(text: &str, at: usize) -> bool {
-    text[..at]
-        .trim_end_matches(' ')
-        .ends_with(['[', ','])
+    text[..at].trim_end_matches(' ').ends_with(['[', ','])
 }
 
 fn line_start(text: &str, at: usize) -> usize {
@@ -264,12 +285,19 @@ fees:
             remove(TEXT, "languages[ar]").unwrap(),
             TEXT.replace("[ar, en]", "[en]")
         );
-        assert!(remove(TEXT, "roles[nobody]").unwrap_err().contains("selects nothing"));
+        assert!(
+            remove(TEXT, "roles[nobody]")
+                .unwrap_err()
+                .contains("selects nothing")
+        );
     }
 
     #[test]
     fn sets_scalars_quoting_when_needed() {
-        assert_eq!(set(TEXT, "sla", &json!("30d")).unwrap(), TEXT.replace("sla: 5d", "sla: 30d"));
+        assert_eq!(
+            set(TEXT, "sla", &json!("30d")).unwrap(),
+            TEXT.replace("sla: 5d", "sla: 30d")
+        );
         assert_eq!(
             set(TEXT, "fees[fee].amount", &json!(6000)).unwrap(),
             TEXT.replace("5000", "6000")
@@ -278,6 +306,10 @@ fees:
             set(TEXT, "sla", &json!("a: b")).unwrap(),
             TEXT.replace("sla: 5d", "sla: \"a: b\"")
         );
-        assert!(set(TEXT, "roles", &json!(1)).unwrap_err().contains("not a single value"));
+        assert!(
+            set(TEXT, "roles", &json!(1))
+                .unwrap_err()
+                .contains("not a single value")
+        );
     }
 }

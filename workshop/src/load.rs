@@ -84,7 +84,11 @@ impl Curriculum {
 
     /// The languages of the workshop, the default first.
     pub fn languages(&self) -> Vec<String> {
-        self.workshop.languages.iter().map(|l| l.value.clone()).collect()
+        self.workshop
+            .languages
+            .iter()
+            .map(|l| l.value.clone())
+            .collect()
     }
 
     /// The solution of exercise `id`: its text.
@@ -166,8 +170,12 @@ fn read_file<T: DeserializeOwned>(path: &Path, shown: &str) -> File<T> {
                     source: Source::new(shown, ""),
                     value: None,
                     diagnostics: vec![
-                        Diagnostic::error(Code::Encoding, Span::at(0), "the file is not UTF-8 text")
-                            .with_help("save the file as UTF-8"),
+                        Diagnostic::error(
+                            Code::Encoding,
+                            Span::at(0),
+                            "the file is not UTF-8 text",
+                        )
+                        .with_help("save the file as UTF-8"),
                     ],
                     texts: Vec::new(),
                 };
@@ -186,7 +194,9 @@ fn read_file<T: DeserializeOwned>(path: &Path, shown: &str) -> File<T> {
             };
         }
     };
-    let text = text.strip_prefix('\u{feff}').map_or(text.clone(), str::to_string);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_string);
     let source = Source::new(shown, text);
     let tree = match yaml::parse(&source) {
         Ok(t) => t,
@@ -212,7 +222,10 @@ fn read_file<T: DeserializeOwned>(path: &Path, shown: &str) -> File<T> {
 /// messages read `iq-2012/exercises/07-…/checks.yaml:12:5`.
 fn shown(root: &Path, path: &Path) -> String {
     let base = root.parent().unwrap_or(root);
-    path.strip_prefix(base).unwrap_or(path).display().to_string()
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn version(found: u32, span: Span, key: &str) -> Option<Diagnostic> {
@@ -265,7 +278,10 @@ pub fn read(root: &Path) -> Read {
     let mut push = |source: Source, mut diagnostics: Vec<Diagnostic>| {
         if !diagnostics.is_empty() {
             diagnostics.sort_by_key(|d| (d.span.start, d.severity, d.code));
-            reports.push(FileReport { source, diagnostics });
+            reports.push(FileReport {
+                source,
+                diagnostics,
+            });
         }
     };
     let ws_path = root.join("workshop.yaml");
@@ -281,7 +297,11 @@ pub fn read(root: &Path) -> Read {
     if let Some(w) = &ws.value {
         diags.extend(version(w.format.value, w.format.span, "quickwin-workshop"));
         if w.languages.is_empty() {
-            diags.push(Diagnostic::error(Code::InvalidValue, Span::at(0), "`languages` is empty; expected `[ar, en]`"));
+            diags.push(Diagnostic::error(
+                Code::InvalidValue,
+                Span::at(0),
+                "`languages` is empty; expected `[ar, en]`",
+            ));
         }
         for d in 1..=day_count {
             let path = root.join("days").join(format!("{d:02}.yaml"));
@@ -324,7 +344,10 @@ pub fn read(root: &Path) -> Read {
                     diagnostics.push(Diagnostic::error(
                         Code::DuplicateId,
                         ex.span,
-                        format!("the exercise `{}` is already listed on day {other}", ex.value),
+                        format!(
+                            "the exercise `{}` is already listed on day {other}",
+                            ex.value
+                        ),
                     ));
                 } else {
                     listed.insert(ex.value.clone(), (d, file.source.clone(), ex.span));
@@ -336,7 +359,12 @@ pub fn read(root: &Path) -> Read {
     }
     // Exercises: every folder under exercises/, sorted.
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("exercises"))
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     let mut found: BTreeMap<String, Loaded> = BTreeMap::new();
@@ -350,8 +378,24 @@ pub fn read(root: &Path) -> Read {
         let mut ck_diags = ck.diagnostics;
         languages_of(&ex.texts, &languages, &mut ex_diags);
         languages_of(&ck.texts, &languages, &mut ck_diags);
+        for lang in &languages {
+            let name = format!("instructions.{lang}.md");
+            let ok = std::fs::read_to_string(dir.join(&name)).is_ok_and(|t| !t.trim().is_empty());
+            if !ok {
+                ex_diags.push(
+                    Diagnostic::error(
+                        Code::MissingLanguage,
+                        Span::at(0),
+                        format!("the exercise has no `{name}`"),
+                    )
+                    .with_help(format!(
+                        "write the instructions in `{lang}` beside `exercise.yaml`"
+                    )),
+                );
+            }
+        }
         if let Some(e) = &ex.value {
-            exercise_rules(e, dir, &languages, &ex.source, &mut ex_diags);
+            exercise_rules(e, &languages, &mut ex_diags);
             if found.contains_key(&e.id.value) {
                 ex_diags.push(Diagnostic::error(
                     Code::DuplicateId,
@@ -366,12 +410,18 @@ pub fn read(root: &Path) -> Read {
                         e.id.span,
                         format!("no day lists the exercise `{}`", e.id.value),
                     )
-                    .with_help(format!("add it to `exercises:` in `days/{:02}.yaml`", e.day.value)),
+                    .with_help(format!(
+                        "add it to `exercises:` in `days/{:02}.yaml`",
+                        e.day.value
+                    )),
                 ),
                 Some((d, _, _)) if *d != e.day.value => ex_diags.push(Diagnostic::error(
                     Code::Inconsistent,
                     e.day.span,
-                    format!("`day: {}`, but `days/{d:02}.yaml` lists the exercise", e.day.value),
+                    format!(
+                        "`day: {}`, but `days/{d:02}.yaml` lists the exercise",
+                        e.day.value
+                    ),
                 )),
                 Some(_) => {}
             }
@@ -411,12 +461,17 @@ pub fn read(root: &Path) -> Read {
     }
     for (id, (_, source, span)) in &listed {
         if !known.contains(id) {
-            let help = did_you_mean(id, known.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("add a folder `exercises/NN-{id}/` with `exercise.yaml` and `checks.yaml`"));
+            let help = did_you_mean(id, known.iter().map(String::as_str)).unwrap_or_else(|| {
+                format!("add a folder `exercises/NN-{id}/` with `exercise.yaml` and `checks.yaml`")
+            });
             if let Some((_, diags)) = day_reports.iter_mut().find(|(s, _)| s.name == source.name) {
                 diags.push(
-                    Diagnostic::error(Code::UnknownReference, *span, format!("there is no exercise `{id}`"))
-                        .with_help(help),
+                    Diagnostic::error(
+                        Code::UnknownReference,
+                        *span,
+                        format!("there is no exercise `{id}`"),
+                    )
+                    .with_help(help),
                 );
             }
         }
@@ -428,12 +483,16 @@ pub fn read(root: &Path) -> Read {
                 let help = did_you_mean(&r.value, known.iter().map(String::as_str))
                     .unwrap_or_else(|| "name an exercise of this workshop".into());
                 let name = shown(root, &loaded.dir.join("exercise.yaml"));
-                if let Some((_, diags)) = exercise_reports.iter_mut().find(|(s, _)| s.name == name) {
+                if let Some((_, diags)) = exercise_reports.iter_mut().find(|(s, _)| s.name == name)
+                {
                     diags.push(
                         Diagnostic::error(
                             Code::UnknownReference,
                             r.span,
-                            format!("`requires` names `{}`, which is not an exercise of this workshop", r.value),
+                            format!(
+                                "`requires` names `{}`, which is not an exercise of this workshop",
+                                r.value
+                            ),
                         )
                         .with_help(help),
                     );
@@ -448,7 +507,10 @@ pub fn read(root: &Path) -> Read {
     for (s, d) in exercise_reports {
         push(s, d);
     }
-    let failed = reports.iter().flat_map(|r| &r.diagnostics).any(Diagnostic::is_error);
+    let failed = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(Diagnostic::is_error);
     let curriculum = match (failed, ws.value) {
         (false, Some(workshop)) => {
             let mut exercises = Vec::new();
@@ -468,10 +530,13 @@ pub fn read(root: &Path) -> Read {
         }
         _ => None,
     };
-    Read { curriculum, reports }
+    Read {
+        curriculum,
+        reports,
+    }
 }
 
-fn exercise_rules(e: &Exercise, dir: &Path, languages: &[String], source: &Source, out: &mut Vec<Diagnostic>) {
+fn exercise_rules(e: &Exercise, languages: &[String], out: &mut Vec<Diagnostic>) {
     out.extend(version(e.format.value, e.format.span, "quickwin-exercise"));
     match (&e.starter, &e.keep) {
         (Some(_), Some(k)) => out.push(
@@ -489,49 +554,66 @@ fn exercise_rules(e: &Exercise, dir: &Path, languages: &[String], source: &Sourc
     }
     if let Some(p) = &e.pilot {
         if quickwin_sandbox::catalogue::find(&p.value).is_none() {
-            let ids = quickwin_sandbox::catalogue::CATALOGUE.iter().map(|(id, _)| *id);
+            let ids = quickwin_sandbox::catalogue::CATALOGUE
+                .iter()
+                .map(|(id, _)| *id);
             out.push(
-                Diagnostic::error(Code::UnknownReference, p.span, format!("there is no catalogue pilot `{}`", p.value))
-                    .with_help_opt(did_you_mean(&p.value, ids)),
-            );
-        }
-    }
-    for lang in languages {
-        let name = format!("instructions.{lang}.md");
-        let ok = std::fs::read_to_string(dir.join(&name)).is_ok_and(|t| !t.trim().is_empty());
-        if !ok {
-            out.push(
-                Diagnostic::error(Code::MissingLanguage, e.id.span, format!("the exercise has no `{name}`"))
-                    .with_help(format!("write the instructions in `{lang}` beside `exercise.yaml`")),
+                Diagnostic::error(
+                    Code::UnknownReference,
+                    p.span,
+                    format!("there is no catalogue pilot `{}`", p.value),
+                )
+                .with_help_opt(did_you_mean(&p.value, ids)),
             );
         }
     }
     for hint in &e.hints {
         for (lang, text) in [("en", &hint.en), ("ar", &hint.ar)] {
-            if languages.iter().any(|l| l == lang) && text.as_ref().is_none_or(|t| t.value.trim().is_empty()) {
-                let span = hint.en.as_ref().or(hint.ar.as_ref()).map_or(e.id.span, |t| t.span);
-                out.push(Diagnostic::error(Code::MissingLanguage, span, format!("this hint has no `{lang}` text")));
+            if languages.iter().any(|l| l == lang)
+                && text.as_ref().is_none_or(|t| t.value.trim().is_empty())
+            {
+                let span = hint
+                    .en
+                    .as_ref()
+                    .or(hint.ar.as_ref())
+                    .map_or(e.id.span, |t| t.span);
+                out.push(Diagnostic::error(
+                    Code::MissingLanguage,
+                    span,
+                    format!("this hint has no `{lang}` text"),
+                ));
             }
         }
     }
-    let _ = source;
 }
 
 fn check_rules(c: &Checks, out: &mut Vec<Diagnostic>) {
     out.extend(version(c.format.value, c.format.span, "quickwin-checks"));
     if c.checks.is_empty() {
-        out.push(Diagnostic::error(Code::MissingKey, c.format.span, "`checks` is empty; an exercise needs at least one check"));
+        out.push(Diagnostic::error(
+            Code::MissingKey,
+            c.format.span,
+            "`checks` is empty; an exercise needs at least one check",
+        ));
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for check in &c.checks {
         if !seen.insert(&check.id.value) {
-            out.push(Diagnostic::error(Code::DuplicateId, check.id.span, format!("two checks have the id `{}`", check.id.value)));
+            out.push(Diagnostic::error(
+                Code::DuplicateId,
+                check.id.span,
+                format!("two checks have the id `{}`", check.id.value),
+            ));
         }
         if let Some(after) = &check.after {
             if !seen.contains(after.value.as_str()) || after.value == check.id.value {
                 out.push(
-                    Diagnostic::error(Code::UnknownReference, after.span, format!("`after: {}` names no check before this one", after.value))
-                        .with_help_opt(did_you_mean(&after.value, seen.iter().copied())),
+                    Diagnostic::error(
+                        Code::UnknownReference,
+                        after.span,
+                        format!("`after: {}` names no check before this one", after.value),
+                    )
+                    .with_help_opt(did_you_mean(&after.value, seen.iter().copied())),
                 );
             }
         }
@@ -542,7 +624,11 @@ fn check_rules(c: &Checks, out: &mut Vec<Diagnostic>) {
 fn one_check(check: &Check, out: &mut Vec<Diagnostic>) {
     let kinds = check.kinds();
     if kinds.len() != 1 {
-        let all = KINDS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let all = KINDS
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(
             Diagnostic::error(
                 Code::Inconsistent,
@@ -550,7 +636,12 @@ fn one_check(check: &Check, out: &mut Vec<Diagnostic>) {
                 if kinds.is_empty() {
                     format!("the check `{}` says nothing to check", check.id.value)
                 } else {
-                    format!("the check `{}` has {} kinds ({}); a check has one", check.id.value, kinds.len(), kinds.join(", "))
+                    format!(
+                        "the check `{}` has {} kinds ({}); a check has one",
+                        check.id.value,
+                        kinds.len(),
+                        kinds.join(", ")
+                    )
                 },
             )
             .with_help(format!("give it exactly one of {all}")),
@@ -559,23 +650,42 @@ fn one_check(check: &Check, out: &mut Vec<Diagnostic>) {
     if let Some(b) = &check.blueprint {
         if let Some(sel) = &b.select {
             if let Err(e) = YamlPath::parse(&sel.value) {
-                out.push(Diagnostic::error(Code::InvalidValue, sel.span, e.to_string()));
+                out.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    sel.span,
+                    e.to_string(),
+                ));
             }
-        } else if b.count.is_some() || b.equals.is_some() || b.contains.is_some() || !b.r#where.is_empty() {
-            out.push(Diagnostic::error(Code::InapplicableKey, check.id.span, "`count`, `equals`, `contains` and `where` need a `select` path"));
+        } else if b.count.is_some()
+            || b.equals.is_some()
+            || b.contains.is_some()
+            || !b.r#where.is_empty()
+        {
+            out.push(Diagnostic::error(
+                Code::InapplicableKey,
+                check.id.span,
+                "`count`, `equals`, `contains` and `where` need a `select` path",
+            ));
         }
         if let Some(ev) = &b.evaluate {
             if ev.fee.is_some() == ev.expr.is_some() {
-                out.push(
-                    Diagnostic::error(Code::Inconsistent, ev.equals.span, "`evaluate` names exactly one of `fee` or `expr`"),
-                );
+                out.push(Diagnostic::error(
+                    Code::Inconsistent,
+                    ev.equals.span,
+                    "`evaluate` names exactly one of `fee` or `expr`",
+                ));
             }
         }
-        let said = b.valid.is_some() || b.codes.is_some() || b.select.is_some() || b.evaluate.is_some();
+        let said =
+            b.valid.is_some() || b.codes.is_some() || b.select.is_some() || b.evaluate.is_some();
         if !said {
             out.push(
-                Diagnostic::error(Code::MissingKey, check.id.span, "the `blueprint` check says nothing to check")
-                    .with_help("add `valid: true`, `codes`, `select` or `evaluate`"),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    check.id.span,
+                    "the `blueprint` check says nothing to check",
+                )
+                .with_help("add `valid: true`, `codes`, `select` or `evaluate`"),
             );
         }
     }
@@ -584,20 +694,40 @@ fn one_check(check: &Check, out: &mut Vec<Diagnostic>) {
         if targets.len() != 1 {
             let span = targets.first().map_or(check.id.span, |(_, p)| p.span);
             out.push(
-                Diagnostic::error(Code::Inconsistent, span, format!("an http step names {} requests; it names one", targets.len()))
-                    .with_help("write one of `get`, `post`, `put`, `patch`, `delete` or `page` with its path"),
+                Diagnostic::error(
+                    Code::Inconsistent,
+                    span,
+                    format!(
+                        "an http step names {} requests; it names one",
+                        targets.len()
+                    ),
+                )
+                .with_help(
+                    "write one of `get`, `post`, `put`, `patch`, `delete` or `page` with its path",
+                ),
             );
         }
         for (_, p) in targets {
             if !p.value.starts_with('/') {
-                out.push(Diagnostic::error(Code::InvalidValue, p.span, format!("the path `{}` does not start with `/`", p.value)));
+                out.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    p.span,
+                    format!("the path `{}` does not start with `/`", p.value),
+                ));
             }
         }
         for (name, pointer) in &step.keep {
             if !pointer.value.starts_with('/') {
                 out.push(
-                    Diagnostic::error(Code::InvalidValue, pointer.span, format!("`keep: {{{name}: {}}}` is not a JSON pointer", pointer.value))
-                        .with_help(format!("write `/{}`", pointer.value)),
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        pointer.span,
+                        format!(
+                            "`keep: {{{name}: {}}}` is not a JSON pointer",
+                            pointer.value
+                        ),
+                    )
+                    .with_help(format!("write `/{}`", pointer.value)),
                 );
             }
         }
@@ -609,11 +739,19 @@ fn one_check(check: &Check, out: &mut Vec<Diagnostic>) {
     }
     if let Some(log) = &check.messagelog {
         if log.expect.is_empty() && log.absent.is_empty() && log.chain.is_none() {
-            out.push(Diagnostic::error(Code::MissingKey, check.id.span, "the `messagelog` check has no `expect`, `absent` or `chain`"));
+            out.push(Diagnostic::error(
+                Code::MissingKey,
+                check.id.span,
+                "the `messagelog` check has no `expect`, `absent` or `chain`",
+            ));
         }
         if let Some(chain) = &log.chain {
             if chain.value != "intact" {
-                out.push(Diagnostic::error(Code::InvalidValue, chain.span, format!("`chain: {}`; expected `chain: intact`", chain.value)));
+                out.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    chain.span,
+                    format!("`chain: {}`; expected `chain: intact`", chain.value),
+                ));
             }
         }
     }

@@ -88,7 +88,9 @@ impl Audience {
 }
 
 /// An interoperability layer, as the frameworks teach them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
     /// Laws, mandates, privacy and open standards.

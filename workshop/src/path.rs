@@ -77,7 +77,9 @@ impl Path {
                 } else if let Some((field, value)) = selector.split_once('=') {
                     Step::Where(field.trim().to_string(), unquote(value.trim()))
                 } else if selector.is_empty() {
-                    return Err(err("has `[]`; write a position, `*`, an id or `field=value`"));
+                    return Err(err(
+                        "has `[]`; write a position, `*`, an id or `field=value`",
+                    ));
                 } else {
                     Step::Where("id".to_string(), unquote(selector))
                 });
@@ -99,7 +101,7 @@ impl Path {
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Hit<'a>> {
         let mut hits = vec![Hit {
             node: root,
-            entry: root.span
+            entry: root.span,
         }];
         for step in &self.steps {
             let mut next = Vec::new();
@@ -179,11 +181,7 @@ fn field_is(item: &Node, field: &str, value: &str) -> bool {
 pub fn content_end(node: &Node) -> usize {
     match &node.kind {
         Kind::Scalar(..) => node.span.end,
-        Kind::Seq(items) => items
-            .iter()
-            .map(content_end)
-            .max()
-            .unwrap_or(node.span.end),
+        Kind::Seq(items) => items.iter().map(content_end).max().unwrap_or(node.span.end),
         Kind::Map(entries) => entries
             .iter()
             .map(|(_, v)| content_end(v))

@@ -44,7 +44,9 @@ impl Progress {
     /// A setting (`workshop`, `team`, `current`, `lang`).
     pub fn get(&self, key: &str) -> rusqlite::Result<Option<String>> {
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()
     }
 
@@ -69,7 +71,11 @@ impl Progress {
     /// When `exercise` was first started.
     pub fn started(&self, exercise: &str) -> rusqlite::Result<Option<i64>> {
         self.conn
-            .query_row("SELECT at FROM started WHERE exercise = ?1", [exercise], |r| r.get(0))
+            .query_row(
+                "SELECT at FROM started WHERE exercise = ?1",
+                [exercise],
+                |r| r.get(0),
+            )
             .optional()
     }
 
@@ -134,7 +140,11 @@ impl Progress {
     pub fn hints_shown(&self, exercise: &str) -> rusqlite::Result<u32> {
         Ok(self
             .conn
-            .query_row("SELECT shown FROM hints WHERE exercise = ?1", [exercise], |r| r.get(0))
+            .query_row(
+                "SELECT shown FROM hints WHERE exercise = ?1",
+                [exercise],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or(0))
     }

@@ -59,7 +59,10 @@ pub struct Results {
 impl Results {
     /// How many checks passed.
     pub fn passed(&self) -> usize {
-        self.checks.iter().filter(|c| c.status == Status::Pass).count()
+        self.checks
+            .iter()
+            .filter(|c| c.status == Status::Pass)
+            .count()
     }
 
     /// The first check that did not pass.
@@ -129,7 +132,10 @@ impl Evidence {
 pub fn schema_json() -> String {
     let mut schema = schemars::schema_for!(Results);
     schema.insert("$id".into(), "urn:quickwin:workshop-results:v1".into());
-    schema.insert("title".into(), "quickwin workshop check results, version 1".into());
+    schema.insert(
+        "title".into(),
+        "quickwin workshop check results, version 1".into(),
+    );
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

@@ -25,15 +25,22 @@ pub struct Run<'a> {
     pub file: &'a Path,
     /// The run's number.
     pub run: u64,
-    /// Whether the results leave out their timing (seeded, reproducible runs).
-    pub seeded: bool,
+    /// The seed of a reproducible run: the results leave out their timing and the twin
+    /// draws its references from it.
+    pub seed: Option<u64>,
 }
 
 /// The message ids of a run's calls start with this: `qwchk-<team>-<exercise>-<run>-`.
 pub fn prefix(team: &str, exercise: &str, run: u64) -> String {
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect()
     };
     format!("qwchk-{}-{}-{run}-", clean(team), clean(exercise))
@@ -43,16 +50,17 @@ pub fn prefix(team: &str, exercise: &str, run: u64) -> String {
 /// [`crate::model::Checks::need_world`]).
 pub async fn run(world: Option<&World>, run: &Run<'_>) -> Results {
     let started = Instant::now();
-    let shown = run
-        .file
-        .file_name()
-        .map_or_else(|| run.exercise.file().to_string(), |n| n.to_string_lossy().into_owned());
+    let shown = run.file.file_name().map_or_else(
+        || run.exercise.file().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut ctx = Ctx::new(
         world,
         run.file.to_path_buf(),
         &shown,
         prefix(run.team, run.exercise.id(), run.run),
     );
+    ctx.seed = run.seed;
     let mut results = Vec::new();
     for check in &run.exercise.checks.checks {
         let left = RUN_LIMIT.saturating_sub(started.elapsed());
@@ -87,7 +95,10 @@ pub async fn run(world: Option<&World>, run: &Run<'_>) -> Results {
         exercise: run.exercise.id().to_string(),
         run: run.run,
         status,
-        ms: (!run.seeded).then(|| started.elapsed().as_millis() as u64),
+        ms: run
+            .seed
+            .is_none()
+            .then(|| started.elapsed().as_millis() as u64),
         checks: results,
     }
 }
@@ -96,7 +107,9 @@ fn result(check: &crate::model::Check, outcome: Outcome, ctx: &Ctx<'_>) -> Check
     let mut vars = ctx.vars.clone();
     vars.extend(outcome.seen.clone());
     let texts = |l: &quickwin_blueprint::model::Localized| -> Texts {
-        l.0.iter().map(|(k, v)| (k.clone(), fill(v, &vars))).collect()
+        l.0.iter()
+            .map(|(k, v)| (k.clone(), fill(v, &vars)))
+            .collect()
     };
     let passed = outcome.status == Status::Pass;
     let message = (!passed).then(|| {

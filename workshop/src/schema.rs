@@ -16,10 +16,34 @@ fn schema_of<T: JsonSchema>(id: &str, title: &str) -> String {
 /// Every schema: its file name in `schema/` and its text.
 pub fn schemas() -> Vec<(&'static str, String)> {
     vec![
-        ("workshop.schema.json", schema_of::<Workshop>("urn:quickwin:workshop:v1", "quickwin workshop.yaml, format version 1")),
-        ("day.schema.json", schema_of::<Day>("urn:quickwin:workshop-day:v1", "quickwin workshop day file, format version 1")),
-        ("exercise.schema.json", schema_of::<Exercise>("urn:quickwin:exercise:v1", "quickwin exercise.yaml, format version 1")),
-        ("checks.schema.json", schema_of::<Checks>("urn:quickwin:checks:v1", "quickwin checks.yaml, format version 1")),
+        (
+            "workshop.schema.json",
+            schema_of::<Workshop>(
+                "urn:quickwin:workshop:v1",
+                "quickwin workshop.yaml, format version 1",
+            ),
+        ),
+        (
+            "day.schema.json",
+            schema_of::<Day>(
+                "urn:quickwin:workshop-day:v1",
+                "quickwin workshop day file, format version 1",
+            ),
+        ),
+        (
+            "exercise.schema.json",
+            schema_of::<Exercise>(
+                "urn:quickwin:exercise:v1",
+                "quickwin exercise.yaml, format version 1",
+            ),
+        ),
+        (
+            "checks.schema.json",
+            schema_of::<Checks>(
+                "urn:quickwin:checks:v1",
+                "quickwin checks.yaml, format version 1",
+            ),
+        ),
         ("results.schema.json", crate::results::schema_json()),
     ]
 }

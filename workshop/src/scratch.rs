@@ -13,10 +13,7 @@ impl Scratch {
     /// Make a new empty folder named after `what`.
     pub fn new(what: &str) -> std::io::Result<Scratch> {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "quickwin-{what}-{}-{n}",
-            std::process::id()
-        ));
+        let path = std::env::temp_dir().join(format!("quickwin-{what}-{}-{n}", std::process::id()));
         if path.exists() {
             std::fs::remove_dir_all(&path)?;
         }

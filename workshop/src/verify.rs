@@ -47,14 +47,18 @@ async fn check_text(
             exercise,
             file: &file,
             run: if what == "starter" { 1 } else { 2 },
-            seeded: true,
+            seed: Some(seed),
         },
     )
     .await)
 }
 
 /// Verify every exercise of `curriculum`, calling `line` with a line per exercise.
-pub async fn verify(curriculum: &Curriculum, seed: u64, mut line: impl FnMut(&Verdict)) -> Vec<Verdict> {
+pub async fn verify(
+    curriculum: &Curriculum,
+    seed: u64,
+    mut line: impl FnMut(&Verdict),
+) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
     for exercise in &curriculum.exercises {
         let started = Instant::now();
@@ -67,24 +71,43 @@ pub async fn verify(curriculum: &Curriculum, seed: u64, mut line: impl FnMut(&Ve
             ms: 0,
         };
         match curriculum.starter(&id) {
-            Err(e) => v.problems.push(format!("the starter cannot be made: {}", e.message)),
+            Err(e) => v
+                .problems
+                .push(format!("the starter cannot be made: {}", e.message)),
             Ok(text) => match check_text(curriculum, &id, &text, "starter", seed).await {
-                Err(e) => v.problems.push(format!("the starter could not be checked: {e}")),
+                Err(e) => v
+                    .problems
+                    .push(format!("the starter could not be checked: {e}")),
                 Ok(r) => match r.checks.iter().find(|c| c.status == Status::Fail) {
                     Some(c) => v.starter_fails = Some(c.id.clone()),
-                    None => v.problems.push("the starter passes every check; it must fail at least one".into()),
+                    None => v
+                        .problems
+                        .push("the starter passes every check; it must fail at least one".into()),
                 },
             },
         }
         match curriculum.solution(&id) {
-            Err(e) => v.problems.push(format!("the solution cannot be made: {}", e.message)),
+            Err(e) => v
+                .problems
+                .push(format!("the solution cannot be made: {}", e.message)),
             Ok(text) => match check_text(curriculum, &id, &text, "solution", seed).await {
-                Err(e) => v.problems.push(format!("the solution could not be checked: {e}")),
+                Err(e) => v
+                    .problems
+                    .push(format!("the solution could not be checked: {e}")),
                 Ok(r) => {
                     v.solution.0 = r.passed();
                     for c in r.checks.iter().filter(|c| c.status != Status::Pass) {
-                        let said = c.message.as_ref().and_then(|m| m.get("en")).cloned().unwrap_or_default();
-                        v.problems.push(format!("the solution fails `{}` ({}): {said}", c.id, c.status.as_str()));
+                        let said = c
+                            .message
+                            .as_ref()
+                            .and_then(|m| m.get("en"))
+                            .cloned()
+                            .unwrap_or_default();
+                        v.problems.push(format!(
+                            "the solution fails `{}` ({}): {said}",
+                            c.id,
+                            c.status.as_str()
+                        ));
                     }
                 }
             },

@@ -100,8 +100,14 @@ pub struct Twin {
 
 impl Twin {
     /// Start a twin of the blueprint file `file` in `world`; its calls carry message ids
-    /// starting with `prefix`.
-    pub async fn start(world: &World, file: &Path, prefix: &str) -> Result<Twin, WorldError> {
+    /// starting with `prefix`, and with a `seed` its submission references are drawn
+    /// from it, so that a seeded run logs the same calls twice.
+    pub async fn start(
+        world: &World,
+        file: &Path,
+        prefix: &str,
+        seed: Option<u64>,
+    ) -> Result<Twin, WorldError> {
         let scratch = Scratch::new("twin")?;
         let db = scratch.path().join("service.db");
         let (mut service, _, _) = Service::open(file, &db, true, Some(&world.url))
@@ -109,15 +115,13 @@ impl Twin {
         let bp = service.state.blueprint();
         service.state.mediator =
             Some(Mediator::new(&world.url, bp.interop.as_str()).with_message_ids(prefix));
+        if let Some(seed) = seed {
+            service.state = service.state.clone().with_seeded_references(seed);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let now = Now::read();
-        quickwin_sandbox::server::host(
-            &world.state,
-            &bp,
-            &url,
-            openapi::document(&bp, now.today),
-        );
+        quickwin_sandbox::server::host(&world.state, &bp, &url, openapi::document(&bp, now.today));
         let made = {
             let conn = service.state.conn.lock().unwrap_or_else(|e| e.into_inner());
             accounts::demo_accounts(&conn, &bp, &now.stamp)

@@ -79,3 +79,21 @@ pub fn number(
 pub fn submission_reference() -> String {
     format!("SUB-{}", random_code(10))
 }
+
+/// The `n`th submission reference of `seed`: the same letters for the same pair.
+pub fn seeded_reference(seed: u64, n: u64) -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    // splitmix64, enough to spread consecutive numbers over the alphabet.
+    let mut x = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let code: String = (0..10)
+        .map(|_| {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            ALPHABET[(z % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect();
+    format!("SUB-{code}")
+}

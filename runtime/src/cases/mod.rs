@@ -15,7 +15,7 @@ pub mod submit;
 #[cfg(test)]
 mod tests;
 
-pub use codes::{format_number, number, random_token, submission_reference};
+pub use codes::{format_number, number, random_token, seeded_reference, submission_reference};
 pub use effects::{apply_late_call, is_automatic, message_context, record_payment, take_automatic};
 pub use model::{Actor, Call, Case, CaseError, Event, Outcome, PROBLEMS, Prepared, Step};
 pub use read::{applicant_answers, load, read, row_of};

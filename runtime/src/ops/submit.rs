@@ -25,7 +25,7 @@ pub(crate) async fn submit_answers(
     let needs_calls = bp.integrations.iter().any(|i| i.on.as_str() == "submit");
     let hooked = state.hooks().is_some();
     let (reference, outcome) = if needs_calls || hooked {
-        let tracking = cases::submission_reference();
+        let tracking = state.submission_reference();
         let mut outcome = Outcome::default();
         if needs_calls {
             let mut row = quickwin_blueprint::expr::Row::new();

@@ -17,7 +17,10 @@ pub async fn run(calls: &[AccessCall], ctx: &mut Ctx<'_>) -> Outcome {
     for (n, call) in calls.iter().enumerate() {
         let client = ctx.fill(&call.client.value);
         let service = ctx.fill(&call.service.value);
-        let path = call.path.as_ref().map_or_else(|| "/".to_string(), |p| ctx.fill(&p.value));
+        let path = call
+            .path
+            .as_ref()
+            .map_or_else(|| "/".to_string(), |p| ctx.fill(&p.value));
         let world = match ctx.sandbox() {
             Ok(w) => w,
             Err(o) => return o,
@@ -29,7 +32,11 @@ pub async fn run(calls: &[AccessCall], ctx: &mut Ctx<'_>) -> Outcome {
             ("x-road-id", format!("{}access-{}", ctx.prefix, n + 1)),
         ];
         let request = format!("GET /r1/{service}{path} as {client}");
-        let answer = match ctx.client.send("GET", &url, &headers, None, ctx.limit).await {
+        let answer = match ctx
+            .client
+            .send("GET", &url, &headers, None, ctx.limit)
+            .await
+        {
             Ok(a) => a,
             Err(e) => {
                 return Outcome::error(say(

@@ -18,12 +18,21 @@ pub fn run(b: &BlueprintCheck, ctx: &Ctx<'_>) -> Outcome {
         return missing(ctx);
     };
     if let Some(valid) = &b.valid {
-        if let Some(o) = verdict(checked, valid.value, b.deny_warnings.as_ref().is_some_and(|d| d.value), ctx) {
+        if let Some(o) = verdict(
+            checked,
+            valid.value,
+            b.deny_warnings.as_ref().is_some_and(|d| d.value),
+            ctx,
+        ) {
             return o;
         }
     }
     if let Some(codes) = &b.codes {
-        let reported: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let reported: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
         for code in &codes.present {
             if !reported.contains(&code.value.as_str()) {
                 return Outcome::fail(say(
@@ -33,10 +42,20 @@ pub fn run(b: &BlueprintCheck, ctx: &Ctx<'_>) -> Outcome {
             }
         }
         for code in &codes.absent {
-            if let Some(d) = checked.diagnostics.iter().find(|d| d.code.as_str() == code.value) {
+            if let Some(d) = checked
+                .diagnostics
+                .iter()
+                .find(|d| d.code.as_str() == code.value)
+            {
                 return Outcome::fail(say(
-                    format!("`quickwin check` still reports `{}`: {}", code.value, d.message),
-                    format!("ما زال `quickwin check` يُبلغ عن `{}`: {}", code.value, d.message),
+                    format!(
+                        "`quickwin check` still reports `{}`: {}",
+                        code.value, d.message
+                    ),
+                    format!(
+                        "ما زال `quickwin check` يُبلغ عن `{}`: {}",
+                        code.value, d.message
+                    ),
                 ))
                 .with(Evidence {
                     blueprint: ctx.place(d.span),
@@ -57,16 +76,32 @@ pub fn run(b: &BlueprintCheck, ctx: &Ctx<'_>) -> Outcome {
 }
 
 fn missing(ctx: &Ctx<'_>) -> Outcome {
-    let name = ctx.file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = ctx
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     Outcome::fail(say(
         format!("there is no `{name}` in your folder; run `quickwin workshop start` to write it"),
         format!("لا يوجد الملف `{name}` في مجلدك؛ شغّل `quickwin workshop start` لكتابته"),
     ))
 }
 
-fn verdict(checked: &Checked, want_valid: bool, deny_warnings: bool, ctx: &Ctx<'_>) -> Option<Outcome> {
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-    let first = if deny_warnings { checked.diagnostics.first() } else { errors.first().copied() };
+fn verdict(
+    checked: &Checked,
+    want_valid: bool,
+    deny_warnings: bool,
+    ctx: &Ctx<'_>,
+) -> Option<Outcome> {
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let first = if deny_warnings {
+        checked.diagnostics.first()
+    } else {
+        errors.first().copied()
+    };
     match (want_valid, first) {
         (true, Some(d)) => {
             let (n, what_en, what_ar) = if deny_warnings {
@@ -77,8 +112,14 @@ fn verdict(checked: &Checked, want_valid: bool, deny_warnings: bool, ctx: &Ctx<'
             let place = ctx.place(d.span).unwrap_or_default();
             Some(
                 Outcome::fail(say(
-                    format!("`quickwin check` reports {n} {what_en}; the first, at {place}: {}", d.message),
-                    format!("يُبلغ `quickwin check` عن {what_ar} عددها {n}؛ أولها في {place}: {}", d.message),
+                    format!(
+                        "`quickwin check` reports {n} {what_en}; the first, at {place}: {}",
+                        d.message
+                    ),
+                    format!(
+                        "يُبلغ `quickwin check` عن {what_ar} عددها {n}؛ أولها في {place}: {}",
+                        d.message
+                    ),
                 ))
                 .with(Evidence {
                     blueprint: ctx.place(d.span),
@@ -96,7 +137,10 @@ fn verdict(checked: &Checked, want_valid: bool, deny_warnings: bool, ctx: &Ctx<'
 
 fn select(b: &BlueprintCheck, path: &str, checked: &Checked, ctx: &Ctx<'_>) -> Option<Outcome> {
     let Ok(parsed) = Path::parse(path) else {
-        return Some(Outcome::error(say(format!("the path `{path}` does not parse"), format!("تعذّر فهم المسار `{path}`"))));
+        return Some(Outcome::error(say(
+            format!("the path `{path}` does not parse"),
+            format!("تعذّر فهم المسار `{path}`"),
+        )));
     };
     let Ok(root) = yaml::parse(&checked.source) else {
         return Some(Outcome::fail(say(
@@ -112,7 +156,10 @@ fn select(b: &BlueprintCheck, path: &str, checked: &Checked, ctx: &Ctx<'_>) -> O
     match b.count.as_ref().map(|c| c.value as usize) {
         Some(n) if hits.len() != n => {
             let o = Outcome::fail(say(
-                format!("`{path}` is found {} times in the file; expected {n}", hits.len()),
+                format!(
+                    "`{path}` is found {} times in the file; expected {n}",
+                    hits.len()
+                ),
                 format!("وُجد `{path}` في الملف {} مرة؛ والمتوقع {n}", hits.len()),
             ));
             return Some(match hits.first() {
@@ -147,7 +194,9 @@ fn select(b: &BlueprintCheck, path: &str, checked: &Checked, ctx: &Ctx<'_>) -> O
             let has = match &hit.node.kind {
                 Kind::Seq(items) => items.iter().any(|i| node_text(i) == want),
                 Kind::Scalar(s, _) => s.contains(&want),
-                Kind::Map(entries) => entries.iter().any(|(k, _)| k.as_str() == Some(want.as_str())),
+                Kind::Map(entries) => entries
+                    .iter()
+                    .any(|(k, _)| k.as_str() == Some(want.as_str())),
             };
             if !has {
                 return Some(
@@ -170,7 +219,10 @@ fn select(b: &BlueprintCheck, path: &str, checked: &Checked, ctx: &Ctx<'_>) -> O
             };
             if found.as_deref() != Some(want.as_str()) {
                 let (en, ar) = match &found {
-                    Some(f) => (format!("`{key}` is `{f}`"), format!("قيمة `{key}` هي `{f}`")),
+                    Some(f) => (
+                        format!("`{key}` is `{f}`"),
+                        format!("قيمة `{key}` هي `{f}`"),
+                    ),
                     None => (format!("`{key}` is missing"), format!("`{key}` غير موجود")),
                 };
                 return Some(
@@ -189,7 +241,10 @@ fn select(b: &BlueprintCheck, path: &str, checked: &Checked, ctx: &Ctx<'_>) -> O
 fn node_text(node: &Node) -> String {
     match &node.kind {
         Kind::Scalar(s, _) => s.clone(),
-        Kind::Seq(items) => format!("[{}]", items.iter().map(node_text).collect::<Vec<_>>().join(", ")),
+        Kind::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(node_text).collect::<Vec<_>>().join(", ")
+        ),
         Kind::Map(_) => node.describe(),
     }
 }
@@ -241,8 +296,16 @@ fn evaluate(ev: &Evaluate, checked: &Checked) -> Outcome {
     match got {
         Ok(value) if same(&value, want) => Outcome::pass(),
         Ok(value) => Outcome::fail(say(
-            format!("with {shown_with}, {what} gives `{}`; expected `{}`", scalar_text(&value), scalar_text(want)),
-            format!("عند {shown_with}، يعطي {what} القيمة `{}`؛ والمتوقع `{}`", scalar_text(&value), scalar_text(want)),
+            format!(
+                "with {shown_with}, {what} gives `{}`; expected `{}`",
+                scalar_text(&value),
+                scalar_text(want)
+            ),
+            format!(
+                "عند {shown_with}، يعطي {what} القيمة `{}`؛ والمتوقع `{}`",
+                scalar_text(&value),
+                scalar_text(want)
+            ),
         )),
         Err(why) => Outcome::fail(say(
             format!("with {shown_with}, {what} cannot be computed: {why}"),
@@ -258,12 +321,12 @@ fn same(a: &Json, b: &Json) -> bool {
     }
 }
 
-
 fn value_of(v: &Json) -> Value {
     match v {
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => Value::Number(n.as_f64().unwrap_or_default()),
-        Json::String(s) => quickwin_blueprint::expr::Date::parse(s).map_or_else(|| Value::Text(s.clone()), Value::Date),
+        Json::String(s) => quickwin_blueprint::expr::Date::parse(s)
+            .map_or_else(|| Value::Text(s.clone()), Value::Date),
         Json::Array(items) => Value::List(items.iter().map(value_of).collect()),
         Json::Null | Json::Object(_) => Value::Null,
     }

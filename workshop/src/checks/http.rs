@@ -26,14 +26,22 @@ pub async fn run(steps: &[Step], ctx: &mut Ctx<'_>) -> Outcome {
 
 async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
     let Some((method, path)) = step.target().first().map(|(m, p)| (*m, p.value.clone())) else {
-        return Outcome::error(say("an http step names no request", "خطوة http لا تحدد طلباً"));
+        return Outcome::error(say(
+            "an http step names no request",
+            "خطوة http لا تحدد طلباً",
+        ));
     };
     let page = method == "PAGE";
     let method = if page { "GET" } else { method };
     let path = ctx.fill(&path);
     let mut headers = vec![(
         "accept",
-        if page { "text/html" } else { "application/json" }.to_string(),
+        if page {
+            "text/html"
+        } else {
+            "application/json"
+        }
+        .to_string(),
     )];
     if let Some(lang) = &step.lang {
         headers.push(("accept-language", lang.value.clone()));
@@ -88,7 +96,8 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
     };
     if let Some(expect) = &step.expect {
         if let Some(mut o) = expected(expect, &answer, &request, page, ctx) {
-            o.seen.insert("seen.status".into(), answer.status.to_string());
+            o.seen
+                .insert("seen.status".into(), answer.status.to_string());
             return o.with(evidence);
         }
     } else if answer.status >= 400 {
@@ -119,7 +128,12 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
 /// A step's body: a literal with `{values}` filled in, or the OpenAPI example of a
 /// submission with some answers changed; the example's uploads are uploaded first, as a
 /// browser would, since an upload's id is good for one application only.
-async fn body(b: &Json, bp: &quickwin_blueprint::Blueprint, base: &str, ctx: &mut Ctx<'_>) -> Result<Json, Outcome> {
+async fn body(
+    b: &Json,
+    bp: &quickwin_blueprint::Blueprint,
+    base: &str,
+    ctx: &mut Ctx<'_>,
+) -> Result<Json, Outcome> {
     let filled = filled(b, ctx);
     let Some(obj) = filled.as_object() else {
         return Ok(filled);
@@ -144,21 +158,34 @@ async fn body(b: &Json, bp: &quickwin_blueprint::Blueprint, base: &str, ctx: &mu
 }
 
 /// A small PDF, what an applicant would scan.
-const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const SAMPLE_PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn upload_examples(value: &mut Json, base: &str, ctx: &mut Ctx<'_>) -> Result<(), Outcome> {
     match value {
         Json::String(s) if s == examples::UPLOAD_EXAMPLE => {
             let url = format!("{base}/api/attachments?name=document.pdf");
-            let headers = [("content-type", "application/pdf".to_string()), ("accept", "application/json".to_string())];
-            let answer = ctx.send("POST", &url, &headers, Some(SAMPLE_PDF.to_vec())).await.map_err(|e| {
-                Outcome::error(say(format!("uploading the example's document failed: {e}"), format!("تعذّر رفع مستند المثال: {e}")))
-            })?;
+            let headers = [
+                ("content-type", "application/pdf".to_string()),
+                ("accept", "application/json".to_string()),
+            ];
+            let answer = ctx
+                .send("POST", &url, &headers, Some(SAMPLE_PDF.to_vec()))
+                .await
+                .map_err(|e| {
+                    Outcome::error(say(
+                        format!("uploading the example's document failed: {e}"),
+                        format!("تعذّر رفع مستند المثال: {e}"),
+                    ))
+                })?;
             match answer.json()["id"].as_str() {
                 Some(id) => *s = id.to_string(),
                 None => {
                     return Err(Outcome::fail(say(
-                        format!("the service refused the example's document ({})", answer.excerpt()),
+                        format!(
+                            "the service refused the example's document ({})",
+                            answer.excerpt()
+                        ),
                         format!("رفضت الخدمة مستند المثال ({})", answer.excerpt()),
                     )));
                 }
@@ -183,19 +210,38 @@ fn filled(v: &Json, ctx: &Ctx<'_>) -> Json {
     match v {
         Json::String(s) => Json::String(ctx.fill(s)),
         Json::Array(items) => Json::Array(items.iter().map(|i| filled(i, ctx)).collect()),
-        Json::Object(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), filled(v, ctx))).collect()),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), filled(v, ctx)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
 
-fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_>) -> Option<Outcome> {
+fn expected(
+    e: &Expect,
+    answer: &Answer,
+    request: &str,
+    page: bool,
+    ctx: &Ctx<'_>,
+) -> Option<Outcome> {
     let fail = |en: String, ar: String| Some(Outcome::fail(say(en, ar)));
     if let Some(status) = &e.status {
         if answer.status != status.value {
-            let why = answer.json()["message"].as_str().map(|m| format!(": {m}")).unwrap_or_default();
+            let why = answer.json()["message"]
+                .as_str()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
             return fail(
-                format!("`{request}` answered {}; expected {}{why}", answer.status, status.value),
-                format!("أجاب `{request}` بالرمز {}؛ والمتوقع {}{why}", answer.status, status.value),
+                format!(
+                    "`{request}` answered {}; expected {}{why}",
+                    answer.status, status.value
+                ),
+                format!(
+                    "أجاب `{request}` بالرمز {}؛ والمتوقع {}{why}",
+                    answer.status, status.value
+                ),
             );
         }
     }
@@ -206,8 +252,14 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
             Some(v) if scalar_text(v) == want => {}
             Some(v) => {
                 return fail(
-                    format!("in the answer to `{request}`, `{pointer}` is `{}`; expected `{want}`", scalar_text(v)),
-                    format!("في الرد على `{request}`، قيمة `{pointer}` هي `{}`؛ والمتوقع `{want}`", scalar_text(v)),
+                    format!(
+                        "in the answer to `{request}`, `{pointer}` is `{}`; expected `{want}`",
+                        scalar_text(v)
+                    ),
+                    format!(
+                        "في الرد على `{request}`، قيمة `{pointer}` هي `{}`؛ والمتوقع `{want}`",
+                        scalar_text(v)
+                    ),
                 );
             }
             None => {
@@ -228,15 +280,25 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
             );
         }
     }
-    let text = if page { answer.text() } else {
-        json["message"].as_str().map_or_else(|| answer.text(), str::to_string)
+    let text = if page {
+        answer.text()
+    } else {
+        json["message"]
+            .as_str()
+            .map_or_else(|| answer.text(), str::to_string)
     };
     if let Some(lang) = &e.text_in {
         if !in_language(&text, &lang.value) {
             let shown: String = text.chars().take(120).collect();
             return fail(
-                format!("the answer to `{request}` is not in `{}`: “{shown}”", lang.value),
-                format!("الرد على `{request}` ليس باللغة `{}`: «{shown}»", lang.value),
+                format!(
+                    "the answer to `{request}` is not in `{}`: “{shown}”",
+                    lang.value
+                ),
+                format!(
+                    "الرد على `{request}` ليس باللغة `{}`: «{shown}»",
+                    lang.value
+                ),
             );
         }
     }
@@ -254,8 +316,14 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
         let found = attribute(&html, "html", "lang").unwrap_or_default();
         if found != lang.value {
             return fail(
-                format!("the page `{request}` says `lang=\"{found}\"`; expected `{}`", lang.value),
-                format!("تقول الصفحة `{request}` إن `lang=\"{found}\"`؛ والمتوقع `{}`", lang.value),
+                format!(
+                    "the page `{request}` says `lang=\"{found}\"`; expected `{}`",
+                    lang.value
+                ),
+                format!(
+                    "تقول الصفحة `{request}` إن `lang=\"{found}\"`؛ والمتوقع `{}`",
+                    lang.value
+                ),
             );
         }
     }
@@ -263,8 +331,14 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
         let found = attribute(&html, "html", "dir").unwrap_or_default();
         if found != dir.value {
             return fail(
-                format!("the page `{request}` says `dir=\"{found}\"`; expected `{}`", dir.value),
-                format!("تقول الصفحة `{request}` إن `dir=\"{found}\"`؛ والمتوقع `{}`", dir.value),
+                format!(
+                    "the page `{request}` says `dir=\"{found}\"`; expected `{}`",
+                    dir.value
+                ),
+                format!(
+                    "تقول الصفحة `{request}` إن `dir=\"{found}\"`؛ والمتوقع `{}`",
+                    dir.value
+                ),
             );
         }
     }
@@ -280,8 +354,14 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
         let has = html.contains("class=\"error-summary\"");
         if has != summary.value {
             return fail(
-                format!("the page `{request}` {} an error summary", if has { "shows" } else { "does not show" }),
-                format!("الصفحة `{request}` {} ملخص الأخطاء", if has { "تعرض" } else { "لا تعرض" }),
+                format!(
+                    "the page `{request}` {} an error summary",
+                    if has { "shows" } else { "does not show" }
+                ),
+                format!(
+                    "الصفحة `{request}` {} ملخص الأخطاء",
+                    if has { "تعرض" } else { "لا تعرض" }
+                ),
             );
         }
     }
@@ -290,7 +370,10 @@ fn expected(e: &Expect, answer: &Answer, request: &str, page: bool, ctx: &Ctx<'_
 
 /// Whether `text` is written in `lang`: Arabic letters for `ar`, Latin ones for `en`.
 pub fn in_language(text: &str, lang: &str) -> bool {
-    let arabic = text.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c)).count();
+    let arabic = text
+        .chars()
+        .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
+        .count();
     let latin = text.chars().filter(char::is_ascii_alphabetic).count();
     match lang {
         "ar" => arabic > 0 && arabic * 2 >= latin.min(arabic * 4),
@@ -321,24 +404,39 @@ fn unlabelled(html: &str) -> Option<String> {
         rest = &rest[open + 1..];
         let tag_end = rest.find('>').unwrap_or(rest.len());
         let element = &rest[..tag_end];
-        let name = element.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let name = element
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
         if !matches!(name, "input" | "select" | "textarea") {
             continue;
         }
         let kind = attr_in(element, "type").unwrap_or_default();
-        if matches!(kind.as_str(), "hidden" | "submit" | "button" | "reset" | "image") {
+        if matches!(
+            kind.as_str(),
+            "hidden" | "submit" | "button" | "reset" | "image"
+        ) {
             continue;
         }
-        if attr_in(element, "aria-label").is_some() || attr_in(element, "aria-labelledby").is_some() {
+        if attr_in(element, "aria-label").is_some() || attr_in(element, "aria-labelledby").is_some()
+        {
             continue;
         }
         // Inside a `<label>` that is still open, the control is labelled by it.
         let before = &html[..at];
-        let wrapped = before.rfind("<label").is_some_and(|o| before.rfind("</label>").is_none_or(|c| c < o));
+        let wrapped = before
+            .rfind("<label")
+            .is_some_and(|o| before.rfind("</label>").is_none_or(|c| c < o));
         let id = attr_in(element, "id");
-        let labelled = wrapped || id.as_ref().is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
+        let labelled = wrapped
+            || id
+                .as_ref()
+                .is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
         if !labelled {
-            return Some(id.or_else(|| attr_in(element, "name")).unwrap_or_else(|| name.to_string()));
+            return Some(
+                id.or_else(|| attr_in(element, "name"))
+                    .unwrap_or_else(|| name.to_string()),
+            );
         }
     }
     None
@@ -352,7 +450,10 @@ pub async fn case(c: &CaseCheck, ctx: &mut Ctx<'_>) -> Outcome {
         Err(o) => return o,
     };
     let Some(role) = role else {
-        return Outcome::fail(say("the service has no staff role to read the case", "لا يوجد في الخدمة دور موظف لقراءة الطلب"));
+        return Outcome::fail(say(
+            "the service has no staff role to read the case",
+            "لا يوجد في الخدمة دور موظف لقراءة الطلب",
+        ));
     };
     let token = match ctx.token(&role).await {
         Ok(t) => t,
@@ -365,10 +466,18 @@ pub async fn case(c: &CaseCheck, ctx: &mut Ctx<'_>) -> Outcome {
     };
     let request = format!("GET /api/cases/{tracking}");
     let url = format!("{base}/api/cases/{tracking}");
-    let headers = [("accept", "application/json".to_string()), ("authorization", format!("Bearer {token}"))];
+    let headers = [
+        ("accept", "application/json".to_string()),
+        ("authorization", format!("Bearer {token}")),
+    ];
     let answer = match ctx.send("GET", &url, &headers, None).await {
         Ok(a) => a,
-        Err(e) => return Outcome::error(say(format!("`{request}` got no answer: {e}"), format!("لم يصل رد على `{request}`: {e}"))),
+        Err(e) => {
+            return Outcome::error(say(
+                format!("`{request}` got no answer: {e}"),
+                format!("لم يصل رد على `{request}`: {e}"),
+            ));
+        }
     };
     let evidence = Evidence {
         request: Some(request),
@@ -387,17 +496,28 @@ pub async fn case(c: &CaseCheck, ctx: &mut Ctx<'_>) -> Outcome {
     if let Some(want) = &c.state {
         if state != want.value {
             return Outcome::fail(say(
-                format!("the case `{tracking}` is in the state `{state}`; expected `{}`", want.value),
-                format!("الطلب `{tracking}` في الحالة `{state}`؛ والمتوقع `{}`", want.value),
+                format!(
+                    "the case `{tracking}` is in the state `{state}`; expected `{}`",
+                    want.value
+                ),
+                format!(
+                    "الطلب `{tracking}` في الحالة `{state}`؛ والمتوقع `{}`",
+                    want.value
+                ),
             ))
             .with(evidence);
         }
     }
     if let Some(doc) = &c.document {
-        let issued = view["documents"].as_array().is_some_and(|d| d.iter().any(|x| x["document"] == doc.value.as_str()));
+        let issued = view["documents"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["document"] == doc.value.as_str()));
         if !issued {
             return Outcome::fail(say(
-                format!("the case `{tracking}` has no document `{}` issued", doc.value),
+                format!(
+                    "the case `{tracking}` has no document `{}` issued",
+                    doc.value
+                ),
                 format!("لم تصدر للطلب `{tracking}` وثيقة `{}`", doc.value),
             ))
             .with(evidence);
@@ -408,8 +528,18 @@ pub async fn case(c: &CaseCheck, ctx: &mut Ctx<'_>) -> Outcome {
         let all_paid = !fees.is_empty() && fees.iter().all(|f| f["status"] == "paid");
         if all_paid != paid.value {
             return Outcome::fail(say(
-                format!("the fees of `{tracking}` are {}", if all_paid { "paid" } else { "not paid" }),
-                format!("رسوم الطلب `{tracking}` {}", if all_paid { "مدفوعة" } else { "غير مدفوعة" }),
+                format!(
+                    "the fees of `{tracking}` are {}",
+                    if all_paid { "paid" } else { "not paid" }
+                ),
+                format!(
+                    "رسوم الطلب `{tracking}` {}",
+                    if all_paid {
+                        "مدفوعة"
+                    } else {
+                        "غير مدفوعة"
+                    }
+                ),
             ))
             .with(evidence);
         }
@@ -433,8 +563,17 @@ mod tests {
     fn finds_a_field_without_a_label() {
         let html = r#"<label for="a">A</label><input id="a" name="a"><input type="hidden" name="csrf"><input id="b" name="b">"#;
         assert_eq!(unlabelled(html).as_deref(), Some("b"));
-        assert_eq!(unlabelled(r#"<label for="a">A</label><input id="a">"#), None);
-        assert_eq!(unlabelled(r#"<label class="option"><input type="radio" name="r"> Yes</label>"#), None);
-        assert_eq!(unlabelled(r#"<label>A</label><input type="radio" name="r">"#).as_deref(), Some("r"));
+        assert_eq!(
+            unlabelled(r#"<label for="a">A</label><input id="a">"#),
+            None
+        );
+        assert_eq!(
+            unlabelled(r#"<label class="option"><input type="radio" name="r"> Yes</label>"#),
+            None
+        );
+        assert_eq!(
+            unlabelled(r#"<label>A</label><input type="radio" name="r">"#).as_deref(),
+            Some("r")
+        );
     }
 }

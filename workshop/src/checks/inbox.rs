@@ -58,13 +58,35 @@ pub async fn run(check: &crate::model::InboxCheck, ctx: &mut Ctx<'_>) -> Outcome
             "{} messages reached `{address}`, none {}{}; the latest: “{last}”",
             texts.len(),
             lang.map(|l| format!("in `{l}`")).unwrap_or_default(),
-            if wanted.is_empty() { String::new() } else { format!(" with {}", wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")) }
+            if wanted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " with {}",
+                    wanted
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         ),
         format!(
             "وصلت {} رسائل إلى `{address}`، ليس بينها رسالة {}{}؛ آخرها: «{last}»",
             texts.len(),
             lang.map(|l| format!("باللغة `{l}`")).unwrap_or_default(),
-            if wanted.is_empty() { String::new() } else { format!(" تتضمن {}", wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join("، ")) }
+            if wanted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " تتضمن {}",
+                    wanted
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join("، ")
+                )
+            }
         ),
     ));
     o.seen.insert("seen.text".into(), last.clone());

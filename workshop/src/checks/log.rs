@@ -48,8 +48,14 @@ pub async fn run(check: &LogCheck, ctx: &mut Ctx<'_>) -> Outcome {
     if check.order.as_ref().is_some_and(|o| o.value) {
         if let Some(pair) = firsts.windows(2).find(|w| w[0] > w[1]) {
             return Outcome::fail(say(
-                format!("the calls happened in another order: log entry #{} came after #{}", pair[0], pair[1]),
-                format!("جرت الاستدعاءات بترتيب آخر: القيد #{} جاء بعد القيد #{}", pair[0], pair[1]),
+                format!(
+                    "the calls happened in another order: log entry #{} came after #{}",
+                    pair[0], pair[1]
+                ),
+                format!(
+                    "جرت الاستدعاءات بترتيب آخر: القيد #{} جاء بعد القيد #{}",
+                    pair[0], pair[1]
+                ),
             ))
             .with(Evidence {
                 log: vec![pair[1], pair[0]],
@@ -61,8 +67,16 @@ pub async fn run(check: &LogCheck, ctx: &mut Ctx<'_>) -> Outcome {
         let not = filled(&not.value, ctx);
         if let Some(e) = entries.iter().find(|e| matches(e, &not)) {
             let mut o = Outcome::fail(say(
-                format!("log entry #{} is a call that should not happen: {}", e.seq, describe_en(e)),
-                format!("القيد #{} استدعاء لا ينبغي أن يحدث: {}", e.seq, describe_ar(e)),
+                format!(
+                    "log entry #{} is a call that should not happen: {}",
+                    e.seq,
+                    describe_en(e)
+                ),
+                format!(
+                    "القيد #{} استدعاء لا ينبغي أن يحدث: {}",
+                    e.seq,
+                    describe_ar(e)
+                ),
             ))
             .with(Evidence {
                 log: vec![e.seq],
@@ -111,7 +125,7 @@ fn filled(m: &EntryMatch, ctx: &Ctx<'_>) -> EntryMatch {
 }
 
 /// The fields of `want` that `e` does not match: (name, found, wanted).
-fn differences(e: &Stored, want: &EntryMatch) -> Vec<(&'static str, String, String)> {
+fn differences(e: &Stored, want: &EntryMatch) -> Differences {
     let mut out = Vec::new();
     let mut cmp = |name: &'static str, found: Option<&str>, wanted: &Option<String>| {
         if let Some(w) = wanted {
@@ -210,47 +224,76 @@ fn wanted_ar(want: &EntryMatch) -> String {
 }
 
 fn missing(want: &EntryMatch, found: &[&Stored], entries: &[Stored], _ctx: &Ctx<'_>) -> Outcome {
-    if let Some(n) = want.count {
-        if !found.is_empty() {
-            let seqs: Vec<u64> = found.iter().map(|e| e.seq).collect();
-            return Outcome::fail(say(
-                format!("{} log entries match a call {}; expected {n}", found.len(), wanted_en(want)),
-                format!("تطابق {} من قيود السجل استدعاءً {}؛ والمتوقع {n}", found.len(), wanted_ar(want)),
-            ))
-            .with(Evidence {
-                log: seqs,
-                ..Evidence::default()
-            });
-        }
-    }
-    // The entry that came closest: the fewest differences, the latest among equals.
+    // The entry that came closest without matching: the fewest differences, the latest
+    // among equals.
     let closest = entries
         .iter()
         .map(|e| (differences(e, want), e))
+        .filter(|(d, _)| !d.is_empty())
         .min_by_key(|(d, e)| (d.len(), std::cmp::Reverse(e.seq)));
+    if let Some(n) = want.count {
+        if !found.is_empty() {
+            let mut seqs: Vec<u64> = found.iter().map(|e| e.seq).collect();
+            let (mut en, mut ar) = (
+                format!(
+                    "{} log entries match a call {}; expected {n}",
+                    found.len(),
+                    wanted_en(want)
+                ),
+                format!(
+                    "تطابق {} من قيود السجل استدعاءً {}؛ والمتوقع {n}",
+                    found.len(),
+                    wanted_ar(want)
+                ),
+            );
+            let mut seen_values = std::collections::BTreeMap::new();
+            if let Some((diffs, e)) = closest.as_ref().filter(|_| found.len() < n as usize) {
+                en.push_str(&format!(
+                    "; log entry #{} came closest, with {}",
+                    e.seq,
+                    differ_en(diffs)
+                ));
+                ar.push_str(&format!(
+                    "؛ وأقرب قيد هو القيد #{}، وفيه {}",
+                    e.seq,
+                    differ_ar(diffs)
+                ));
+                seqs.push(e.seq);
+                seen_values = seen(e);
+            }
+            let mut o = Outcome::fail(say(en, ar)).with(Evidence {
+                log: seqs,
+                ..Evidence::default()
+            });
+            o.seen = seen_values;
+            return o;
+        }
+    }
     let Some((diffs, e)) = closest else {
         return Outcome::fail(say(
-            format!("the message log has no entry from this run: no call {} went through the mediator", wanted_en(want)),
-            format!("لا يوجد في سجل الرسائل أي قيد من هذا التشغيل: لم يمر عبر الوسيط أي استدعاء {}", wanted_ar(want)),
+            format!(
+                "the message log has no entry from this run: no call {} went through the mediator",
+                wanted_en(want)
+            ),
+            format!(
+                "لا يوجد في سجل الرسائل أي قيد من هذا التشغيل: لم يمر عبر الوسيط أي استدعاء {}",
+                wanted_ar(want)
+            ),
         ));
     };
-    let en: Vec<String> = diffs
-        .iter()
-        .map(|(name, found, wanted)| {
-            let found = if found.is_empty() { "none".to_string() } else { format!("`{found}`") };
-            format!("{} {found}, not `{wanted}`", name_en(name))
-        })
-        .collect();
-    let ar: Vec<String> = diffs
-        .iter()
-        .map(|(name, found, wanted)| {
-            let found = if found.is_empty() { "فارغاً".to_string() } else { format!("`{found}`") };
-            format!("{} {found} وليس `{wanted}`", name_ar(name))
-        })
-        .collect();
     let mut o = Outcome::fail(say(
-        format!("no log entry shows a call {}: the closest, log entry #{}, named {}", wanted_en(want), e.seq, en.join("; ")),
-        format!("لا يُظهر أي قيد في السجل استدعاءً {}: أقرب قيد، القيد #{}، كان فيه {}", wanted_ar(want), e.seq, ar.join("؛ ")),
+        format!(
+            "no log entry shows a call {}: the closest, log entry #{}, named {}",
+            wanted_en(want),
+            e.seq,
+            differ_en(&diffs)
+        ),
+        format!(
+            "لا يُظهر أي قيد في السجل استدعاءً {}: أقرب قيد، القيد #{}، كان فيه {}",
+            wanted_ar(want),
+            e.seq,
+            differ_ar(&diffs)
+        ),
     ))
     .with(Evidence {
         log: vec![e.seq],
@@ -258,6 +301,38 @@ fn missing(want: &EntryMatch, found: &[&Stored], entries: &[Stored], _ctx: &Ctx<
     });
     o.seen = seen(e);
     o
+}
+
+type Differences = Vec<(&'static str, String, String)>;
+
+fn differ_en(diffs: &Differences) -> String {
+    diffs
+        .iter()
+        .map(|(name, found, wanted)| {
+            let found = if found.is_empty() {
+                "none".to_string()
+            } else {
+                format!("`{found}`")
+            };
+            format!("{} {found}, not `{wanted}`", name_en(name))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn differ_ar(diffs: &Differences) -> String {
+    diffs
+        .iter()
+        .map(|(name, found, wanted)| {
+            let found = if found.is_empty() {
+                "فارغاً".to_string()
+            } else {
+                format!("`{found}`")
+            };
+            format!("{} {found} وليس `{wanted}`", name_ar(name))
+        })
+        .collect::<Vec<_>>()
+        .join("؛ ")
 }
 
 fn name_en(field: &str) -> &'static str {

@@ -97,6 +97,8 @@ pub struct Ctx<'w> {
     pub client: Client,
     /// The time a check may take.
     pub limit: Duration,
+    /// The seed of a reproducible run.
+    pub seed: Option<u64>,
     twin: Option<Result<Twin, String>>,
     tokens: BTreeMap<String, String>,
     cookies: BTreeMap<String, String>,
@@ -127,6 +129,7 @@ impl<'w> Ctx<'w> {
             vars,
             client: Client::default(),
             limit: Duration::from_secs(10),
+            seed: None,
             twin: None,
             tokens: BTreeMap::new(),
             cookies: BTreeMap::new(),
@@ -168,14 +171,22 @@ impl<'w> Ctx<'w> {
         for _ in 0..5 {
             let mut all: Vec<(&str, String)> = headers.to_vec();
             if !self.cookies.is_empty() {
-                let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let jar: Vec<String> = self
+                    .cookies
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 all.push(("cookie", jar.join("; ")));
             }
-            let answer = self.client.send(method, &url, &all, body.clone(), self.limit).await?;
+            let answer = self
+                .client
+                .send(method, &url, &all, body.clone(), self.limit)
+                .await?;
             for (name, value) in &answer.headers {
                 if name == "set-cookie" {
                     if let Some((k, v)) = value.split(';').next().and_then(|c| c.split_once('=')) {
-                        self.cookies.insert(k.trim().to_string(), v.trim().to_string());
+                        self.cookies
+                            .insert(k.trim().to_string(), v.trim().to_string());
                     }
                 }
             }
@@ -185,7 +196,8 @@ impl<'w> Ctx<'w> {
                     url = if location.starts_with("http") {
                         location.to_string()
                     } else {
-                        let origin: String = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+                        let origin: String =
+                            url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
                         format!("{origin}{location}")
                     };
                 }
@@ -201,7 +213,7 @@ impl<'w> Ctx<'w> {
             let world = self.sandbox()?;
             let valid = self.checked.as_ref().is_some_and(Checked::is_valid);
             let started = if valid {
-                Twin::start(world, &self.file, &self.prefix)
+                Twin::start(world, &self.file, &self.prefix, self.seed)
                     .await
                     .map_err(|e| e.to_string())
             } else {
@@ -241,8 +253,14 @@ impl<'w> Ctx<'w> {
         let Some((name, password)) = twin.accounts.get(role).cloned() else {
             let roles: Vec<String> = twin.accounts.keys().map(|r| format!("`{r}`")).collect();
             return Err(Outcome::fail(say(
-                format!("the service has no staff role `{role}`; its staff roles are {}", roles.join(", ")),
-                format!("لا يوجد في الخدمة دور موظف باسم `{role}`؛ أدوار الموظفين فيها: {}", roles.join("، ")),
+                format!(
+                    "the service has no staff role `{role}`; its staff roles are {}",
+                    roles.join(", ")
+                ),
+                format!(
+                    "لا يوجد في الخدمة دور موظف باسم `{role}`؛ أدوار الموظفين فيها: {}",
+                    roles.join("، ")
+                ),
             )));
         };
         let body = serde_json::json!({"name": name, "password": password}).to_string();
@@ -256,13 +274,21 @@ impl<'w> Ctx<'w> {
                 limit,
             )
             .await
-            .map_err(|e| Outcome::error(say(format!("signing in failed: {e}"), format!("تعذّر تسجيل الدخول: {e}"))))?;
-        let token = answer.json()["token"].as_str().map(str::to_string).ok_or_else(|| {
-            Outcome::error(say(
-                format!("signing in as `{role}` was refused ({})", answer.status),
-                format!("رُفض تسجيل الدخول بدور `{role}` ({})", answer.status),
-            ))
-        })?;
+            .map_err(|e| {
+                Outcome::error(say(
+                    format!("signing in failed: {e}"),
+                    format!("تعذّر تسجيل الدخول: {e}"),
+                ))
+            })?;
+        let token = answer.json()["token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| {
+                Outcome::error(say(
+                    format!("signing in as `{role}` was refused ({})", answer.status),
+                    format!("رُفض تسجيل الدخول بدور `{role}` ({})", answer.status),
+                ))
+            })?;
         self.tokens.insert(role.to_string(), token.clone());
         Ok(token)
     }
@@ -335,6 +361,9 @@ mod tests {
     #[test]
     fn fills_known_names_only() {
         let vars = BTreeMap::from([("tracking".to_string(), "BC-1".to_string())]);
-        assert_eq!(fill("case {tracking} {other} {", &vars), "case BC-1 {other} {");
+        assert_eq!(
+            fill("case {tracking} {other} {", &vars),
+            "case BC-1 {other} {"
+        );
     }
 }

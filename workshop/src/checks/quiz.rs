@@ -25,10 +25,15 @@ fn fold(s: &str) -> String {
 
 /// Run a `quiz` check.
 pub fn quiz(q: &Quiz, ctx: &Ctx<'_>) -> Outcome {
-    let name = ctx.file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = ctx
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let Some(text) = &ctx.text else {
         return Outcome::fail(say(
-            format!("there is no `{name}` in your folder; run `quickwin workshop start` to write it"),
+            format!(
+                "there is no `{name}` in your folder; run `quickwin workshop start` to write it"
+            ),
             format!("لا يوجد الملف `{name}` في مجلدك؛ شغّل `quickwin workshop start` لكتابته"),
         ));
     };
@@ -54,7 +59,10 @@ pub fn quiz(q: &Quiz, ctx: &Ctx<'_>) -> Outcome {
     };
     let right = match &q.choose {
         Some(option) => fold(&answer) == fold(&option.value),
-        None => q.accept.iter().any(|a| fold(&answer).contains(&fold(&a.value))),
+        None => q
+            .accept
+            .iter()
+            .any(|a| fold(&answer).contains(&fold(&a.value))),
     };
     if right {
         Outcome::pass()
@@ -79,8 +87,14 @@ pub fn artifact(a: &Artifact, ctx: &Ctx<'_>) -> Outcome {
     let least = a.min_words.as_ref().map_or(1, |m| m.value as usize);
     if words < least {
         return Outcome::fail(say(
-            format!("`{}` has {words} words; it needs at least {least}", a.file.value),
-            format!("يحتوي `{}` على {words} كلمة؛ ويحتاج إلى {least} كلمة على الأقل", a.file.value),
+            format!(
+                "`{}` has {words} words; it needs at least {least}",
+                a.file.value
+            ),
+            format!(
+                "يحتوي `{}` على {words} كلمة؛ ويحتاج إلى {least} كلمة على الأقل",
+                a.file.value
+            ),
         ));
     }
     let mut o = Outcome::pass();
