@@ -293,12 +293,12 @@ impl Session {
                 let Some(ex) = self.curriculum.exercise(&id.value) else {
                     continue;
                 };
+                // The current exercise, or before any is started the first one.
+                let next =
+                    current.as_deref() == Some(ex.id()) || (current.is_none() && !next_shown);
                 let mark = if passed.contains(ex.id()) {
                     "✔"
-                } else if current.as_deref() == Some(ex.id()) {
-                    next_shown = true;
-                    "→"
-                } else if !next_shown && current.is_none() {
+                } else if next {
                     next_shown = true;
                     "→"
                 } else {

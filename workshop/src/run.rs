@@ -130,7 +130,7 @@ fn result(check: &crate::model::Check, outcome: Outcome, ctx: &Ctx<'_>) -> Check
         title: texts(&check.title),
         message,
         hint: (!passed).then(|| texts(&check.hint)),
-        evidence: outcome.evidence,
+        evidence: *outcome.evidence,
         review: outcome.review,
     }
 }

@@ -282,7 +282,7 @@ fn evaluate(ev: &Evaluate, checked: &Checked) -> Outcome {
         };
         (
             format!("the fee `{}`", fee_id.value),
-            effects::fee_amount(fee, &row, today).map(|n| Json::from(n)),
+            effects::fee_amount(fee, &row, today).map(Json::from),
         )
     } else {
         let text = ev.expr.as_ref().map_or("", |e| e.value.as_str());

@@ -32,8 +32,8 @@ pub struct Outcome {
     pub status: Status,
     /// What the check saw, in every language (added to the author's message).
     pub said: Option<Texts>,
-    /// What it saw, to show.
-    pub evidence: Evidence,
+    /// What it saw, to show (boxed: an outcome travels in `Err` often).
+    pub evidence: Box<Evidence>,
     /// Values the author's texts may quote as `{seen.NAME}`.
     pub seen: BTreeMap<String, String>,
     /// Who still has to look at it.
@@ -46,7 +46,7 @@ impl Outcome {
         Outcome {
             status: Status::Pass,
             said: None,
-            evidence: Evidence::default(),
+            evidence: Box::default(),
             seen: BTreeMap::new(),
             review: None,
         }
@@ -72,7 +72,7 @@ impl Outcome {
 
     /// With evidence.
     pub fn with(mut self, evidence: Evidence) -> Outcome {
-        self.evidence = evidence;
+        self.evidence = Box::new(evidence);
         self
     }
 }
