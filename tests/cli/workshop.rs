@@ -26,6 +26,16 @@ fn workshop(dir: &Path, args: &[&str]) -> Output {
         .expect("the quickwin binary runs")
 }
 
+/// Start `exercise` of the fixture workshop in `dir`, in `lang`; it must succeed.
+fn start(dir: &Path, exercise: &str, lang: &str) -> Output {
+    let output = workshop(
+        dir,
+        &["start", exercise, "--workshop", MINI, "--lang", lang],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    output
+}
+
 fn catalogue(id: &str) -> String {
     std::fs::read_to_string(root().join(format!("blueprints/{id}.yaml"))).unwrap()
 }
@@ -45,18 +55,7 @@ fn mother_on_submit() -> String {
 #[test]
 fn the_it_exercise_fails_as_started_and_passes_when_solved() {
     let dir = scratch("workshop-it");
-    let started = workshop(
-        &dir,
-        &[
-            "start",
-            "registry-on-verify",
-            "--workshop",
-            MINI,
-            "--lang",
-            "en",
-        ],
-    );
-    assert!(started.status.success(), "{}", stderr(&started));
+    let started = start(&dir, "registry-on-verify", "en");
     let written = std::fs::read_to_string(dir.join("service.yaml")).unwrap();
     assert!(
         !written.contains("id: mother_record"),
@@ -112,11 +111,7 @@ fn the_it_exercise_fails_as_started_and_passes_when_solved() {
 #[test]
 fn a_registry_call_without_the_case_number_is_named_by_its_log_entry() {
     let dir = scratch("workshop-log");
-    assert!(
-        workshop(&dir, &["start", "registry-on-verify", "--workshop", MINI])
-            .status
-            .success()
-    );
+    start(&dir, "registry-on-verify", "en");
     std::fs::write(dir.join("service.yaml"), mother_on_submit()).unwrap();
     let run = workshop(&dir, &["check", "--json"]);
     assert_eq!(run.status.code(), Some(1));
@@ -169,21 +164,7 @@ fn a_registry_call_without_the_case_number_is_named_by_its_log_entry() {
 #[test]
 fn the_business_exercise_is_answered_then_reset_keeps_a_copy() {
     let dir = scratch("workshop-business");
-    assert!(
-        workshop(
-            &dir,
-            &[
-                "start",
-                "identifiers-quiz",
-                "--workshop",
-                MINI,
-                "--lang",
-                "ar"
-            ]
-        )
-        .status
-        .success()
-    );
+    start(&dir, "identifiers-quiz", "ar");
     let starter = std::fs::read_to_string(dir.join("answers.yaml")).unwrap();
     let first = workshop(&dir, &["check"]);
     let out = stdout(&first);
@@ -228,21 +209,7 @@ fn the_business_exercise_is_answered_then_reset_keeps_a_copy() {
 #[test]
 fn watch_checks_again_after_a_save() {
     let dir = scratch("workshop-watch");
-    assert!(
-        workshop(
-            &dir,
-            &[
-                "start",
-                "identifiers-quiz",
-                "--workshop",
-                MINI,
-                "--lang",
-                "en"
-            ]
-        )
-        .status
-        .success()
-    );
+    start(&dir, "identifiers-quiz", "en");
     let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
         .args(["workshop", "check", "--watch", "--dir"])
         .arg(&dir)
@@ -287,11 +254,7 @@ fn watch_checks_again_after_a_save() {
 #[test]
 fn a_seeded_run_gives_byte_identical_results() {
     let dir = scratch("workshop-seed");
-    assert!(
-        workshop(&dir, &["start", "registry-on-verify", "--workshop", MINI])
-            .status
-            .success()
-    );
+    start(&dir, "registry-on-verify", "en");
     std::fs::write(dir.join("service.yaml"), mother_on_submit()).unwrap();
     let first = workshop(&dir, &["check", "--json", "--seed", "7"]);
     let second = workshop(&dir, &["check", "--json", "--seed", "7"]);

@@ -130,13 +130,8 @@ impl Evidence {
 
 /// The JSON Schema of the results, as pretty JSON with a final newline.
 pub fn schema_json() -> String {
-    let mut schema = schemars::schema_for!(Results);
-    schema.insert("$id".into(), "urn:quickwin:workshop-results:v1".into());
-    schema.insert(
-        "title".into(),
-        "quickwin workshop check results, version 1".into(),
-    );
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::schema::schema_of::<Results>(
+        "urn:quickwin:workshop-results:v1",
+        "quickwin workshop check results, version 1",
+    )
 }

@@ -4,7 +4,8 @@ use schemars::JsonSchema;
 
 use crate::model::{Checks, Day, Exercise, Workshop};
 
-fn schema_of<T: JsonSchema>(id: &str, title: &str) -> String {
+/// The JSON Schema of `T` with its `$id` and title, as pretty JSON with a final newline.
+pub fn schema_of<T: JsonSchema>(id: &str, title: &str) -> String {
     let mut schema = schemars::schema_for!(T);
     schema.insert("$id".into(), id.into());
     schema.insert("title".into(), title.into());
