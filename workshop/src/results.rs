@@ -127,11 +127,3 @@ impl Evidence {
             && self.blueprint.is_none()
     }
 }
-
-/// The JSON Schema of the results, as pretty JSON with a final newline.
-pub fn schema_json() -> String {
-    crate::schema::schema_of::<Results>(
-        "urn:quickwin:workshop-results:v1",
-        "quickwin workshop check results, version 1",
-    )
-}

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 
 use crate::model::{Checks, Day, Exercise, Workshop};
+use crate::results::Results;
 
 /// The JSON Schema of `T` with its `$id` and title, as pretty JSON with a final newline.
 pub fn schema_of<T: JsonSchema>(id: &str, title: &str) -> String {
@@ -45,6 +46,12 @@ pub fn schemas() -> Vec<(&'static str, String)> {
                 "quickwin checks.yaml, format version 1",
             ),
         ),
-        ("results.schema.json", crate::results::schema_json()),
+        (
+            "results.schema.json",
+            schema_of::<Results>(
+                "urn:quickwin:workshop-results:v1",
+                "quickwin workshop check results, version 1",
+            ),
+        ),
     ]
 }
