@@ -403,7 +403,9 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
     }
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(&err)?;
-    conn.execute_batch("PRAGMA busy_timeout=5000;")
+    // One read transaction: the entries and the head come from the same snapshot, so a
+    // commit between the two reads cannot look like entries deleted from the end.
+    conn.execute_batch("PRAGMA busy_timeout=5000; BEGIN;")
         .map_err(&err)?;
     let mut stmt = conn
         .prepare(

@@ -65,6 +65,34 @@ async fn concurrent_appends_make_one_intact_chain() {
     assert_eq!((v.entries, v.broken), (300, None));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verifying_while_entries_are_appended_sees_one_intact_snapshot() {
+    let dir = folder("log-verify-live");
+    let path = dir.join("messagelog.db");
+    let log = MessageLog::open(&path, Durability::Process).unwrap();
+    log.append(entry(0)).await.unwrap();
+    let writer = {
+        let log = log.clone();
+        tokio::spawn(async move {
+            for i in 1..400 {
+                log.append(entry(i)).await.unwrap();
+            }
+        })
+    };
+    let mut checked = 0;
+    while !writer.is_finished() {
+        let path = path.clone();
+        let v = tokio::task::spawn_blocking(move || verify(&path).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(v.broken, None, "after {} entries", v.entries);
+        checked += 1;
+    }
+    writer.await.unwrap();
+    assert!(checked > 0);
+    assert_eq!(verify(&path).unwrap().entries, 400);
+}
+
 #[tokio::test]
 async fn the_log_is_append_only_for_plain_sql() {
     let path = filled("log-append-only", 3).await;
