@@ -19,6 +19,9 @@ const RUNS: usize = 40;
 const TEAMS: usize = 6;
 const RUNS_EACH: usize = 8;
 
+/// A request of the baseline: method, path, headers.
+type Step = (&'static str, String, Vec<(&'static str, String)>);
+
 fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples.sort_by(f64::total_cmp);
     let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
@@ -32,7 +35,7 @@ async fn baseline(world: &World, file: &Path) -> Vec<f64> {
     let client = Client::default();
     let limit = Duration::from_secs(10);
     let json = |body: &str| Some(body.as_bytes().to_vec());
-    let mut token = |role: &str| {
+    let token = |role: &str| {
         let (name, password) = twin.accounts[role].clone();
         let client = client.clone();
         let url = format!("{}/api/session", twin.url);
@@ -68,7 +71,7 @@ async fn baseline(world: &World, file: &Path) -> Vec<f64> {
             .send(
                 "POST",
                 &u("/api/applications"),
-                &[ct.clone()],
+                std::slice::from_ref(&ct),
                 json(&example),
                 limit,
             )
@@ -79,7 +82,7 @@ async fn baseline(world: &World, file: &Path) -> Vec<f64> {
         let code = a.json()["access_code"].as_str().unwrap().to_string();
         let access = ("x-access-code", code.clone());
         let staff = |t: &String| ("authorization", t.clone());
-        let steps: Vec<(&str, String, Vec<(&str, String)>)> = vec![
+        let steps: Vec<Step> = vec![
             (
                 "GET",
                 format!("/api/applications/{tracking}"),
