@@ -179,7 +179,9 @@ impl From<CaseError> for ApiError {
                     ..ApiError::invalid(message)
                 }
             }
+            // The field's own message says it in every language: the slot is full.
             CaseError::SlotFull(problem) => ApiError {
+                messages: problem.message.clone(),
                 problems: vec![problem],
                 ..ApiError::new(Kind::SlotFull, message)
             },
@@ -236,5 +238,25 @@ impl From<AccountError> for ApiError {
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         ApiError::from(CaseError::Store(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_slot_is_said_in_the_applicants_language() {
+        let problem = quickwin_blueprint::answers::Problem {
+            field: "appointment".into(),
+            code: "slot_full",
+            message: BTreeMap::from([
+                ("en".to_string(), "This time is no longer free.".to_string()),
+                ("ar".to_string(), "لم يعد هذا الموعد متاحاً.".to_string()),
+            ]),
+        };
+        let error = ApiError::from(CaseError::SlotFull(problem)).in_language("ar");
+        assert_eq!(error.message(), "لم يعد هذا الموعد متاحاً.");
+        assert_eq!(error.message_in("en"), "This time is no longer free.");
     }
 }
