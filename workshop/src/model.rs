@@ -420,6 +420,11 @@ pub struct Step {
     /// What the answer must be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// With `page`: fill in the page's form with these answers (its hidden fields, such
+    /// as the CSRF token, kept) and send it, as a person would; the expectations are on
+    /// the page that comes back.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub form: BTreeMap<String, Spanned<String>>,
     /// Values to keep from the answer, by JSON pointer.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub keep: BTreeMap<String, Spanned<String>>,

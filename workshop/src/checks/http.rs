@@ -75,8 +75,8 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
         }
         None => None,
     };
-    let request = format!("{method} {path}");
-    let answer = match ctx.send(method, &url, &headers, body).await {
+    let mut request = format!("{method} {path}");
+    let mut answer = match ctx.send(method, &url, &headers, body).await {
         Ok(a) => a,
         Err(e) => {
             return Outcome::error(say(
@@ -89,6 +89,66 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
             });
         }
     };
+    if page && !step.form.is_empty() {
+        let Some((action, hidden)) = first_form(&answer.text()) else {
+            return Outcome::fail(say(
+                format!("the page `{request}` has no form to fill in"),
+                format!("لا تحتوي الصفحة `{request}` على استمارة لتعبئتها"),
+            ))
+            .with(Evidence {
+                request: Some(request),
+                response: Some(answer.excerpt()),
+                ..Evidence::default()
+            });
+        };
+        let mut fields = hidden;
+        for (name, value) in &step.form {
+            fields.retain(|(n, _)| n != name);
+            fields.push((name.clone(), ctx.fill(&value.value)));
+        }
+        let encoded = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut form_headers = headers.clone();
+        form_headers.retain(|(n, _)| *n != "content-type");
+        form_headers.push((
+            "content-type",
+            "application/x-www-form-urlencoded".to_string(),
+        ));
+        request = format!("POST {action}");
+        answer = match ctx
+            .send(
+                "POST",
+                &format!("{base}{action}"),
+                &form_headers,
+                Some(encoded.into_bytes()),
+            )
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                return Outcome::error(say(
+                    format!("`{request}` got no answer: {e}"),
+                    format!("لم يصل رد على `{request}`: {e}"),
+                ));
+            }
+        };
+        // A form that is accepted answers with a redirect to the next page.
+        if matches!(answer.status, 302 | 303) {
+            if let Some(next) = answer.header("location").map(str::to_string) {
+                let next = if next.starts_with("http") {
+                    next
+                } else {
+                    format!("{base}{next}")
+                };
+                if let Ok(a) = ctx.send("GET", &next, &headers, None).await {
+                    answer = a;
+                }
+            }
+        }
+    }
     let evidence = Evidence {
         request: Some(request.clone()),
         response: Some(answer.excerpt()),
@@ -368,6 +428,50 @@ fn expected(
     None
 }
 
+/// The action and hidden fields of the first `<form method="post">` of `html`.
+fn first_form(html: &str) -> Option<(String, Vec<(String, String)>)> {
+    let mut from = 0;
+    let (end, element) = loop {
+        let start = from + html[from..].find("<form")?;
+        let end = start + html[start..].find('>')?;
+        let element = &html[start..end];
+        if attr_in(element, "method").is_some_and(|m| m.eq_ignore_ascii_case("post")) {
+            break (end, element);
+        }
+        from = end;
+    };
+    let action = attr_in(element, "action")?.replace("&amp;", "&");
+    let close = html[end..].find("</form>").map_or(html.len(), |c| end + c);
+    let mut hidden = Vec::new();
+    let mut rest = &html[end..close];
+    while let Some(at) = rest.find("<input") {
+        rest = &rest[at..];
+        let e = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if attr_in(e, "type").as_deref() == Some("hidden") {
+            if let Some(name) = attr_in(e, "name") {
+                hidden.push((name, attr_in(e, "value").unwrap_or_default()));
+            }
+        }
+        rest = &rest["<input".len()..];
+    }
+    Some((action, hidden))
+}
+
+/// `application/x-www-form-urlencoded` text.
+fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// Whether `text` is written in `lang`: Arabic letters for `ar`, Latin ones for `en`.
 pub fn in_language(text: &str, lang: &str) -> bool {
     let arabic = text
@@ -557,6 +661,24 @@ mod tests {
         assert!(!in_language("Your application was received", "ar"));
         assert!(in_language("Your application was received", "en"));
         assert!(!in_language("تم الاستلام", "en"));
+    }
+
+    #[test]
+    fn reads_the_first_post_form() {
+        let html = r#"<form method="get" action="/x"></form><form method="post" action="/apply/account" novalidate>
+<input type="hidden" name="csrf" value="ABC"><input name="n" type="text"></form>"#;
+        assert_eq!(
+            first_form(html),
+            Some((
+                "/apply/account".to_string(),
+                vec![("csrf".to_string(), "ABC".to_string())]
+            ))
+        );
+        assert_eq!(
+            first_form(r#"<form method="get" action="/x"></form>"#),
+            None
+        );
+        assert_eq!(form_encode("a b&ع"), "a+b%26%D8%B9");
     }
 
     #[test]
