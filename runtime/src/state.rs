@@ -66,10 +66,15 @@ impl ApiState {
         }
     }
 
-    /// The same state drawing its submission references (`SUB-…`) from `seed`.
-    pub fn with_seeded_references(mut self, seed: u64) -> Self {
+    /// The same state drawing its submission references (`SUB-…`) and the random
+    /// letters of its numbers (`{random:6}`) from `seed`, for a reproducible check run.
+    pub fn with_seeded_references(mut self, seed: u64) -> rusqlite::Result<Self> {
+        {
+            let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            crate::store::counters::seed(&conn, seed)?;
+        }
         self.references = Some(Arc::new((seed, std::sync::atomic::AtomicU64::new(0))));
-        self
+        Ok(self)
     }
 
     /// A new submission reference: random, or the next one of the seed.

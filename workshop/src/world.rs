@@ -100,8 +100,9 @@ pub struct Twin {
 
 impl Twin {
     /// Start a twin of the blueprint file `file` in `world`; its calls carry message ids
-    /// starting with `prefix`, and with a `seed` its submission references are drawn
-    /// from it, so that a seeded run logs the same calls twice.
+    /// starting with `prefix`, and with a `seed` its submission references and the random
+    /// letters of its numbers are drawn from it, so that a seeded run gives the same
+    /// results twice.
     pub async fn start(
         world: &World,
         file: &Path,
@@ -116,7 +117,11 @@ impl Twin {
         service.state.mediator =
             Some(Mediator::new(&world.url, bp.interop.as_str()).with_message_ids(prefix));
         if let Some(seed) = seed {
-            service.state = service.state.clone().with_seeded_references(seed);
+            service.state = service
+                .state
+                .clone()
+                .with_seeded_references(seed)
+                .map_err(|e| WorldError::Service(e.to_string()))?;
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);

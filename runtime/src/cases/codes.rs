@@ -63,14 +63,28 @@ pub fn format_number(
 }
 
 /// A number from a format such as `BC-{year}-{seq:6}`, its counter advanced in the
-/// caller's transaction.
+/// caller's transaction. In a store seeded for a reproducible check run
+/// ([`crate::store::counters::seed`]) the random letters come from the seed.
 pub fn number(
     conn: &Connection,
     format: &str,
     counter: &str,
     today: Date,
 ) -> rusqlite::Result<String> {
-    format_number(format, today, &mut || next(conn, counter))
+    let Some(seed) = crate::store::counters::seeded(conn)? else {
+        return format_number(format, today, &mut || next(conn, counter));
+    };
+    if !format.contains("{random") {
+        return format_number(format, today, &mut || next(conn, counter));
+    }
+    let k = next(conn, crate::store::counters::RANDOM)? as u64;
+    let part = std::cell::Cell::new(0u64);
+    let random = |len: usize| {
+        let p = part.get();
+        part.set(p + 1);
+        seeded_code(seed, k * 16 + p, len)
+    };
+    quickwin_blueprint::numbers::format_with(format, today, &mut || next(conn, counter), &random)
 }
 
 /// A submission's reference: what the calls made before a submission is stored name as
@@ -82,10 +96,15 @@ pub fn submission_reference() -> String {
 
 /// The `n`th submission reference of `seed`: the same letters for the same pair.
 pub fn seeded_reference(seed: u64, n: u64) -> String {
+    format!("SUB-{}", seeded_code(seed, n, 10))
+}
+
+/// `len` letters and digits without look-alikes, the same for the same seed and `n`.
+fn seeded_code(seed: u64, n: u64, len: usize) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     // splitmix64, enough to spread consecutive numbers over the alphabet.
     let mut x = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let code: String = (0..10)
+    (0..len)
         .map(|_| {
             x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
             let mut z = x;
@@ -94,6 +113,50 @@ pub fn seeded_reference(seed: u64, n: u64) -> String {
             z ^= z >> 31;
             ALPHABET[(z % ALPHABET.len() as u64) as usize] as char
         })
-        .collect();
-    format!("SUB-{code}")
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE qw_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_seeded_store_draws_the_same_random_numbers_twice() {
+        let day = Date::parse("2026-12-07").unwrap();
+        let numbers = |seed: Option<u64>| -> Vec<String> {
+            let conn = store();
+            if let Some(seed) = seed {
+                crate::store::counters::seed(&conn, seed).unwrap();
+            }
+            (0..3)
+                .map(|_| number(&conn, "MA-{year}{month}-{random:6}", "tracking", day).unwrap())
+                .collect()
+        };
+        let seeded = numbers(Some(7));
+        assert_eq!(seeded, numbers(Some(7)));
+        assert_ne!(seeded, numbers(Some(8)));
+        assert!(
+            seeded
+                .iter()
+                .all(|n| n.starts_with("MA-202612-") && n.len() == 16)
+        );
+        assert_eq!(
+            seeded
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            3
+        );
+        // Unseeded, the letters come from the system's randomness.
+        assert_ne!(numbers(None), numbers(None));
+    }
 }
