@@ -547,6 +547,8 @@ impl Session {
             Err(code) => return code,
         };
         let file = self.dir.join(ex.file());
+        // Taken before the first run, so that a save during it is seen too.
+        let mut seen = stamp(&file);
         let mut status = self.check_once(&rt, ex, &file, json, seed);
         if !watch {
             return status;
@@ -558,7 +560,6 @@ impl Session {
                 "أراقب التغييرات؛ اضغط Ctrl-C للإيقاف"
             )
         );
-        let mut seen = stamp(&file);
         loop {
             std::thread::sleep(Duration::from_millis(200));
             let now = stamp(&file);
