@@ -79,11 +79,7 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
     let mut answer = match ctx.send(method, &url, &headers, body).await {
         Ok(a) => a,
         Err(e) => {
-            return Outcome::error(say(
-                format!("`{request}` got no answer: {e}"),
-                format!("لم يصل رد على `{request}`: {e}"),
-            ))
-            .with(Evidence {
+            return no_answer(&request, &e).with(Evidence {
                 request: Some(request),
                 ..Evidence::default()
             });
@@ -129,10 +125,7 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
         {
             Ok(a) => a,
             Err(e) => {
-                return Outcome::error(say(
-                    format!("`{request}` got no answer: {e}"),
-                    format!("لم يصل رد على `{request}`: {e}"),
-                ));
+                return no_answer(&request, &e);
             }
         };
         // A form that is accepted answers with a redirect to the next page.
@@ -183,6 +176,14 @@ async fn one(step: &Step, ctx: &mut Ctx<'_>) -> Outcome {
         }
     }
     Outcome::pass()
+}
+
+/// A request that got no answer: not the participant's fault, so an error.
+fn no_answer(request: &str, why: &str) -> Outcome {
+    Outcome::error(say(
+        format!("`{request}` got no answer: {why}"),
+        format!("لم يصل رد على `{request}`: {why}"),
+    ))
 }
 
 /// A step's body: a literal with `{values}` filled in, or the OpenAPI example of a
@@ -577,10 +578,7 @@ pub async fn case(c: &CaseCheck, ctx: &mut Ctx<'_>) -> Outcome {
     let answer = match ctx.send("GET", &url, &headers, None).await {
         Ok(a) => a,
         Err(e) => {
-            return Outcome::error(say(
-                format!("`{request}` got no answer: {e}"),
-                format!("لم يصل رد على `{request}`: {e}"),
-            ));
+            return no_answer(&request, &e);
         }
     };
     let evidence = Evidence {
