@@ -155,6 +155,33 @@ pub enum SandboxCommand {
     /// to other agencies, payments, notifications, and its operations' clients), keeping
     /// what is there; a running sandbox applies them at the next call.
     Grant(GrantArgs),
+    /// Issue, rotate or list the keys of the sandbox's members: each client subsystem
+    /// that calls through the mediator or registers a service proves itself with its key.
+    #[command(subcommand)]
+    Member(MemberCommand),
+}
+
+/// `quickwin sandbox member …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum MemberCommand {
+    /// Print the key of a client subsystem, issuing it when it has none; a running
+    /// sandbox accepts it at once.
+    Add {
+        /// The client subsystem, `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOI/civil-status`.
+        id: String,
+        /// Replace its key with a new one (the old one stops working).
+        #[arg(long)]
+        rotate: bool,
+        /// The sandbox's data folder.
+        #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+        data: PathBuf,
+    },
+    /// List the members that have a key (not the keys).
+    List {
+        /// The sandbox's data folder.
+        #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+        data: PathBuf,
+    },
 }
 
 /// Arguments of `quickwin sandbox grant`.
@@ -213,6 +240,11 @@ pub struct ServeArgs {
     /// instead of starting one in this process.
     #[arg(long, value_name = "URL")]
     pub mediator: Option<String>,
+    /// The key of the service's subsystem at the `--mediator` (`quickwin sandbox member
+    /// add SUBSYSTEM` prints it). Without it, the key is read from the sandbox's data
+    /// folder when the sandbox runs on this machine, and issued there when it has none.
+    #[arg(long, env = "QUICKWIN_MEMBER_KEY", hide_env_values = true)]
+    pub member_key: Option<String>,
     /// The port of the sandbox started in this process (without `--mediator`); `0` picks
     /// a free one.
     #[arg(long, default_value_t = 8001)]
@@ -283,6 +315,21 @@ pub enum AuditCommand {
         /// (`.quickwin/<id>/sandbox`).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// Anchors written by `quickwin audit anchor`: the log must hold, at each one's
+        /// entry, the head it recorded.
+        #[arg(long, value_name = "FILE")]
+        anchor: Vec<PathBuf>,
+    },
+    /// Write the head of the message log's chain (its last entry's number and MAC) to a
+    /// dated file, to keep away from the sandbox: a later `audit verify --anchor FILE`
+    /// detects a rewrite of the log up to it, even by someone who has the MAC key.
+    Anchor {
+        /// The sandbox's data folder.
+        #[arg(long, value_name = "DIR", default_value = ".quickwin/sandbox")]
+        data: PathBuf,
+        /// Where to write it; by default `messagelog-anchor-<time>.txt` here.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 

@@ -1,7 +1,9 @@
 //! The service's side of the information mediator: every call to another agency goes
 //! through `/r1/{service}/{path}` with `X-Road-Client` set to this service's client
-//! subsystem and `X-Road-Issue` set to the case's tracking number, so the mediator's
-//! message log shows who asked what about which case.
+//! subsystem, proved by its key (`Authorization: Bearer KEY`), and `X-Road-Issue` set to
+//! the case's tracking number, so the mediator's message log shows who asked what about
+//! which case. Calls the other way, to the operations this service provides, are
+//! accepted only with the mediator's signature under the same key ([`verify_signature`]).
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -39,6 +41,67 @@ pub struct Mediator {
     http: Client<HttpConnector, Full<Bytes>>,
     denied: Arc<Mutex<Denied>>,
     ids: Option<Arc<MessageIds>>,
+    key: Option<Arc<str>>,
+}
+
+/// How far the time of a mediator's signature may be from this machine's clock.
+pub const SIGNATURE_SKEW_SECS: u64 = 300;
+
+/// Why a call to a provided operation is not taken as coming from the mediator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// The service has no key, so it cannot tell the mediator's calls from others.
+    #[error("the service has no member key, so it cannot check that a call came through the mediator; give it one (`QUICKWIN_MEMBER_KEY`)")]
+    NoKey,
+    /// The call carries no signature.
+    #[error("the call carries no `X-Road-Mediator` signature: operations are called through the information mediator only")]
+    Missing,
+    /// The signature is not in the form `v1;t=UNIX;sig=HEX`.
+    #[error("the `X-Road-Mediator` header is not `v1;t=UNIX;sig=HEX`")]
+    Malformed,
+    /// The signature is too old or from the future.
+    #[error("the mediator's signature is more than {SIGNATURE_SKEW_SECS} s from this service's clock")]
+    Stale,
+    /// The signature does not match the call.
+    #[error("the mediator's signature does not match the call")]
+    Wrong,
+}
+
+/// Check the mediator's signature `header` (`X-Road-Mediator: v1;t=UNIX;sig=HEX`) of a
+/// call by `client` with message id `id`, `method` and `path` (with its query, as
+/// received), under this service's `key`, at `now` (seconds since 1970).
+pub fn verify_signature(
+    key: Option<&str>,
+    header: Option<&str>,
+    (id, client, method, path): (&str, &str, &str, &str),
+    now: u64,
+) -> Result<(), SignatureError> {
+    use hmac::{Hmac, Mac};
+    let key = key.ok_or(SignatureError::NoKey)?;
+    let header = header.ok_or(SignatureError::Missing)?;
+    let mut parts = header.split(';');
+    let (Some("v1"), Some(t), Some(sig), None) = (
+        parts.next(),
+        parts.next().and_then(|p| p.strip_prefix("t=")),
+        parts.next().and_then(|p| p.strip_prefix("sig=")),
+        parts.next(),
+    ) else {
+        return Err(SignatureError::Malformed);
+    };
+    let time: u64 = t.parse().map_err(|_| SignatureError::Malformed)?;
+    if time.abs_diff(now) > SIGNATURE_SKEW_SECS {
+        return Err(SignatureError::Stale);
+    }
+    let expected = (0..sig.len())
+        .step_by(2)
+        .map(|i| sig.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or(SignatureError::Malformed)?;
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).map_err(|_| SignatureError::NoKey)?;
+    // The same text the mediator signs (quickwin-sandbox `members::sign`).
+    mac.update(format!("v1\n{time}\n{id}\n{client}\n{method}\n{path}").as_bytes());
+    mac.verify_slice(&expected).map_err(|_| SignatureError::Wrong)
 }
 
 /// Message ids this client sets itself (`X-Road-Id: PREFIX<n>`), so that a workshop's
@@ -218,7 +281,19 @@ impl Mediator {
             http: Client::builder(TokioExecutor::new()).build_http(),
             denied: Arc::default(),
             ids: None,
+            key: None,
         }
+    }
+
+    /// The same client, proving its subsystem with `key` on every call and registration.
+    pub fn with_key(mut self, key: &str) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The key this client calls with, when it has one.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     /// The same client, giving each call the message id `PREFIX1`, `PREFIX2`, … instead
@@ -284,7 +359,12 @@ impl Mediator {
     /// Register a service in the sandbox's registry (`POST /registry/services`).
     pub async fn register(&self, entry: &Json) -> Result<Json, CallError> {
         let uri = format!("{}/registry/services", self.base);
-        self.send("POST", &uri, &[], Some(entry), "the registry")
+        let bearer = self.key.as_ref().map(|k| format!("Bearer {k}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .iter()
+            .map(|b| ("authorization", b.as_str()))
+            .collect();
+        self.send("POST", &uri, &headers, Some(entry), "the registry")
             .await
     }
 
@@ -312,8 +392,26 @@ impl Mediator {
         body: Option<&Json>,
         issue: &str,
     ) -> Result<Json, CallError> {
+        self.call_with(method, service, path, body, issue, &[]).await
+    }
+
+    /// [`Mediator::call`] with more headers, such as an `Idempotency-Key`.
+    pub async fn call_with(
+        &self,
+        method: &str,
+        service: &str,
+        path: &str,
+        body: Option<&Json>,
+        issue: &str,
+        more: &[(&str, &str)],
+    ) -> Result<Json, CallError> {
         let uri = format!("{}/r1/{service}{path}", self.base);
         let mut headers = vec![("x-road-client", self.client.as_str())];
+        let bearer = self.key.as_ref().map(|k| format!("Bearer {k}"));
+        if let Some(b) = &bearer {
+            headers.push(("authorization", b.as_str()));
+        }
+        headers.extend_from_slice(more);
         if !issue.is_empty() {
             headers.push(("x-road-issue", issue));
         }

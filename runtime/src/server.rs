@@ -88,6 +88,10 @@ pub struct Options {
     /// The information mediator (the sandbox, or an X-Road security server's REST
     /// gateway), e.g. `http://127.0.0.1:8001`; without it, calls to other agencies fail.
     pub mediator: Option<String>,
+    /// The key of the service's subsystem, issued by the mediator (`quickwin sandbox
+    /// member add SUBSYSTEM`): the service calls with it and checks with it that a call
+    /// to an operation it provides came through the mediator.
+    pub member_key: Option<String>,
     /// The address other agencies reach this service at, for the registry; by default
     /// the address it listens on.
     pub public_url: Option<String>,
@@ -197,6 +201,10 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
             quickwin_blueprint::report::human(&checked).trim_end()
         );
     }
+    let mut service = service;
+    if let Some(key) = &options.member_key {
+        service.state.mediator = service.state.mediator.take().map(|m| m.with_key(key));
+    }
     let service = Arc::new(service.with_hooks(hooks));
     let bp = service.state.blueprint();
     let registered = match &options.mediator {
@@ -204,7 +212,10 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         Some(url) => {
             let doc = openapi::document(&bp, Now::read().today);
             let public = options.public_url.clone().unwrap_or_else(|| base.clone());
-            let m = Mediator::new(url, bp.interop.as_str());
+            let mut m = Mediator::new(url, bp.interop.as_str());
+            if let Some(key) = &options.member_key {
+                m = m.with_key(key);
+            }
             let registered = m.register_service(&bp, &public, &doc).await;
             warn_of_missing_rights(&service, &bp, &options.blueprint, url).await;
             match registered {

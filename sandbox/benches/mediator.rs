@@ -1,7 +1,8 @@
 //! Benchmark of the information mediator: the same mock call (a civil-registry person
-//! lookup) made directly and through the mediator, which checks rights and logs every
-//! message durably in the hash-chained log, at 1, 8 and 64 concurrent clients over HTTP
-//! on loopback. Run with:
+//! lookup) made directly (the agency's routes served on a port of their own, as only
+//! this benchmark does) and through the mediator, which authenticates the caller's key,
+//! checks rights and logs every message durably in the MAC-chained log, at 1, 8 and 64
+//! concurrent clients over HTTP on loopback. Run with:
 //!
 //! ```sh
 //! cargo bench -p quickwin-sandbox --bench mediator
@@ -16,6 +17,7 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use quickwin_sandbox::messagelog::Durability;
+use quickwin_sandbox::server::agencies_direct;
 use quickwin_sandbox::{Config, app, catalogue, open};
 
 const RUN: Duration = Duration::from_secs(3);
@@ -33,7 +35,7 @@ impl Result {
     }
 }
 
-async fn load(url: String, client_header: Option<&'static str>, clients: usize) -> Result {
+async fn load(url: String, headers: Vec<(&'static str, String)>, clients: usize) -> Result {
     let http: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(clients)
         .build_http();
@@ -42,12 +44,13 @@ async fn load(url: String, client_header: Option<&'static str>, clients: usize) 
     for _ in 0..clients {
         let http = http.clone();
         let url = url.clone();
+        let headers = headers.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             while start.elapsed() < RUN {
                 let mut req = hyper::Request::get(&url);
-                if let Some(c) = client_header {
-                    req = req.header("X-Road-Client", c);
+                for (name, value) in &headers {
+                    req = req.header(*name, value);
                 }
                 let t = Instant::now();
                 let res = http
@@ -105,10 +108,24 @@ fn main() {
                 .await
                 .expect("port");
             let port = listener.local_addr().expect("address").port();
+            let key = opened
+                .state
+                .members
+                .issue("IQ/GOV/MOI/civil-status", false)
+                .expect("a key");
+            let direct_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("port");
+            let direct_port = direct_listener.local_addr().expect("address").port();
+            let agencies = agencies_direct(&opened.state);
+            let log = opened.state.log.clone();
             let server =
                 tokio::spawn(async move { axum::serve(listener, app(opened.state)).await });
-            let direct =
-                format!("http://127.0.0.1:{port}/mock/MOI/civil-registry/persons/persons/{id}");
+            let direct_server =
+                tokio::spawn(async move { axum::serve(direct_listener, agencies).await });
+            let direct = format!(
+                "http://127.0.0.1:{direct_port}/mock/MOI/civil-registry/persons/persons/{id}"
+            );
             let mediated = format!(
                 "http://127.0.0.1:{port}/r1/IQ/GOV/MOI/civil-registry/persons/persons/{id}"
             );
@@ -116,8 +133,16 @@ fn main() {
             println!("| clients | path | calls/s | median ms | p99 ms | mediator adds (median) |");
             println!("| ---: | --- | ---: | ---: | ---: | ---: |");
             for clients in [1, 8, 64] {
-                let d = load(direct.clone(), None, clients).await;
-                let m = load(mediated.clone(), Some("IQ/GOV/MOI/civil-status"), clients).await;
+                let d = load(direct.clone(), Vec::new(), clients).await;
+                let m = load(
+                    mediated.clone(),
+                    vec![
+                        ("x-road-client", "IQ/GOV/MOI/civil-status".to_string()),
+                        ("authorization", format!("Bearer {key}")),
+                    ],
+                    clients,
+                )
+                .await;
                 for (name, r) in [("direct", &d), ("mediator", &m)] {
                     let added = if name == "mediator" {
                         format!("{:+.3} ms", m.percentile(0.5) - d.percentile(0.5))
@@ -133,7 +158,8 @@ fn main() {
                 }
             }
             server.abort();
-            let v = quickwin_sandbox::messagelog::verify(&dir.join("messagelog.db")).expect("log");
+            direct_server.abort();
+            let v = log.verify().expect("log");
             println!(
                 "\nlog after the run: {} entries, chain {}",
                 v.entries,

@@ -9,6 +9,7 @@ pub mod data;
 pub mod db;
 pub mod error;
 pub mod mediator;
+pub mod members;
 pub mod messagelog;
 pub mod pages;
 pub mod registry;

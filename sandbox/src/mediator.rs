@@ -1,6 +1,8 @@
 //! The information mediator: `/r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}/{path}`
-//! with `X-Road-Client`, access rights, forwarding with a time limit, and a log entry for
-//! every call, written before the answer goes back.
+//! with `X-Road-Client` proved by the client's key (`Authorization: Bearer KEY`), message
+//! ids unique per client, access rights, forwarding with a time limit (signed for the
+//! service with its own key), and a log entry for every call, written before the answer
+//! goes back.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -13,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use tower::ServiceExt;
 
 use crate::error::ApiError;
+use crate::members::{self, ADMIN_CLIENT};
 use crate::messagelog::Entry;
 use crate::registry::Backend;
 use crate::state::AppState;
@@ -42,7 +45,7 @@ const FORWARDED: &[&str] = &[
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A new message id, UUID-shaped and unguessable enough for a log.
-fn message_id() -> String {
+pub(crate) fn message_id() -> String {
     use std::hash::{BuildHasher, Hasher};
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut h1 = std::collections::hash_map::RandomState::new().build_hasher();
@@ -68,6 +71,11 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The subsystem a service belongs to: the first four parts of its identifier.
+fn members_subsystem(service: &str) -> String {
+    service.split('/').take(4).collect::<Vec<_>>().join("/")
+}
+
 fn valid_part(p: &str) -> bool {
     !p.is_empty()
         && p.chars()
@@ -84,7 +92,8 @@ pub async fn handle(
 ) -> Response {
     let started = Instant::now();
     let time = crate::util::now_rfc3339();
-    let id = header(&headers, "x-road-id").unwrap_or_else(message_id);
+    let supplied = header(&headers, "x-road-id");
+    let id = supplied.clone().unwrap_or_else(message_id);
     // A body over the limit is refused (and logged) rather than cut.
     let (body, too_large) = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => (b, false),
@@ -116,11 +125,15 @@ pub async fn handle(
         time,
         client: client.clone().unwrap_or_else(|| "-".to_string()),
         service: service_id.clone(),
-        message_id: id.clone(),
+        // Personal identifiers are masked after decoding, wherever a caller put them.
+        message_id: match &supplied {
+            Some(s) => mask_identifiers(s),
+            None => id.clone(),
+        },
         user_id: header(&headers, "x-road-userid").map(|u| sha256_hex(u.as_bytes())),
-        issue: header(&headers, "x-road-issue"),
+        issue: header(&headers, "x-road-issue").map(|i| mask_identifiers(&i)),
         method: method.to_string(),
-        path: mask_digits(&path_and_query),
+        path: mask_digits(&percent_decode(&path_and_query).unwrap_or_else(|| path_and_query.clone())),
         status: 0,
         duration_us: 0,
         request_hash: sha256_hex(&body),
@@ -155,6 +168,7 @@ pub async fn handle(
             &service_id,
             &path_and_query,
             segments.len(),
+            (&id, supplied.is_some()),
         )
         .await
     };
@@ -198,6 +212,41 @@ pub async fn handle(
     response
 }
 
+/// Digit runs long enough to be a national id or a phone number (eight or more) masked
+/// but for their last two digits, after percent-decoding; shorter runs, such as those of
+/// a case number `BC-2026-000007`, are kept.
+fn mask_identifiers(text: &str) -> String {
+    let decoded = percent_decode(text).unwrap_or_else(|| text.to_string());
+    let mut out = String::with_capacity(decoded.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 8 {
+            out.extend(std::iter::repeat_n('*', run.len() - 2));
+            out.push_str(&run[run.len() - 2..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in decoded.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The key a caller presents: `Authorization: Bearer KEY`.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    header(headers, "authorization")?
+        .strip_prefix("Bearer ")
+        .map(|k| k.trim().to_string())
+}
+
 fn sha2_of(parts: &[&[u8]]) -> Vec<u8> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -217,6 +266,7 @@ async fn forward(
     service_id: &str,
     path_and_query: &str,
     segment_count: usize,
+    (message_id, supplied_id): (&str, bool),
 ) -> Result<Response, ApiError> {
     let Some(client) = client else {
         return Err(ApiError::new(
@@ -241,6 +291,27 @@ async fn forward(
         ))
         .mediator());
     }
+    let authenticated = bearer(headers).is_some_and(|key| app.members.authenticates(client, &key));
+    if !authenticated {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Client.AuthenticationFailed",
+            "the caller could not be authenticated as the client it names",
+        )
+        .detail(format!(
+            "send `Authorization: Bearer KEY` with the key of `{client}`; `quickwin sandbox member add {client}` issues it"
+        ))
+        .mediator());
+    }
+    if supplied_id && !app.log.claim_id(client, message_id) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "Client.DuplicateMessageId",
+            "the client has used this message id before",
+        )
+        .detail("give every call a new `X-Road-Id`, or leave it out and the mediator gives one")
+        .mediator());
+    }
     if segment_count < 5 || service_id.split('/').any(|p| !valid_part(p)) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -259,7 +330,9 @@ async fn forward(
         .detail(format!("`{service_id}`"))
         .mediator());
     };
-    if !app.access.allows(client, service_id) {
+    // The administrator (a trainer) may read the sandbox's own agencies; nothing else.
+    let admin_reads = client == ADMIN_CLIENT && matches!(service.backend, Backend::Internal(_));
+    if !admin_reads && !app.access.allows(client, service_id) {
         let mut detail = format!(
             "`{client}` may not call `{service_id}`; rights are granted in access.yaml (`quickwin sandbox grant BLUEPRINT` adds a blueprint's)"
         );
@@ -322,6 +395,24 @@ async fn forward(
             for name in FORWARDED {
                 if let Some(v) = headers.get(*name) {
                     request = request.header(*name, v.clone());
+                }
+            }
+            // The service checks with its own key that the call came through here.
+            if let Some(key) = app.members.key_of(&members_subsystem(service_id)) {
+                let path = target
+                    .parse::<Uri>()
+                    .ok()
+                    .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+                    .unwrap_or_default();
+                let time = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                let signature =
+                    members::sign(&key, time, message_id, client, method.as_str(), &path);
+                request = request.header(members::SIGNATURE_HEADER, signature);
+                if !headers.contains_key("x-road-id") {
+                    request = request.header("x-road-id", message_id);
                 }
             }
             let request = request

@@ -1,5 +1,9 @@
 //! The mediator's message log: every call, allowed or not, appended to SQLite with a
-//! hash chain, so that a changed, deleted or reordered entry is detected.
+//! chain of keyed MACs, so that a changed, deleted or reordered entry is detected, even
+//! when whoever changed it recomputed the chain: that needs the MAC key, which is kept
+//! outside the log's database (`log.key` in the data folder). The chain's head can be
+//! exported as an anchor ([`Anchor`]) that a later verification checks against, so a log
+//! rewritten by someone who has the key too is still detected up to the anchor.
 //!
 //! One writer thread owns the write connection and commits entries in groups: callers
 //! wait until their entry is committed (so a call that got a response is in the log), and
@@ -16,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use tokio::sync::oneshot;
 
-use crate::util::sha256_hex;
+use crate::util::{hex, sha256_hex};
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -45,6 +49,14 @@ pub enum LogError {
     /// The writer thread has stopped.
     #[error("the message log writer has stopped")]
     Stopped,
+    /// An anchor file could not be read.
+    #[error("anchor `{path}`: {why}")]
+    Anchor {
+        /// The anchor file.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 /// One call through the mediator, as logged (personal data already masked or hashed).
@@ -92,8 +104,18 @@ pub struct Stored {
     pub hash: String,
 }
 
-/// The hash of an entry at `seq` following `prev`.
-pub fn entry_hash(seq: u64, prev: &str, e: &Entry) -> String {
+/// How a log's entries are chained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chain {
+    /// HMAC-SHA256 under a key kept outside the database.
+    Keyed(Arc<[u8]>),
+    /// SHA-256 without a key: logs written before the chain was keyed; a rewrite that
+    /// recomputes the hashes is not detected in them.
+    Unkeyed,
+}
+
+/// The hash of an entry at `seq` following `prev`, under the log's `chain`.
+pub fn entry_hash(chain: &Chain, seq: u64, prev: &str, e: &Entry) -> String {
     let fields = [
         seq.to_string(),
         e.time.clone(),
@@ -115,7 +137,16 @@ pub fn entry_hash(seq: u64, prev: &str, e: &Entry) -> String {
         text.push('\u{1f}');
         text.push_str(&f);
     }
-    sha256_hex(text.as_bytes())
+    match chain {
+        Chain::Unkeyed => sha256_hex(text.as_bytes()),
+        Chain::Keyed(key) => {
+            use hmac::{Hmac, Mac};
+            let mut mac =
+                Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+            mac.update(text.as_bytes());
+            hex(&mac.finalize().into_bytes())
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -144,6 +175,11 @@ CREATE TABLE IF NOT EXISTS chain_head (
     seq INTEGER NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS messages_client_id ON messages(client, message_id);
+CREATE TABLE IF NOT EXISTS chain_scheme (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    scheme TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS messages_no_update BEFORE UPDATE ON messages
 BEGIN SELECT RAISE(ABORT, 'the message log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS messages_no_delete BEFORE DELETE ON messages
@@ -158,6 +194,33 @@ pub struct MessageLog {
     tx: mpsc::Sender<(Entry, Reply)>,
     reader: Arc<Mutex<Connection>>,
     path: Arc<PathBuf>,
+    /// The message ids each client has used, so none is used twice.
+    ids: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    key: Arc<str>,
+}
+
+/// The chain of the log open on `conn`: keyed under `key`, unless the log holds entries
+/// written before chains were keyed. A new log records that it is keyed.
+fn chain_of(conn: &Connection, key: &[u8]) -> rusqlite::Result<Chain> {
+    let has_table: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'chain_scheme'",
+        [],
+        |r| r.get(0),
+    )?;
+    let scheme: Option<String> = if has_table {
+        conn.query_row("SELECT scheme FROM chain_scheme WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+    } else {
+        None
+    };
+    let entries: i64 = conn.query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?;
+    Ok(match scheme.as_deref() {
+        None if entries > 0 => Chain::Unkeyed,
+        Some("sha256") => Chain::Unkeyed,
+        _ => Chain::Keyed(Arc::from(key)),
+    })
 }
 
 fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> LogError + '_ {
@@ -168,8 +231,8 @@ fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> LogError + '_ {
 }
 
 impl MessageLog {
-    /// Open (or create) the log at `path` and start its writer.
-    pub fn open(path: &Path, durability: Durability) -> Result<MessageLog, LogError> {
+    /// Open (or create) the log at `path`, chained under `key`, and start its writer.
+    pub fn open(path: &Path, durability: Durability, key: &str) -> Result<MessageLog, LogError> {
         let err = sqlite(path);
         let mut writer = Connection::open(path).map_err(&err)?;
         let sync = match durability {
@@ -184,6 +247,27 @@ impl MessageLog {
             ))
             .map_err(&err)?;
         writer.execute_batch(SCHEMA).map_err(&err)?;
+        let chain = chain_of(&writer, key.as_bytes()).map_err(&err)?;
+        let scheme = match chain {
+            Chain::Keyed(_) => "hmac-sha256",
+            Chain::Unkeyed => "sha256",
+        };
+        writer
+            .execute(
+                "INSERT OR IGNORE INTO chain_scheme (id, scheme) VALUES (1, ?1)",
+                [scheme],
+            )
+            .map_err(&err)?;
+        let ids = {
+            let mut stmt = writer
+                .prepare("SELECT client, message_id FROM messages")
+                .map_err(&err)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(&err)?;
+            rows.collect::<rusqlite::Result<std::collections::HashSet<(String, String)>>>()
+                .map_err(&err)?
+        };
         let head: (u64, String) = writer
             .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -199,13 +283,29 @@ impl MessageLog {
         let owned = path.to_path_buf();
         thread::Builder::new()
             .name("message-log".into())
-            .spawn(move || write_loop(&mut writer, &rx, head, &owned))
+            .spawn(move || write_loop(&mut writer, &rx, head, &chain, &owned))
             .map_err(|_| LogError::Stopped)?;
         Ok(MessageLog {
             tx,
             reader: Arc::new(Mutex::new(reader)),
             path: Arc::new(path.to_path_buf()),
+            ids: Arc::new(Mutex::new(ids)),
+            key: key.into(),
         })
+    }
+
+    /// Check the whole chain as it is now (see [`verify`]).
+    pub fn verify(&self) -> Result<Verification, LogError> {
+        verify(&self.path, &self.key, &[])
+    }
+
+    /// Claim the message id `id` for `client`: `false` when the client used it before,
+    /// so a call cannot pass for another by reusing its id.
+    pub fn claim_id(&self, client: &str, id: &str) -> bool {
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((client.to_string(), id.to_string()))
     }
 
     /// Append an entry; returns its sequence number once it is committed.
@@ -303,6 +403,7 @@ fn write_loop(
     conn: &mut Connection,
     rx: &mpsc::Receiver<(Entry, Reply)>,
     head: (u64, String),
+    chain: &Chain,
     path: &Path,
 ) {
     let (mut seq, mut hash) = head;
@@ -315,7 +416,7 @@ fn write_loop(
             }
         }
         let (start_seq, start_hash) = (seq, hash.clone());
-        match commit(conn, &batch, &mut seq, &mut hash) {
+        match commit(conn, &batch, chain, &mut seq, &mut hash) {
             Ok(()) => {
                 for (i, (_, reply)) in batch.into_iter().enumerate() {
                     let _ = reply.send(Ok(start_seq + 1 + i as u64));
@@ -340,6 +441,7 @@ fn write_loop(
 fn commit(
     conn: &mut Connection,
     batch: &[(Entry, Reply)],
+    chain: &Chain,
     seq: &mut u64,
     hash: &mut String,
 ) -> rusqlite::Result<()> {
@@ -352,7 +454,7 @@ fn commit(
         )?;
         for (e, _) in batch {
             let next = *seq + 1;
-            let h = entry_hash(next, hash, e);
+            let h = entry_hash(chain, next, hash, e);
             insert.execute(params![
                 next as i64,
                 e.time,
@@ -390,10 +492,64 @@ pub struct Verification {
     pub entries: u64,
     /// The first broken entry and why, if any.
     pub broken: Option<(u64, String)>,
+    /// Whether the chain is keyed (`false` for a log written before chains were).
+    pub keyed: bool,
+    /// The last entry's sequence number and hash: what an anchor records.
+    pub head: (u64, String),
 }
 
-/// Check the whole chain of the log at `path`.
-pub fn verify(path: &Path) -> Result<Verification, LogError> {
+/// The head of a log's chain at a moment, exported so that a later verification can
+/// tell that nothing up to it was rewritten, even by someone who has the MAC key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// When it was taken, RFC 3339 UTC.
+    pub time: String,
+    /// The sequence number of the last entry then.
+    pub seq: u64,
+    /// That entry's hash.
+    pub hash: String,
+}
+
+impl Anchor {
+    /// The anchor as written to its file.
+    pub fn to_text(&self) -> String {
+        format!(
+            "# the head of a quickwin message log's chain; `quickwin audit verify --anchor FILE` checks the log against it\ntime: {}\nentries: {}\nhead: {}\n",
+            self.time, self.seq, self.hash
+        )
+    }
+
+    /// Read an anchor file.
+    pub fn read(path: &Path) -> Result<Anchor, LogError> {
+        let bad = |why: String| LogError::Anchor {
+            path: path.display().to_string(),
+            why,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                .map(|v| v.trim().to_string())
+                .ok_or_else(|| bad(format!("expected a line `{name}: …`")))
+        };
+        let seq = field("entries")?;
+        let hash = field("head")?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad(format!("`head` must be 64 hex digits, found `{hash}`")));
+        }
+        Ok(Anchor {
+            time: field("time")?,
+            seq: seq
+                .parse()
+                .map_err(|_| bad(format!("`entries` must be a number, found `{seq}`")))?,
+            hash,
+        })
+    }
+}
+
+/// Check the whole chain of the log at `path` under the MAC `key`, and against each of
+/// `anchors` (heads exported earlier).
+pub fn verify(path: &Path, key: &str, anchors: &[Anchor]) -> Result<Verification, LogError> {
     let err = sqlite(path);
     if !path.exists() {
         return Err(LogError::Sqlite {
@@ -407,6 +563,8 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
     // commit between the two reads cannot look like entries deleted from the end.
     conn.execute_batch("PRAGMA busy_timeout=5000; BEGIN;")
         .map_err(&err)?;
+    let chain = chain_of(&conn, key.as_bytes()).map_err(&err)?;
+    let keyed = matches!(chain, Chain::Keyed(_));
     let mut stmt = conn
         .prepare(
             "SELECT seq, time, client, service, message_id, user_id, issue, method, path, status,
@@ -418,15 +576,18 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
     let mut expected_seq = 1u64;
     let mut prev = GENESIS.to_string();
     let mut count = 0u64;
+    let done = |count: u64, broken: Option<(u64, String)>, head: (u64, String)| {
+        Ok(Verification {
+            entries: count,
+            broken,
+            keyed,
+            head,
+        })
+    };
     while let Some(row) = rows.next().map_err(&err)? {
         let s = row_to_stored(row).map_err(&err)?;
         count += 1;
-        let broken = |why: String| {
-            Ok(Verification {
-                entries: count,
-                broken: Some((s.seq, why)),
-            })
-        };
+        let broken = |why: String| done(count, Some((s.seq, why)), (s.seq, s.hash.clone()));
         if s.seq != expected_seq {
             return broken(format!(
                 "entry {} stands where entry {expected_seq} should: entries are missing or out of order",
@@ -439,10 +600,16 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
                 s.seq
             ));
         }
-        if entry_hash(s.seq, &prev, &s.entry) != s.hash {
+        if entry_hash(&chain, s.seq, &prev, &s.entry) != s.hash {
             return broken(format!(
-                "entry {} was changed after it was written (its hash does not match its contents)",
+                "entry {} was changed after it was written (its MAC does not match its contents)",
                 s.seq
+            ));
+        }
+        if let Some(a) = anchors.iter().find(|a| a.seq == s.seq && a.hash != s.hash) {
+            return broken(format!(
+                "entry {} differs from the anchor taken at {}: the log was rewritten up to it",
+                s.seq, a.time
             ));
         }
         prev = s.hash;
@@ -455,38 +622,38 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
         .optional()
         .map_err(&err)?;
     let last = expected_seq - 1;
-    match head {
-        Some((seq, _)) if seq > last => Ok(Verification {
-            entries: count,
-            broken: Some((
+    let end = (last, prev.clone());
+    if let Some(a) = anchors.iter().find(|a| a.seq > last) {
+        return done(
+            count,
+            Some((
                 last + 1,
                 format!(
-                    "entries {} to {seq} were deleted from the end of the log",
-                    last + 1
+                    "the anchor taken at {} records {} entries, the log has {last}: entries were deleted",
+                    a.time, a.seq
                 ),
             )),
-        }),
-        Some((seq, h)) if seq == last && h != prev => Ok(Verification {
-            entries: count,
-            broken: Some((
-                last,
-                format!("entry {last} differs from the recorded head of the chain"),
-            )),
-        }),
-        Some((seq, _)) if seq < last => Ok(Verification {
-            entries: count,
-            broken: Some((
-                seq + 1,
-                format!("entries after {seq} were added outside the mediator"),
-            )),
-        }),
-        None if last > 0 => Ok(Verification {
-            entries: count,
-            broken: Some((1, "the head of the chain is missing".to_string())),
-        }),
-        _ => Ok(Verification {
-            entries: count,
-            broken: None,
-        }),
+            end,
+        );
     }
+    let broken = match head {
+        Some((seq, _)) if seq > last => Some((
+            last + 1,
+            format!(
+                "entries {} to {seq} were deleted from the end of the log",
+                last + 1
+            ),
+        )),
+        Some((seq, h)) if seq == last && h != prev => Some((
+            last,
+            format!("entry {last} differs from the recorded head of the chain"),
+        )),
+        Some((seq, _)) if seq < last => Some((
+            seq + 1,
+            format!("entries after {seq} were added outside the mediator"),
+        )),
+        None if last > 0 => Some((1, "the head of the chain is missing".to_string())),
+        _ => None,
+    };
+    done(count, broken, end)
 }

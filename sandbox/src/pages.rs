@@ -105,11 +105,83 @@ pub async fn one_service(
 }
 
 /// `POST /registry/services`: register a service that answers at a URL on this machine.
+/// Only the administrator, or the member that owns the service's subsystem, may; a
+/// service of the sandbox's own agencies is never replaced. Every attempt, allowed or
+/// not, is written to the message log.
 pub async fn register_service(
     State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let body = crate::agencies::json_object(&body)?;
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| k.trim().to_string())
+        .unwrap_or_default();
+    let who = if !key.is_empty() && app.members.is_admin(&key) {
+        Some(crate::members::ADMIN_CLIENT.to_string())
+    } else if key.is_empty() {
+        None
+    } else {
+        app.members.member_of(&key)
+    };
+    let id = crate::agencies::json_object(&body)
+        .ok()
+        .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_else(|| "-".to_string());
+    let started = std::time::Instant::now();
+    let result = register(&app, who.as_deref(), &body);
+    let (status, error) = match &result {
+        Ok((status, ..)) => (*status, None),
+        Err(e) => (e.status, Some(e.kind.clone())),
+    };
+    let entry = crate::messagelog::Entry {
+        time: crate::util::now_rfc3339(),
+        client: who.unwrap_or_else(|| "-".to_string()),
+        service: crate::util::mask_digits(&id),
+        message_id: crate::mediator::message_id(),
+        user_id: None,
+        issue: None,
+        method: "POST".into(),
+        path: "/registry/services".into(),
+        status: status.as_u16(),
+        duration_us: started.elapsed().as_micros() as u64,
+        request_hash: crate::util::sha256_hex(&body),
+        response_hash: String::new(),
+        error,
+    };
+    if let Err(error) = app.log.append(entry).await {
+        tracing::error!(%error, "sandbox: the message log failed; the registry change is refused");
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Server.ServerProxy.LogFailed",
+            "the change could not be logged, so it is not made",
+        ));
+    }
+    let (status, summary, service, clients) = result?;
+    // Made only once the attempt is in the log.
+    for c in &clients {
+        app.access.grant(&service.id, c);
+    }
+    app.registry.register(service);
+    Ok((status, Json(summary)))
+}
+
+/// A registration checked: the status, the summary to answer, the service and the
+/// clients it is open to; nothing is changed yet.
+type Registration = (StatusCode, Value, Service, Vec<String>);
+
+fn register(app: &AppState, who: Option<&str>, body: &Bytes) -> Result<Registration, ApiError> {
+    let Some(who) = who else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Client.AuthenticationFailed",
+            "registering a service needs the administrator's key or the owning member's",
+        )
+        .detail("send `Authorization: Bearer KEY`; `quickwin sandbox member add ID` issues a member's key"));
+    };
+    let body = crate::agencies::json_object(body)?;
     let mut problems = Vec::new();
     let id = crate::agencies::text(&body, "id", &mut problems);
     if !id.is_empty() && id.split('/').count() != 5 {
@@ -161,6 +233,27 @@ pub async fn register_service(
         direct: Some(backend.clone()),
         backend: Backend::Url(backend),
     };
+    let owner: String = id.split('/').take(4).collect::<Vec<_>>().join("/");
+    if who != crate::members::ADMIN_CLIENT && who != owner {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Client.NotOwner",
+            "a member registers only the services of its own subsystem",
+        )
+        .detail(format!("`{who}` may not register `{id}`, which belongs to `{owner}`")));
+    }
+    if app
+        .registry
+        .get(&id)
+        .is_some_and(|s| matches!(s.backend, Backend::Internal(_)))
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "Client.ServiceReserved",
+            "the service is one of the sandbox's own agencies and cannot be replaced",
+        )
+        .detail(format!("`{id}`")));
+    }
     let summary = service.summary();
     let clients: Vec<String> = body
         .get("clients")
@@ -172,14 +265,7 @@ pub async fn register_service(
                 .collect()
         })
         .unwrap_or_default();
-    {
-        // The provider grants its own service to the clients it names.
-        for c in &clients {
-            app.access.grant(&id, c);
-        }
-    }
-    app.registry.register(service);
-    Ok((StatusCode::CREATED, Json(summary)))
+    Ok((StatusCode::CREATED, summary, service, clients))
 }
 
 fn filter(q: &BTreeMap<String, String>) -> Filter {

@@ -17,6 +17,7 @@ use crate::agencies::{self, store};
 use crate::data;
 use crate::db::Db;
 use crate::mediator;
+use crate::members::{self, MemberError, Members};
 use crate::messagelog::{LogError, MessageLog};
 use crate::pages;
 use crate::registry::{Backend, Registry, Service};
@@ -52,6 +53,9 @@ pub enum SandboxError {
     /// `access.yaml` is wrong.
     #[error(transparent)]
     Access(#[from] AccessError),
+    /// A key file could not be read or written.
+    #[error(transparent)]
+    Members(#[from] MemberError),
     /// A page template is broken (a bug).
     #[error("page templates: {0}")]
     Templates(String),
@@ -63,6 +67,13 @@ pub struct Opened {
     pub state: AppState,
     /// What was created or kept, for the start-up message.
     pub notes: Vec<String>,
+}
+
+/// The subsystems whose keys are never issued: the administrator's, whose key is the
+/// administrator's own. (A mock agency's subsystem may have a key: a trainer calls as
+/// it to show another agency asking; its services are never replaced, see the registry.)
+pub fn reserved_members() -> Vec<String> {
+    vec![members::ADMIN_CLIENT.to_string()]
 }
 
 /// Open (creating when needed) the sandbox's data under `config.data_dir`.
@@ -84,8 +95,11 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
                 }
             }
         }
-        if access_path.exists() {
-            std::fs::remove_file(&access_path).map_err(io(&access_path))?;
+        // A new log gets a new MAC key; the members keep theirs.
+        for p in [access_path.clone(), dir.join(members::LOG_KEY_FILE)] {
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(io(&p))?;
+            }
         }
     }
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
@@ -124,7 +138,9 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             ));
         }
     }
-    let log = MessageLog::open(&log_file, config.durability)?;
+    let log_key = members::secret(&dir, members::LOG_KEY_FILE)?;
+    let log = MessageLog::open(&log_file, config.durability, &log_key)?;
+    let members = Members::open(&dir, reserved_members())?;
     if !access_path.exists() {
         let (rights, comments) = access::defaults(catalogue);
         std::fs::write(&access_path, rights.to_yaml(&comments)).map_err(io(&access_path))?;
@@ -145,7 +161,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             agency_en: agency.map_or("", |a| a.en).to_string(),
             agency_ar: agency.map_or("", |a| a.ar).to_string(),
             openapi: serde_json::from_str(svc.openapi).unwrap_or(serde_json::Value::Null),
-            direct: Some(svc.base()),
+            direct: None,
             backend: Backend::Internal((svc.routes)().with_state(db.clone())),
         });
     }
@@ -159,6 +175,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             access: Arc::new(Rights::watching(&access_path, access)),
             http: http_client(),
             pages: Arc::new(pages),
+            members,
         },
         notes,
     })
@@ -167,15 +184,18 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
 /// Register a service that the engine serves at `base` (e.g. `http://127.0.0.1:8000`),
 /// with each operation it provides as a service of its own subsystem, and grant the
 /// access rights its blueprint implies: the calls it makes (and payments and
-/// notifications) to its subsystem, and its operations to their listed clients.
+/// notifications) to its subsystem, and its operations to their listed clients. Returns
+/// the subsystem's key, issued now when it had none: the service calls with it, and
+/// checks with it that a call to an operation it provides came through the mediator.
 pub fn host(
     state: &AppState,
     bp: &quickwin_blueprint::Blueprint,
     base: &str,
     openapi: serde_json::Value,
-) {
+) -> Result<String, MemberError> {
     let base = base.trim_end_matches('/');
     let client: String = bp.interop.split('/').take(4).collect::<Vec<_>>().join("/");
+    let key = state.members.issue(&client, false)?;
     let entry =
         |id: String, title_en: String, title_ar: String, backend: String, openapi| Service {
             member: bp.agency.member.value.clone(),
@@ -214,11 +234,23 @@ pub fn host(
     }
     access.grant("IQ/GOV/CBI/payments/payments", &client);
     access.grant("IQ/GOV/MOC/notify/messages", &client);
+    Ok(key)
+}
+
+/// The mock agencies' own routes, each under `/mock/MEMBER/SUBSYSTEM/SERVICE`, for
+/// tests and benchmarks inside one process. [`app`] never serves them: from outside the
+/// process the agencies are reached through the mediator only.
+pub fn agencies_direct(state: &AppState) -> Router {
+    let mut router = Router::new();
+    for svc in agencies::SERVICES {
+        router = router.nest(&svc.base(), (svc.routes)().with_state(state.db.clone()));
+    }
+    router
 }
 
 /// The sandbox's HTTP application.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
+    let router = Router::new()
         .route("/", get(pages::home))
         .route("/health", get(|| async { "ok" }))
         .route("/registry", get(pages::catalogue))
@@ -234,9 +266,8 @@ pub fn app(state: AppState) -> Router {
         .route("/notify/inbox", get(pages::inboxes))
         .route("/notify/inbox/{address}", get(pages::inbox))
         .route("/static/{file}", get(pages::asset));
-    for svc in agencies::SERVICES {
-        router = router.nest(&svc.base(), (svc.routes)().with_state(state.db.clone()));
-    }
+    // The mock agencies have no routes of their own here: from outside the process they
+    // are reached through the mediator only (`Backend::Internal`), authenticated and logged.
     router
         .with_state(state)
         .layer(middleware::from_fn(security_headers))

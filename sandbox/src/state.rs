@@ -1,6 +1,6 @@
 //! The state every handler of the sandbox shares — its configuration, the mock
-//! agencies' store, the message log, the registry, the access rights, the HTTP client
-//! for services registered by URL and the page templates — and nothing else: the
+//! agencies' store, the message log, the registry, the access rights, the members' keys,
+//! the HTTP client for services registered by URL and the page templates — and nothing else: the
 //! mediator, the pages and the server depend on this module, never on each other's.
 
 use std::path::PathBuf;
@@ -15,6 +15,7 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::access::Rights;
 use crate::db::Db;
+use crate::members::Members;
 use crate::messagelog::{Durability, MessageLog};
 use crate::registry::Registry;
 
@@ -73,4 +74,6 @@ pub struct AppState {
     pub http: HttpClient,
     /// The web pages.
     pub pages: Arc<tera::Tera>,
+    /// The members' keys and the administrator's.
+    pub members: Members,
 }

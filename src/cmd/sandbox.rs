@@ -1,5 +1,6 @@
 //! `quickwin sandbox`: start the mock agencies, the registry and the mediator on one port;
-//! `quickwin sandbox grant`: add the rights a blueprint needs to its `access.yaml`.
+//! `quickwin sandbox grant`: add the rights a blueprint needs to its `access.yaml`;
+//! `quickwin sandbox member`: issue, rotate and list the members' keys.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -9,11 +10,12 @@ use quickwin_blueprint::plural::english;
 use quickwin_runtime::mediator::implied_rights;
 use quickwin_runtime::service::{ServiceError, load};
 use quickwin_sandbox::access::{Access, AccessError, grant_in_file};
+use quickwin_sandbox::members::Members;
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{Config, SandboxError, agencies, catalogue};
 
 use super::EXIT_USAGE;
-use crate::cli::{DurabilityArg, GrantArgs, SandboxArgs, SandboxCommand};
+use crate::cli::{DurabilityArg, GrantArgs, MemberCommand, SandboxArgs, SandboxCommand};
 use crate::report;
 
 /// Report an `access.yaml` with mistakes; `outcome` says what did not happen.
@@ -120,10 +122,53 @@ fn grant(args: &GrantArgs) -> ExitCode {
     }
 }
 
+/// `quickwin sandbox member add|list`.
+fn member(command: &MemberCommand) -> ExitCode {
+    let data = match command {
+        MemberCommand::Add { data, .. } | MemberCommand::List { data } => data,
+    };
+    if let Err(e) = std::fs::create_dir_all(data) {
+        eprintln!("error: `{}`: {e}", data.display());
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let members = match Members::open(data, quickwin_sandbox::server::reserved_members()) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match command {
+        MemberCommand::Add { id, rotate, .. } => match members.issue(id, *rotate) {
+            Ok(key) => {
+                // The key alone on standard output, for `KEY=$(quickwin sandbox member add …)`.
+                println!("{key}");
+                eprintln!(
+                    "the key of `{id}` in `{}`: send it as `Authorization: Bearer KEY` with every call through the mediator (a generated project reads it from MEMBER_KEY)",
+                    data.join(quickwin_sandbox::members::KEYS_FILE).display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        MemberCommand::List { .. } => {
+            for m in members.list() {
+                println!("{m}");
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
 /// Open the data and serve until Ctrl-C, or run the subcommand.
 pub fn run(args: &SandboxArgs) -> ExitCode {
-    if let Some(SandboxCommand::Grant(grant_args)) = &args.command {
-        return grant(grant_args);
+    match &args.command {
+        Some(SandboxCommand::Grant(grant_args)) => return grant(grant_args),
+        Some(SandboxCommand::Member(command)) => return member(command),
+        None => {}
     }
     let started = Instant::now();
     let config = Config {
@@ -180,12 +225,13 @@ pub fn run(args: &SandboxArgs) -> ExitCode {
             println!("  {what:<24} {base}{path}");
         }
         println!();
-        println!("  mock agencies (direct; through the mediator at /r1/<identifier>):");
+        println!("  mock agencies (through the mediator only, at {base}/r1/<identifier>):");
         for svc in agencies::SERVICES {
-            println!("    {:<42} {base}{}", svc.id(), svc.base());
+            println!("    {}", svc.id());
         }
         println!();
-        println!("  try: curl -H 'X-Road-Client: IQ/GOV/MOH/primary-care' {base}/r1/IQ/GOV/MOI/civil-registry/persons/persons?page_size=1");
+        println!("  callers prove who they are: `quickwin sandbox member add IQ/GOV/MOH/primary-care --data {}` prints a key, then", args.data.display());
+        println!("  try: curl -H 'X-Road-Client: IQ/GOV/MOH/primary-care' -H \"Authorization: Bearer $KEY\" {base}/r1/IQ/GOV/MOI/civil-registry/persons/persons?page_size=1");
         let app = quickwin_sandbox::app(opened.state);
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -152,7 +152,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         Err(e) => return explain(&e, NOT_STARTED),
     };
     print_diagnostics(&checked);
-    let service = Arc::new(service);
+    let mut service = service;
     let doc = openapi::document(&bp, Now::read().today);
     // The sandbox: in this process, or the one named by --mediator.
     // The sandbox in this process, kept to grant the rights of an edited blueprint.
@@ -172,7 +172,15 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
         };
-        quickwin_sandbox::server::host(&opened.state, &bp, &base, doc.clone());
+        match quickwin_sandbox::server::host(&opened.state, &bp, &base, doc.clone()) {
+            Ok(key) => {
+                service.state.mediator = service.state.mediator.take().map(|m| m.with_key(&key));
+            }
+            Err(e) => {
+                eprintln!("error: the sandbox could not issue the service's key: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
         hosted = Some(opened.state.clone());
         let app = quickwin_sandbox::app(opened.state);
         tokio::spawn(async move {
@@ -182,7 +190,14 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         });
         format!("sandbox (mock agencies, registry, mediator) in this process at {mediator}")
     } else {
-        let m = Mediator::new(&mediator, bp.interop.as_str());
+        let mut m = Mediator::new(&mediator, bp.interop.as_str());
+        match member_key(&m, args.member_key.clone()).await {
+            Ok(key) => {
+                m = m.with_key(&key);
+                service.state.mediator = service.state.mediator.take().map(|m| m.with_key(&key));
+            }
+            Err(why) => eprintln!("warning: {why}"),
+        }
         let failed = m.register_service(&bp, &base, &doc).await.err();
         let file = args.blueprint.display().to_string();
         // The sandbox's data folder, as it says, for the command that grants rights.
@@ -213,6 +228,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             ),
         }
     };
+    let service = Arc::new(service);
     let title = bp.title.get(bp.default_language());
     println!(
         "quickwin serve: {title} (`{}` {}) listening on {base} (ready in {} ms)",
@@ -278,7 +294,9 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
                 if let Some(state) = &hosted {
                     let bp = served.state.blueprint();
                     let doc = openapi::document(&bp, Now::read().today);
-                    quickwin_sandbox::server::host(state, &bp, &base, doc);
+                    if let Err(e) = quickwin_sandbox::server::host(state, &bp, &base, doc) {
+                        eprintln!("warning: the sandbox could not issue the service's key: {e}");
+                    }
                 }
                 print_diagnostics(&checked);
                 println!("reloaded `{file}`");
@@ -314,4 +332,31 @@ fn loopback(host: &str) -> &str {
         "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
         other => other,
     }
+}
+
+/// The key the service calls the mediator `m` with: the one given, else the one kept in
+/// the data folder of a sandbox on this machine (issued there when it has none); the
+/// sandbox says where its folder is. Who may write that folder is who may be a member.
+async fn member_key(m: &Mediator, given: Option<String>) -> Result<String, String> {
+    if let Some(key) = given.filter(|k| !k.trim().is_empty()) {
+        return Ok(key.trim().to_string());
+    }
+    let Some((_, Some(data))) = m.rights().await else {
+        return Err(format!(
+            "the mediator at {} does not say where its data are, so the service has no key and its calls will be refused; give it with --member-key (or QUICKWIN_MEMBER_KEY) as `quickwin sandbox member add {}` prints it",
+            m.base(),
+            m.client()
+        ));
+    };
+    quickwin_sandbox::members::Members::open(
+        Path::new(&data),
+        quickwin_sandbox::server::reserved_members(),
+    )
+        .and_then(|members| members.issue(m.client(), false))
+        .map_err(|e| {
+            format!(
+                "the service has no key, so its calls will be refused: {e}; give it with --member-key as `quickwin sandbox member add {} --data {data}` prints it",
+                m.client()
+            )
+        })
 }

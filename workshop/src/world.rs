@@ -114,8 +114,21 @@ impl Twin {
         let (mut service, _, _) = Service::open(file, &db, true, Some(&world.url))
             .map_err(|e| WorldError::Service(e.to_string()))?;
         let bp = service.state.blueprint();
-        service.state.mediator =
-            Some(Mediator::new(&world.url, bp.interop.as_str()).with_message_ids(prefix));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let now = Now::read();
+        let key = quickwin_sandbox::server::host(
+            &world.state,
+            &bp,
+            &url,
+            openapi::document(&bp, now.today),
+        )
+        .map_err(|e| WorldError::Service(e.to_string()))?;
+        service.state.mediator = Some(
+            Mediator::new(&world.url, bp.interop.as_str())
+                .with_message_ids(prefix)
+                .with_key(&key),
+        );
         if let Some(seed) = seed {
             service.state = service
                 .state
@@ -123,10 +136,6 @@ impl Twin {
                 .with_seeded_references(seed)
                 .map_err(|e| WorldError::Service(e.to_string()))?;
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let now = Now::read();
-        quickwin_sandbox::server::host(&world.state, &bp, &url, openapi::document(&bp, now.today));
         let made = {
             let conn = service.state.conn.lock().unwrap_or_else(|e| e.into_inner());
             accounts::demo_accounts(&conn, &bp, &now.stamp)

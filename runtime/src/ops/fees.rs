@@ -1,5 +1,10 @@
 //! Paying a fee by card through the payments agency, via the mediator: one payment per
 //! due fee, the receipt recorded and the fee's `paid` action taken.
+//!
+//! However many requests pay a fee at once (a double click, ten tabs), it is charged
+//! once: the first claims the fee in the store, atomically, with an idempotency key that
+//! every later request reuses; the agency creates one payment per key, and takes a card
+//! for a payment once. The others are told the fee is paid, or is being paid.
 
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
@@ -11,6 +16,10 @@ use std::collections::BTreeMap;
 
 /// The payments service every fee is paid through.
 pub const PAYMENTS: &str = crate::mediator::PAYMENTS;
+
+/// What a fee's `payment_id` starts with while it holds an idempotency key claimed for a
+/// payment not yet created at the agency.
+const KEY_PREFIX: &str = "key:";
 
 /// Pay a due fee of the case `tracking` (opened with `code`) by card, through the
 /// payments service via the mediator; the receipt, and the fee's `paid` action taken.
@@ -41,8 +50,12 @@ pub(crate) async fn pay_fee(
             });
         }
         let (t, f) = (tracking.clone(), fee.clone());
-        let (id, amount, currency, payment_id) = with_store(&state, move |conn, bp| {
+        // The claim: a fee without a payment gets an idempotency key in the same
+        // statement that checks it has none, so two requests cannot both start one.
+        let (id, amount, currency, payment_ref) = with_store(&state, move |conn, bp| {
             let case = cases::read(conn, bp, &t, &code)?;
+            let fresh = format!("{KEY_PREFIX}{t}/{f}/{}", crate::cases::codes::random_token(8));
+            store::fees::claim(conn, case.id, &f, &fresh)?;
             let row = store::fees::one(conn, case.id, &f)?
                 .map(|c| (c.amount, c.currency, c.status, c.payment_id));
             match row {
@@ -54,7 +67,12 @@ pub(crate) async fn pay_fee(
                     Kind::AlreadyPaid,
                     format!("the fee `{f}` is already paid"),
                 )),
-                Some((amount, currency, _, payment)) => Ok((case.id, amount, currency, payment)),
+                Some((amount, currency, _, payment)) => Ok((
+                    case.id,
+                    amount,
+                    currency,
+                    payment.unwrap_or_default(),
+                )),
             }
         })
         .await?;
@@ -70,43 +88,55 @@ pub(crate) async fn pay_fee(
             } else {
                 Kind::PaymentsFailed
             };
+            // The agency's own words stay in the log; the applicant gets the service's.
+            tracing::warn!(error = %e, "the payments service failed");
             ApiError {
                 messages: BTreeMap::from([
                     (
                         "en".into(),
-                        format!(
-                            "the payment could not be made: {e}; nothing was charged, try again"
-                        ),
+                        "the payment could not be made: the payments service did not answer as expected; nothing was charged, try again".into(),
                     ),
                     (
                         "ar".into(),
                         "تعذّر إتمام الدفع ولم يُخصم أي مبلغ؛ حاول مرة أخرى".into(),
                     ),
                 ]),
-                ..ApiError::new(kind, e.to_string())
+                ..ApiError::new(
+                    kind,
+                    "the payment could not be made: the payments service did not answer as expected; nothing was charged, try again",
+                )
             }
         };
-        let payment_id = match payment_id {
-            Some(p) => p,
-            None => {
+        let payment_id = match payment_ref.strip_prefix(KEY_PREFIX) {
+            // Not yet created at the agency (or its creation did not finish): create it
+            // under the claim's key; the agency gives every request the same payment.
+            Some(_) => {
                 let label = bp
                     .fees
                     .iter()
                     .find(|x| x.id.as_str() == fee)
                     .map_or(String::new(), |x| x.label.get("en").to_string());
                 let created = m
-                    .call("POST", PAYMENTS, "/payments", Some(&json!({"amount": amount, "currency": currency, "reference": tracking, "description": label})), &tracking)
+                    .call_with(
+                        "POST",
+                        PAYMENTS,
+                        "/payments",
+                        Some(&json!({"amount": amount, "currency": currency, "reference": tracking, "description": label})),
+                        &tracking,
+                        &[("idempotency-key", payment_ref.as_str())],
+                    )
                     .await
                     .map_err(unavailable)?;
                 let pid = created["id"].as_str().unwrap_or_default().to_string();
-                let (p, f) = (pid.clone(), fee.clone());
+                let (p, f, claim) = (pid.clone(), fee.clone(), payment_ref.clone());
                 with_store(&state, move |conn, _| {
-                    store::fees::start_payment(conn, id, &f, &p)?;
+                    store::fees::start_payment(conn, id, &f, &claim, &p)?;
                     Ok(())
                 })
                 .await?;
                 pid
             }
+            None => payment_ref,
         };
         let paid = m
             .call(
@@ -120,7 +150,36 @@ pub(crate) async fn pay_fee(
         let paid = match paid {
             Ok(p) => p,
             Err(e) if e.status() == Some(422) => {
-                return Err(ApiError::invalid(e.to_string()));
+                tracing::info!(error = %e, "the payments service refused the card number");
+                return Err(ApiError {
+                    messages: BTreeMap::from([
+                        (
+                            "en".into(),
+                            "the card number was not accepted; check it and try again".into(),
+                        ),
+                        (
+                            "ar".into(),
+                            "لم يُقبل رقم البطاقة؛ تحقّق منه وحاول مرة أخرى".into(),
+                        ),
+                    ]),
+                    ..ApiError::invalid("the card number was not accepted; check it and try again")
+                });
+            }
+            // Another request took the card for this payment first: one charge only.
+            Err(e) if e.status() == Some(409) => {
+                let f = fee.clone();
+                let paid = with_store(&state, move |conn, _| {
+                    Ok(store::fees::one(conn, id, &f)?.is_some_and(|c| c.status == "paid"))
+                })
+                .await?;
+                return Err(ApiError::new(
+                    Kind::AlreadyPaid,
+                    if paid {
+                        format!("the fee `{fee}` is already paid")
+                    } else {
+                        format!("the fee `{fee}` is being paid by another request; look at the application in a moment")
+                    },
+                ));
             }
             Err(e) => return Err(unavailable(e)),
         };

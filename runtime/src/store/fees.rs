@@ -50,16 +50,27 @@ pub fn one(conn: &Connection, case_id: i64, fee: &str) -> rusqlite::Result<Optio
     .optional()
 }
 
-/// A payment `payment_id` was started for the fee: it is pending.
+/// Claim the fee for a payment under the idempotency key `key`, when no payment of it
+/// is started: the check and the claim are one statement, so one request wins.
+pub fn claim(conn: &Connection, case_id: i64, fee: &str, key: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE qw_fees SET payment_id = ?1, status = 'pending'
+         WHERE case_id = ?2 AND fee = ?3 AND payment_id IS NULL AND status = 'due'",
+        params![key, case_id, fee],
+    )
+}
+
+/// The payment `payment_id` was created at the agency under the claim `key`.
 pub fn start_payment(
     conn: &Connection,
     case_id: i64,
     fee: &str,
+    key: &str,
     payment_id: &str,
 ) -> rusqlite::Result<usize> {
     conn.execute(
-        "UPDATE qw_fees SET payment_id = ?1, status = 'pending' WHERE case_id = ?2 AND fee = ?3",
-        params![payment_id, case_id, fee],
+        "UPDATE qw_fees SET payment_id = ?1 WHERE case_id = ?2 AND fee = ?3 AND payment_id = ?4",
+        params![payment_id, case_id, fee, key],
     )
 }
 

@@ -1,4 +1,6 @@
 //! `CBI/payments`: a payment gateway with test cards that succeed, are declined or time out.
+//! A payment created with an `Idempotency-Key` is created once: the same key gives the
+//! same payment back, however many times and however concurrently it is sent.
 
 use axum::Json;
 use axum::Router;
@@ -6,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{by_key, json_object, text};
@@ -66,8 +68,24 @@ fn pending(conn: &Connection, id: &str) -> Result<Value, ApiError> {
     Ok(current)
 }
 
-async fn create(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+/// The longest idempotency key taken.
+const MAX_KEY: usize = 200;
+
+async fn create(
+    State(db): State<Db>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= MAX_KEY => Some(k.trim().to_string()),
+        Some(_) => {
+            return Err(ApiError::invalid(vec![format!(
+                "`Idempotency-Key` must be visible ASCII text of 1 to {MAX_KEY} characters"
+            )]));
+        }
+    };
     let mut problems = Vec::new();
     let amount = match body.get("amount") {
         Some(v) => match v
@@ -113,6 +131,27 @@ async fn create(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<V
     }
     db.call(move |conn| {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(key) = &key {
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT payment_id FROM payment_keys WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = earlier {
+                let found = payment(&tx, &id)?;
+                if found["amount"] != amount || found["reference"] != reference.as_str() {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Agency.IdempotencyKeyReused",
+                        "the idempotency key was used for another payment",
+                    )
+                    .detail(format!("`{key}` created `{id}`")));
+                }
+                return Ok((StatusCode::OK, Json(found)));
+            }
+        }
         let n: i64 = tx.query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0))?;
         let id = format!("PAY-{:08}", n + 1);
         let now = crate::util::now_rfc3339();
@@ -120,6 +159,12 @@ async fn create(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<V
             "INSERT INTO payments VALUES (?1, ?2, ?3, ?4, ?5, 'pending', NULL, ?6, ?6)",
             params![id, amount, currency, reference, description, now],
         )?;
+        if let Some(key) = &key {
+            tx.execute(
+                "INSERT INTO payment_keys (key, payment_id) VALUES (?1, ?2)",
+                params![key, id],
+            )?;
+        }
         let created = payment(&tx, &id)?;
         tx.commit()?;
         Ok((StatusCode::CREATED, Json(created)))

@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS payments (
     description TEXT NOT NULL, status TEXT NOT NULL, card_last4 TEXT,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS payment_keys (
+    key TEXT PRIMARY KEY, payment_id TEXT NOT NULL REFERENCES payments(id)
+);
 CREATE TABLE IF NOT EXISTS properties (
     governorate TEXT NOT NULL, muqataa INTEGER NOT NULL, plot INTEGER NOT NULL,
     owner_id TEXT NOT NULL, property_type TEXT NOT NULL, area_m2 INTEGER NOT NULL,

@@ -26,8 +26,19 @@ pub async fn run(calls: &[AccessCall], ctx: &mut Ctx<'_>) -> Outcome {
             Err(o) => return o,
         };
         let url = format!("{}/r1/{service}{path}", world.url);
+        // The check's own sandbox issues the calling subsystem's key, as a trainer would.
+        let key = match world.state.members.issue(&client, false) {
+            Ok(k) => k,
+            Err(e) => {
+                return Outcome::error(say(
+                    format!("no key for `{client}`: {e}"),
+                    format!("لا مفتاح لـ`{client}`: {e}"),
+                ));
+            }
+        };
         let headers = [
             ("accept", "application/json".to_string()),
+            ("authorization", format!("Bearer {key}")),
             ("x-road-client", client.clone()),
             ("x-road-id", format!("{}access-{}", ctx.prefix, n + 1)),
         ];

@@ -87,8 +87,11 @@ pub async fn run(check: &LogCheck, ctx: &mut Ctx<'_>) -> Outcome {
         }
     }
     if check.chain.is_some() {
-        let path = quickwin_sandbox::server::log_path(&world.state.config.data_dir);
-        match messagelog::verify(&path) {
+        let log = world.state.log.clone();
+        match tokio::task::spawn_blocking(move || log.verify())
+            .await
+            .unwrap_or(Err(messagelog::LogError::Stopped))
+        {
             Ok(v) => {
                 if let Some((seq, why)) = v.broken {
                     return Outcome::fail(say(
