@@ -4,7 +4,6 @@
 //! service with its own key), and a log entry for every call, written before the answer
 //! goes back.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -42,27 +41,6 @@ const FORWARDED: &[&str] = &[
     "x-road-issue",
 ];
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A new message id, UUID-shaped and unguessable enough for a log.
-pub(crate) fn message_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut h1 = std::collections::hash_map::RandomState::new().build_hasher();
-    h1.write_u64(n);
-    let mut h2 = std::collections::hash_map::RandomState::new().build_hasher();
-    h2.write_u64(n ^ 0x9e37_79b9_7f4a_7c15);
-    let (a, b) = (h1.finish(), h2.finish());
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    )
-}
-
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
@@ -93,7 +71,7 @@ pub async fn handle(
     let started = Instant::now();
     let time = crate::util::now_rfc3339();
     let supplied = header(&headers, "x-road-id");
-    let id = supplied.clone().unwrap_or_else(message_id);
+    let id = supplied.clone().unwrap_or_else(crate::util::message_id);
     // A body over the limit is refused (and logged) rather than cut.
     let (body, too_large) = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => (b, false),

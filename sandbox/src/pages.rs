@@ -140,7 +140,7 @@ pub async fn register_service(
         time: crate::util::now_rfc3339(),
         client: who.unwrap_or_else(|| "-".to_string()),
         service: crate::util::mask_digits(&id),
-        message_id: crate::mediator::message_id(),
+        message_id: crate::util::message_id(),
         user_id: None,
         issue: None,
         method: "POST".into(),

@@ -1,5 +1,6 @@
 //! Small helpers: clock, encodings and masking of personal data.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use quickwin_blueprint::expr::Date;
@@ -121,6 +122,27 @@ pub fn percent_decode(segment: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A new message id, UUID-shaped and unguessable enough for a log.
+pub fn message_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut h1 = std::collections::hash_map::RandomState::new().build_hasher();
+    h1.write_u64(n);
+    let mut h2 = std::collections::hash_map::RandomState::new().build_hasher();
+    h2.write_u64(n ^ 0x9e37_79b9_7f4a_7c15);
+    let (a, b) = (h1.finish(), h2.finish());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
 }
 
 #[cfg(test)]

@@ -95,13 +95,8 @@ fn overrides(s: &Served, file: &str) -> Vec<Value> {
         ));
         for p in people["items"].as_array().into_iter().flatten() {
             let id = p["national_id"].as_str().unwrap_or_default();
-            let (status, body) = http(
-                s.sandbox,
-                "GET",
-                &format!("/mock/MMPW/water/accounts/accounts?national_id={id}"),
-                &[],
-                "",
-            );
+            let (status, body) =
+                s.agency_raw(&format!("/mock/MMPW/water/accounts/accounts?national_id={id}"));
             let found: Value = serde_json::from_str(&body).unwrap_or_default();
             if let (200, Some(a)) = (status, found["items"].as_array().and_then(|a| a.first())) {
                 accounts.push(json!({
@@ -258,13 +253,7 @@ fn settled(s: &Served, token: &str, tracking: &str, waiting: &BTreeSet<String>) 
 
 /// Every text in the gateway's inbox of `phone`; none may keep a placeholder.
 fn assert_inbox_filled(s: &Served, phone: &str, file: &str) -> usize {
-    let (status, body) = http(
-        s.sandbox,
-        "GET",
-        &format!("/mock/MOC/notify/messages/inbox/{phone}"),
-        &[],
-        "",
-    );
+    let (status, body) = s.agency_raw(&format!("/mock/MOC/notify/messages/inbox/{phone}"));
     assert_eq!(status, 200, "{body}");
     let inbox: Value = serde_json::from_str(&body).unwrap();
     let items = inbox["items"].as_array().cloned().unwrap_or_default();

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::serve::member_key;
 use crate::support::{free_port, http, quickwin, scratch, stdout};
 
 struct Sandbox {
@@ -61,13 +62,11 @@ fn start(data: &Path, extra: &[&str]) -> Sandbox {
     }
 }
 
-fn first_person(port: u16) -> String {
-    let (status, body) = http(
+fn first_person(port: u16, data: &Path) -> String {
+    let (status, body) = crate::serve::admin_read(
         port,
-        "GET",
+        data,
         "/mock/MOI/civil-registry/persons/persons?page_size=1",
-        &[],
-        "",
     );
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -93,8 +92,9 @@ fn starts_keeps_its_data_and_resets() {
     );
     assert!(first.banner.contains("IQ/GOV/MOI/civil-registry/persons"));
     assert_eq!(http(first.port, "GET", "/health", &[], "").0, 200);
-    let person = first_person(first.port);
+    let person = first_person(first.port, &dir);
     let path = format!("/r1/IQ/GOV/MOI/civil-registry/persons/persons/{person}");
+    let key = format!("Bearer {}", member_key(&dir, "IQ/GOV/MOI/civil-status"));
     let (status, body) = http(
         first.port,
         "GET",
@@ -102,6 +102,7 @@ fn starts_keeps_its_data_and_resets() {
         &[
             ("X-Road-Client", "IQ/GOV/MOI/civil-status"),
             ("X-Road-Issue", "BC-2026-000007"),
+            ("Authorization", &key),
         ],
         "",
     );
@@ -110,7 +111,13 @@ fn starts_keeps_its_data_and_resets() {
         first.port,
         "GET",
         &path,
-        &[("X-Road-Client", "IQ/GOV/MOJ/courts")],
+        &[
+            ("X-Road-Client", "IQ/GOV/MOJ/courts"),
+            (
+                "Authorization",
+                &format!("Bearer {}", member_key(&dir, "IQ/GOV/MOJ/courts")),
+            ),
+        ],
         "",
     );
     assert_eq!(denied, 403);
@@ -126,7 +133,7 @@ fn starts_keeps_its_data_and_resets() {
 
     let second = start(&dir, &[]);
     assert!(second.banner.contains("kept the data"), "{}", second.banner);
-    assert_eq!(first_person(second.port), person);
+    assert_eq!(first_person(second.port, &dir), person);
     let (_, log) = http(second.port, "GET", "/mediator/messages.json", &[], "");
     assert!(log.contains("BC-2026-000007"), "the log survives a restart");
     drop(second);
@@ -146,12 +153,14 @@ fn a_kill_under_load_loses_no_answered_call_and_audit_verify_catches_an_edit() {
     let dir = scratch("sandbox-kill");
     let mut sandbox = start(&dir, &[]);
     let port = sandbox.port;
-    let person = first_person(port);
+    let person = first_person(port, &dir);
     let answered = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
+    let key = format!("Bearer {}", member_key(&dir, "IQ/GOV/MOI/civil-status"));
     for w in 0..8 {
         let answered = answered.clone();
+        let key = key.clone();
         let stop = stop.clone();
         let path = format!("/r1/IQ/GOV/MOI/civil-registry/persons/persons/{person}");
         workers.push(std::thread::spawn(move || {
@@ -165,6 +174,7 @@ fn a_kill_under_load_loses_no_answered_call_and_audit_verify_catches_an_edit() {
                     &[
                         ("X-Road-Client", "IQ/GOV/MOI/civil-status"),
                         ("X-Road-Id", &id),
+                        ("Authorization", &key),
                     ],
                     "",
                 );

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +22,8 @@ pub(crate) struct Served {
     sandbox_child: Option<Child>,
     pub(crate) port: u16,
     pub(crate) sandbox: u16,
+    /// The sandbox's data folder (its keys are there).
+    pub(crate) sandbox_data: PathBuf,
     /// Demo account passwords by account name.
     pub(crate) passwords: BTreeMap<String, String>,
     /// What it printed at start, up to its demo accounts.
@@ -66,7 +68,7 @@ fn serve_with(blueprint: &str, data: &Path, more: &[&str]) -> Served {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("quickwin serve starts");
-    started(child, None, port, sandbox)
+    started(child, None, port, sandbox, data.join("sandbox"))
 }
 
 /// The service of a generated project: its binary `binary` started in the project's
@@ -97,12 +99,24 @@ fn serve_generated(binary: &Path, project: &Path, data: &Path) -> Served {
         "the sandbox did not start: {first}"
     );
     std::thread::spawn(move || for _ in sandbox_lines {});
+    // The agency's administrator issues the service's key; the project reads it from
+    // its configuration (MEMBER_KEY).
+    let blueprint = std::fs::read_to_string(project.join("blueprint.yaml")).unwrap();
+    let interop = blueprint
+        .lines()
+        .find_map(|l| l.strip_prefix("interop:"))
+        .expect("the blueprint names its service identifier")
+        .trim()
+        .trim_matches('"');
+    let subsystem = interop.split('/').take(4).collect::<Vec<_>>().join("/");
+    let key = member_key(&data.join("sandbox"), &subsystem);
     let child = Command::new(binary)
         .args(["--port", &port.to_string(), "--demo", "--mediator"])
         .arg(format!("http://127.0.0.1:{sandbox}"))
         .arg("--data")
         .arg(data.join("service"))
         .current_dir(project)
+        .env("MEMBER_KEY", key)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn();
@@ -114,11 +128,46 @@ fn serve_generated(binary: &Path, project: &Path, data: &Path) -> Served {
             panic!("the generated service did not start: {e}");
         }
     };
-    started(child, Some(sandbox_child), port, sandbox)
+    started(child, Some(sandbox_child), port, sandbox, data.join("sandbox"))
+}
+
+/// GET a mock agency's `/mock/MEMBER/SUBSYSTEM/SERVICE/…` through the mediator of the
+/// sandbox on `port` with data in `data`, as its administrator (a trainer) reads it.
+pub(crate) fn admin_read(port: u16, data: &Path, path: &str) -> (u16, String) {
+    let rest = path.strip_prefix("/mock/").expect("a mock agency's path");
+    let admin = std::fs::read_to_string(data.join("admin.key")).unwrap();
+    http(
+        port,
+        "GET",
+        &format!("/r1/IQ/GOV/{rest}"),
+        &[
+            ("X-Road-Client", "IQ/GOV/SANDBOX/admin"),
+            ("Authorization", &format!("Bearer {}", admin.trim())),
+        ],
+        "",
+    )
+}
+
+/// The key of `client` in the sandbox whose data are in `data`, issued as its
+/// administrator would (`quickwin sandbox member add`).
+pub(crate) fn member_key(data: &Path, client: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args(["sandbox", "member", "add", client, "--data"])
+        .arg(data)
+        .output()
+        .expect("quickwin sandbox member add runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// Read a started service's banner up to its demo accounts.
-fn started(mut child: Child, sandbox_child: Option<Child>, port: u16, sandbox: u16) -> Served {
+fn started(
+    mut child: Child,
+    sandbox_child: Option<Child>,
+    port: u16,
+    sandbox: u16,
+    sandbox_data: PathBuf,
+) -> Served {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut passwords = BTreeMap::new();
     let mut banner = String::new();
@@ -144,6 +193,7 @@ fn started(mut child: Child, sandbox_child: Option<Child>, port: u16, sandbox: u
         sandbox_child,
         port,
         sandbox,
+        sandbox_data,
         passwords,
         banner,
     };
@@ -191,11 +241,32 @@ impl Served {
         format!("Bearer {}", body["token"].as_str().unwrap())
     }
 
-    /// A mock agency's own route on the sandbox (no mediator).
+    /// A mock agency's record, read through the mediator as the sandbox's administrator
+    /// (a trainer) reads it: `/mock/MEMBER/SUBSYSTEM/SERVICE/…` names the service and path.
     pub(crate) fn agency(&self, path: &str) -> Value {
-        let (status, body) = http(self.sandbox, "GET", path, &[], "");
+        let (status, body) = self.agency_raw(path);
         assert_eq!(status, 200, "{path}: {body}");
         serde_json::from_str(&body).unwrap()
+    }
+
+    /// [`Served::agency`]'s status and body, whatever the status.
+    pub(crate) fn agency_raw(&self, path: &str) -> (u16, String) {
+        admin_read(self.sandbox, &self.sandbox_data, path)
+    }
+
+    /// GET `path` on the mediator as the client subsystem `client`, with its key.
+    pub(crate) fn mediated(&self, path: &str, client: &str) -> (u16, String) {
+        let key = member_key(&self.sandbox_data, client);
+        http(
+            self.sandbox,
+            "GET",
+            path,
+            &[
+                ("X-Road-Client", client),
+                ("Authorization", &format!("Bearer {key}")),
+            ],
+            "",
+        )
     }
 
     /// Assert that the mediator's log shows calls to each of `services` about the case.
@@ -462,22 +533,10 @@ fn social_welfare_end_to_end() {
     assert_eq!(wrong.0, 404);
     // Other agencies ask for the status through the mediator (an allowed client only).
     let op = format!("/r1/IQ/GOV/MOLSA/welfare/welfare-status/{id}");
-    let (status, body) = http(
-        s.sandbox,
-        "GET",
-        &op,
-        &[("X-Road-Client", "IQ/GOV/MOE/schools")],
-        "",
-    );
+    let (status, body) = s.mediated(&op, "IQ/GOV/MOE/schools");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"approved\""), "{body}");
-    let (status, _) = http(
-        s.sandbox,
-        "GET",
-        &op,
-        &[("X-Road-Client", "IQ/GOV/MOJ/real-estate-registry")],
-        "",
-    );
+    let (status, _) = s.mediated(&op, "IQ/GOV/MOJ/real-estate-registry");
     assert_eq!(status, 403);
     // A second application is rejected with a reason, and the reason reaches the applicant.
     let (second, code2) = s.submit(&answers);
@@ -724,7 +783,7 @@ fn find_with(s: &Served, query: &str, accept: impl Fn(&Value) -> bool) -> (Value
     for page in 1..=30 {
         for p in persons(s, page).into_iter().filter(|p| accept(p)) {
             let id = p["national_id"].as_str().unwrap();
-            let (status, body) = http(s.sandbox, "GET", &format!("{query}{id}"), &[], "");
+            let (status, body) = s.agency_raw(&format!("{query}{id}"));
             if status != 200 {
                 continue;
             }
@@ -819,12 +878,9 @@ fn a_base_path_serves_everything_under_it() {
     let (status, created) = s.call("POST", &format!("{base}/api/applications"), &[], &answers);
     assert_eq!(status, 201, "{created}");
     let number = birth["number"].as_str().unwrap();
-    let (status, body) = http(
-        s.sandbox,
-        "GET",
+    let (status, body) = s.mediated(
         &format!("/r1/IQ/GOV/MOI/civil-status/birth-certificate-status/{number}"),
-        &[("X-Road-Client", "IQ/GOV/MOE/schools")],
-        "",
+        "IQ/GOV/MOE/schools",
     );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Zainab"), "{body}");
