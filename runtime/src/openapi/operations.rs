@@ -375,14 +375,17 @@ impl<'a> Builder<'a> {
                 Op::Provide,
                 json!({
                     "operationId": "callProvidedOperation", "tags": ["agencies"], "summary": "an operation offered to other agencies",
-                    "description": "answers another agency, called through the information mediator: the fields the operation returns of the latest application with this key, and its status.",
+                    "description": "answers another agency, called through the information mediator only: the mediator signs each call with this service's member key (`X-Road-Mediator`), and a call without a valid signature is refused. Returns the fields the operation returns of the latest application with this key, and its status.",
                     "parameters": [
                         path_param("operation", "the operation.", &operations),
                         key_param,
                         {"name": "X-Road-Client", "in": "header", "required": provide_clients, "description": "the calling subsystem, set by the mediator; an operation that lists its clients answers only them.", "schema": {"type": "string"}, "example": bp.provides.iter().flat_map(|o| o.clients.first()).next().map_or("IQ/GOV/MOE/schools", |c| c.as_str())},
+                        {"name": "X-Road-Mediator", "in": "header", "required": true, "description": "the mediator's signature of the call, `v1;t=UNIX;sig=HEX`: HMAC-SHA256 under this service's member key of `v1`, the time, the message id (`X-Road-Id`), the client, the method and the path with its query, one a line.", "schema": {"type": "string"}, "example": "v1;t=1796601600;sig=3f1c0e5d9a7b2c4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"},
+                        {"name": "X-Road-Id", "in": "header", "required": false, "description": "the message id the mediator gave the call; part of what it signs.", "schema": {"type": "string"}},
                     ],
                     "responses": {
                         "200": ok_json("the application's fields.", provided, None),
+                        "401": error("the call did not come through the mediator: its signature is missing, malformed, stale or wrong, or the service has no member key.", &[("unsigned", "Unauthorized", "the call carries no `X-Road-Mediator` signature: operations are called through the information mediator only")]),
                         "403": error("the caller is not one of the operation's clients.", &[("client", "Forbidden", "the operation may only be called by its clients")]),
                         "404": error("no such operation, or no application with this key.", &[("unknown", "NotFound", "no application has this key")]),
                         "500": shared("Internal"),
