@@ -51,16 +51,22 @@ pub const SIGNATURE_SKEW_SECS: u64 = 300;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     /// The service has no key, so it cannot tell the mediator's calls from others.
-    #[error("the service has no member key, so it cannot check that a call came through the mediator; give it one (`QUICKWIN_MEMBER_KEY`)")]
+    #[error(
+        "the service has no member key, so it cannot check that a call came through the mediator; give it one (`QUICKWIN_MEMBER_KEY`)"
+    )]
     NoKey,
     /// The call carries no signature.
-    #[error("the call carries no `X-Road-Mediator` signature: operations are called through the information mediator only")]
+    #[error(
+        "the call carries no `X-Road-Mediator` signature: operations are called through the information mediator only"
+    )]
     Missing,
     /// The signature is not in the form `v1;t=UNIX;sig=HEX`.
     #[error("the `X-Road-Mediator` header is not `v1;t=UNIX;sig=HEX`")]
     Malformed,
     /// The signature is too old or from the future.
-    #[error("the mediator's signature is more than {SIGNATURE_SKEW_SECS} s from this service's clock")]
+    #[error(
+        "the mediator's signature is more than {SIGNATURE_SKEW_SECS} s from this service's clock"
+    )]
     Stale,
     /// The signature does not match the call.
     #[error("the mediator's signature does not match the call")]
@@ -94,14 +100,18 @@ pub fn verify_signature(
     }
     let expected = (0..sig.len())
         .step_by(2)
-        .map(|i| sig.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            sig.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect::<Option<Vec<u8>>>()
         .ok_or(SignatureError::Malformed)?;
     let mut mac =
         Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).map_err(|_| SignatureError::NoKey)?;
     // The same text the mediator signs (quickwin-sandbox `members::sign`).
     mac.update(format!("v1\n{time}\n{id}\n{client}\n{method}\n{path}").as_bytes());
-    mac.verify_slice(&expected).map_err(|_| SignatureError::Wrong)
+    mac.verify_slice(&expected)
+        .map_err(|_| SignatureError::Wrong)
 }
 
 /// Message ids this client sets itself (`X-Road-Id: PREFIX<n>`), so that a workshop's
@@ -392,7 +402,8 @@ impl Mediator {
         body: Option<&Json>,
         issue: &str,
     ) -> Result<Json, CallError> {
-        self.call_with(method, service, path, body, issue, &[]).await
+        self.call_with(method, service, path, body, issue, &[])
+            .await
     }
 
     /// [`Mediator::call`] with more headers, such as an `Idempotency-Key`.

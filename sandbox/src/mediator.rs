@@ -39,6 +39,7 @@ const FORWARDED: &[&str] = &[
     "x-road-id",
     "x-road-userid",
     "x-road-issue",
+    "idempotency-key",
 ];
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -111,7 +112,9 @@ pub async fn handle(
         user_id: header(&headers, "x-road-userid").map(|u| sha256_hex(u.as_bytes())),
         issue: header(&headers, "x-road-issue").map(|i| mask_identifiers(&i)),
         method: method.to_string(),
-        path: mask_digits(&percent_decode(&path_and_query).unwrap_or_else(|| path_and_query.clone())),
+        path: mask_digits(
+            &percent_decode(&path_and_query).unwrap_or_else(|| path_and_query.clone()),
+        ),
         status: 0,
         duration_us: 0,
         request_hash: sha256_hex(&body),

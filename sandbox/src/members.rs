@@ -42,7 +42,9 @@ pub enum MemberError {
         source: std::io::Error,
     },
     /// The identifier is not a client subsystem.
-    #[error("`{0}` is not a client subsystem; expected `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOI/civil-status`")]
+    #[error(
+        "`{0}` is not a client subsystem; expected `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOI/civil-status`"
+    )]
     NotASubsystem(String),
     /// The subsystem's key is never issued (the administrator's).
     #[error("`{0}` is reserved to the sandbox's administrator; its key is `admin.key`")]
@@ -356,7 +358,10 @@ mod tests {
         let members = Members::open(&dir, vec!["IQ/GOV/CBI/payments".into()]).unwrap();
         let key = members.issue("IQ/GOV/MOI/civil-status", false).unwrap();
         assert!(key.starts_with("qw_") && key.len() == 67);
-        assert_eq!(members.issue("IQ/GOV/MOI/civil-status", false).unwrap(), key);
+        assert_eq!(
+            members.issue("IQ/GOV/MOI/civil-status", false).unwrap(),
+            key
+        );
         assert!(members.authenticates("IQ/GOV/MOI/civil-status", &key));
         assert!(!members.authenticates("IQ/GOV/MOH/primary-care", &key));
         assert!(matches!(
@@ -378,7 +383,10 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             for file in [KEYS_FILE, ADMIN_FILE] {
-                let mode = std::fs::metadata(dir.join(file)).unwrap().permissions().mode();
+                let mode = std::fs::metadata(dir.join(file))
+                    .unwrap()
+                    .permissions()
+                    .mode();
                 assert_eq!(mode & 0o077, 0, "{file} is private");
             }
         }
@@ -390,15 +398,67 @@ mod tests {
 
     #[test]
     fn a_signature_covers_every_part_of_the_call() {
-        let base = sign("k", 1, "id", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/1");
-        assert_eq!(base, sign("k", 1, "id", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/1"));
+        let base = sign(
+            "k",
+            1,
+            "id",
+            "IQ/GOV/MOE/schools",
+            "GET",
+            "/api/provides/x/1",
+        );
+        assert_eq!(
+            base,
+            sign(
+                "k",
+                1,
+                "id",
+                "IQ/GOV/MOE/schools",
+                "GET",
+                "/api/provides/x/1"
+            )
+        );
         for other in [
-            sign("k2", 1, "id", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/1"),
-            sign("k", 2, "id", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/1"),
-            sign("k", 1, "id2", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/1"),
+            sign(
+                "k2",
+                1,
+                "id",
+                "IQ/GOV/MOE/schools",
+                "GET",
+                "/api/provides/x/1",
+            ),
+            sign(
+                "k",
+                2,
+                "id",
+                "IQ/GOV/MOE/schools",
+                "GET",
+                "/api/provides/x/1",
+            ),
+            sign(
+                "k",
+                1,
+                "id2",
+                "IQ/GOV/MOE/schools",
+                "GET",
+                "/api/provides/x/1",
+            ),
             sign("k", 1, "id", "IQ/GOV/MOE/other", "GET", "/api/provides/x/1"),
-            sign("k", 1, "id", "IQ/GOV/MOE/schools", "POST", "/api/provides/x/1"),
-            sign("k", 1, "id", "IQ/GOV/MOE/schools", "GET", "/api/provides/x/2"),
+            sign(
+                "k",
+                1,
+                "id",
+                "IQ/GOV/MOE/schools",
+                "POST",
+                "/api/provides/x/1",
+            ),
+            sign(
+                "k",
+                1,
+                "id",
+                "IQ/GOV/MOE/schools",
+                "GET",
+                "/api/provides/x/2",
+            ),
         ] {
             assert_ne!(base, other);
         }

@@ -240,7 +240,9 @@ fn register(app: &AppState, who: Option<&str>, body: &Bytes) -> Result<Registrat
             "Client.NotOwner",
             "a member registers only the services of its own subsystem",
         )
-        .detail(format!("`{who}` may not register `{id}`, which belongs to `{owner}`")));
+        .detail(format!(
+            "`{who}` may not register `{id}`, which belongs to `{owner}`"
+        )));
     }
     if app
         .registry

@@ -89,7 +89,10 @@ pub fn run(command: &AuditCommand) -> ExitCode {
                     },
                     match anchors.len() {
                         0 => String::new(),
-                        n => format!(", and it agrees with {}", quickwin_blueprint::plural::english(n, "anchor", "anchors")),
+                        n => format!(
+                            ", and it agrees with {}",
+                            quickwin_blueprint::plural::english(n, "anchor", "anchors")
+                        ),
                     }
                 ),
                 Some((seq, why)) => {

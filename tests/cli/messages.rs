@@ -95,8 +95,9 @@ fn overrides(s: &Served, file: &str) -> Vec<Value> {
         ));
         for p in people["items"].as_array().into_iter().flatten() {
             let id = p["national_id"].as_str().unwrap_or_default();
-            let (status, body) =
-                s.agency_raw(&format!("/mock/MMPW/water/accounts/accounts?national_id={id}"));
+            let (status, body) = s.agency_raw(&format!(
+                "/mock/MMPW/water/accounts/accounts?national_id={id}"
+            ));
             let found: Value = serde_json::from_str(&body).unwrap_or_default();
             if let (200, Some(a)) = (status, found["items"].as_array().and_then(|a| a.first())) {
                 accounts.push(json!({

@@ -128,7 +128,13 @@ fn serve_generated(binary: &Path, project: &Path, data: &Path) -> Served {
             panic!("the generated service did not start: {e}");
         }
     };
-    started(child, Some(sandbox_child), port, sandbox, data.join("sandbox"))
+    started(
+        child,
+        Some(sandbox_child),
+        port,
+        sandbox,
+        data.join("sandbox"),
+    )
 }
 
 /// GET a mock agency's `/mock/MEMBER/SUBSYSTEM/SERVICE/…` through the mediator of the
@@ -156,7 +162,11 @@ pub(crate) fn member_key(data: &Path, client: &str) -> String {
         .arg(data)
         .output()
         .expect("quickwin sandbox member add runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 

@@ -33,9 +33,7 @@ pub(crate) async fn provide(
         .unwrap_or_default()
         .as_secs();
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    let signature = headers
-        .get("x-road-mediator")
-        .and_then(|v| v.to_str().ok());
+    let signature = headers.get("x-road-mediator").and_then(|v| v.to_str().ok());
     let member_key = state.mediator.as_ref().and_then(|m| m.key());
     if let Err(e) = crate::mediator::verify_signature(
         member_key,

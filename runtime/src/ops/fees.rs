@@ -54,7 +54,10 @@ pub(crate) async fn pay_fee(
         // statement that checks it has none, so two requests cannot both start one.
         let (id, amount, currency, payment_ref) = with_store(&state, move |conn, bp| {
             let case = cases::read(conn, bp, &t, &code)?;
-            let fresh = format!("{KEY_PREFIX}{t}/{f}/{}", crate::cases::codes::random_token(8));
+            let fresh = format!(
+                "{KEY_PREFIX}{t}/{f}/{}",
+                crate::cases::codes::random_token(8)
+            );
             store::fees::claim(conn, case.id, &f, &fresh)?;
             let row = store::fees::one(conn, case.id, &f)?
                 .map(|c| (c.amount, c.currency, c.status, c.payment_id));
@@ -67,12 +70,9 @@ pub(crate) async fn pay_fee(
                     Kind::AlreadyPaid,
                     format!("the fee `{f}` is already paid"),
                 )),
-                Some((amount, currency, _, payment)) => Ok((
-                    case.id,
-                    amount,
-                    currency,
-                    payment.unwrap_or_default(),
-                )),
+                Some((amount, currency, _, payment)) => {
+                    Ok((case.id, amount, currency, payment.unwrap_or_default()))
+                }
             }
         })
         .await?;
@@ -177,7 +177,9 @@ pub(crate) async fn pay_fee(
                     if paid {
                         format!("the fee `{fee}` is already paid")
                     } else {
-                        format!("the fee `{fee}` is being paid by another request; look at the application in a moment")
+                        format!(
+                            "the fee `{fee}` is being paid by another request; look at the application in a moment"
+                        )
                     },
                 ));
             }

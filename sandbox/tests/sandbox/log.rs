@@ -196,9 +196,13 @@ fn rewrite(path: &Path, chain: &Chain) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch("DROP TRIGGER messages_no_update; DROP TRIGGER messages_no_delete;")
         .unwrap();
-    conn.execute("UPDATE messages SET client = 'IQ/GOV/MOJ/courts' WHERE seq = 3", [])
+    conn.execute(
+        "UPDATE messages SET client = 'IQ/GOV/MOJ/courts' WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM messages WHERE seq = 5", [])
         .unwrap();
-    conn.execute("DELETE FROM messages WHERE seq = 5", []).unwrap();
     conn.execute("UPDATE messages SET seq = seq - 1 WHERE seq > 5", [])
         .unwrap();
     let mut prev: String = conn
@@ -280,7 +284,10 @@ async fn an_anchor_catches_a_rewrite_by_someone_who_has_the_key() {
     assert_eq!(verify(&path, KEY, &[]).unwrap().broken, None);
     let (seq, why) = verify(&path, KEY, &[read]).unwrap().broken.unwrap();
     assert_eq!(seq, 12, "{why}");
-    assert!(why.contains("anchor taken at 2026-12-07T10:00:00.000Z"), "{why}");
+    assert!(
+        why.contains("anchor taken at 2026-12-07T10:00:00.000Z"),
+        "{why}"
+    );
 }
 
 #[tokio::test]
@@ -304,14 +311,19 @@ async fn a_log_written_before_keys_is_still_verified_and_said_to_be_unkeyed() {
 /// here: `rewrite` from entry 3 after dropping entries 1-2's MACs).
 fn rewrite_all_unkeyed(path: &Path) {
     let conn = Connection::open(path).unwrap();
-    conn.execute_batch("DROP TRIGGER IF EXISTS messages_no_update; DROP TRIGGER IF EXISTS messages_no_delete;")
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS messages_no_update; DROP TRIGGER IF EXISTS messages_no_delete;",
+    )
+    .unwrap();
+    conn.execute("DELETE FROM messages WHERE seq > 3", [])
         .unwrap();
-    conn.execute("DELETE FROM messages WHERE seq > 3", []).unwrap();
     let mut prev = quickwin_sandbox::messagelog::GENESIS.to_string();
     for seq in 1..=3i64 {
         let mut e = entry(seq as usize - 1);
         e.time = conn
-            .query_row("SELECT time FROM messages WHERE seq = ?1", [seq], |r| r.get(0))
+            .query_row("SELECT time FROM messages WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
             .unwrap();
         conn.execute(
             "UPDATE messages SET time = ?1, client = ?2, service = ?3, message_id = ?4, issue = ?5 WHERE seq = ?6",

@@ -88,10 +88,7 @@ pub async fn send(
     } else {
         app(state.clone())
     };
-    let response = router
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
+    let response = router.oneshot(request.body(body).unwrap()).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
