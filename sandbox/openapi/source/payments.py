@@ -69,8 +69,9 @@ def payments():
                     "post": op(
                         "createPayment",
                         "Create a payment",
-                        "إنشاء طلب دفع — creates a pending payment of an amount in Iraqi dinars, to be paid by card with `POST /payments/{id}/pay`.",
+                        "إنشاء طلب دفع — creates a pending payment of an amount in Iraqi dinars, to be paid by card with `POST /payments/{id}/pay`. With an `Idempotency-Key`, the payment is created once: the same key gives the same payment back (200), however often and however concurrently it is sent.",
                         {
+                            "200": json_response("A payment was created with this `Idempotency-Key` before: that payment, as it is now.", ref("Payment")),
                             "201": json_response("The payment was created, `pending`.", ref("Payment")),
                             "422": invalid(
                                 "The body is not valid; `detail` names every problem.",
@@ -78,9 +79,20 @@ def payments():
                                 ("missing", "Members missing", "`amount` is required; `reference` is required"),
                                 ("bad_amount", "Not a whole amount", "`amount` must be a whole number of the currency's unit, more than 0"),
                                 ("bad_currency", "Not dinars", "the gateway takes `IQD` only, found `USD`"),
+                                ("bad_key", "A key out of bounds", "`Idempotency-Key` must be visible ASCII text of 1 to 200 characters"),
                             ),
                             "500": internal_ref(),
                         },
+                        parameters=[
+                            {
+                                "name": "Idempotency-Key",
+                                "in": "header",
+                                "description": "A key of the caller's, one per thing paid for (e.g. per fee of an application): a second request with the key gets the payment the first created. A key reused for another amount or reference is refused (422, `Agency.IdempotencyKeyReused`).",
+                                "required": False,
+                                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                                "example": "key:WF-202611-0000001/water_charges/3f9a1c2e",
+                            }
+                        ],
                         request=request_body(
                             "The amount, the reference and what is paid for.",
                             ref("CreatePaymentRequest"),
