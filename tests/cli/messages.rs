@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::serve::{Served, first_slot, serve, with_uploads};
-use crate::support::{http, scratch};
+use crate::support::scratch;
 
 /// One move of a walk through a workflow.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -278,7 +278,12 @@ async fn an_anchor_catches_a_rewrite_by_someone_who_has_the_key() {
     std::fs::write(&file, anchor.to_text()).unwrap();
     let read = Anchor::read(&file).unwrap();
     assert_eq!(read, anchor);
-    assert_eq!(verify(&path, KEY, &[read.clone()]).unwrap().broken, None);
+    assert_eq!(
+        verify(&path, KEY, std::slice::from_ref(&read))
+            .unwrap()
+            .broken,
+        None
+    );
     // With the key, the rewrite is self-consistent: only the anchor tells.
     rewrite(&path, &chain());
     assert_eq!(verify(&path, KEY, &[]).unwrap().broken, None);
