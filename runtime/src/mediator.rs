@@ -301,6 +301,11 @@ impl Mediator {
         self
     }
 
+    /// The `Authorization` header's value that proves this client, when it has a key.
+    fn bearer(&self) -> Option<String> {
+        self.key.as_ref().map(|k| format!("Bearer {k}"))
+    }
+
     /// The key this client calls with, when it has one.
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
@@ -369,7 +374,7 @@ impl Mediator {
     /// Register a service in the sandbox's registry (`POST /registry/services`).
     pub async fn register(&self, entry: &Json) -> Result<Json, CallError> {
         let uri = format!("{}/registry/services", self.base);
-        let bearer = self.key.as_ref().map(|k| format!("Bearer {k}"));
+        let bearer = self.bearer();
         let headers: Vec<(&str, &str)> = bearer
             .iter()
             .map(|b| ("authorization", b.as_str()))
@@ -418,7 +423,7 @@ impl Mediator {
     ) -> Result<Json, CallError> {
         let uri = format!("{}/r1/{service}{path}", self.base);
         let mut headers = vec![("x-road-client", self.client.as_str())];
-        let bearer = self.key.as_ref().map(|k| format!("Bearer {k}"));
+        let bearer = self.bearer();
         if let Some(b) = &bearer {
             headers.push(("authorization", b.as_str()));
         }

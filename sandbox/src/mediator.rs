@@ -197,28 +197,7 @@ pub async fn handle(
 /// but for their last two digits, after percent-decoding; shorter runs, such as those of
 /// a case number `BC-2026-000007`, are kept.
 fn mask_identifiers(text: &str) -> String {
-    let decoded = percent_decode(text).unwrap_or_else(|| text.to_string());
-    let mut out = String::with_capacity(decoded.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 8 {
-            out.extend(std::iter::repeat_n('*', run.len() - 2));
-            out.push_str(&run[run.len() - 2..]);
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in decoded.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    crate::util::mask_runs(&percent_decode(text).unwrap_or_else(|| text.to_string()), 8)
 }
 
 /// The key a caller presents: `Authorization: Bearer KEY`.

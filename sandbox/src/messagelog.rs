@@ -373,7 +373,11 @@ fn query_recent(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Stored>> 
     rows.collect()
 }
 
-fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+/// The columns [`row_to_stored`] reads, in its order.
+pub const COLUMNS: &str = "seq, time, client, service, message_id, user_id, issue, method, path, status, duration_us, request_hash, response_hash, error, prev_hash, hash";
+
+/// A row of `SELECT` [`COLUMNS`] `FROM messages` as a stored entry.
+pub fn row_to_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
         seq: r.get::<_, i64>(0)? as u64,
         entry: Entry {

@@ -70,10 +70,15 @@ pub fn base64(bytes: &[u8]) -> String {
 /// A path with personal data masked: every run of six or more digits (national ids,
 /// phone numbers, account numbers) keeps only its last two digits.
 pub fn mask_digits(text: &str) -> String {
+    mask_runs(text, 6)
+}
+
+/// `text` with every run of `shortest` or more digits masked but for its last two.
+pub fn mask_runs(text: &str, shortest: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 6 {
+        if run.len() >= shortest {
             out.extend(std::iter::repeat_n('*', run.len() - 2));
             out.push_str(&run[run.len() - 2..]);
         } else {

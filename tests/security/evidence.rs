@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use quickwin_sandbox::messagelog::{Chain, Entry, entry_hash};
+use quickwin_sandbox::messagelog::{COLUMNS, Chain, entry_hash, row_to_stored};
 use rusqlite::Connection;
 
 use crate::support::{quickwin, scratch, stdout};
@@ -55,27 +55,12 @@ fn rewrite(log: &Path, seq: i64, chain: &Chain) {
     for n in seq..=last {
         let e = conn
             .query_row(
-                "SELECT time, client, service, message_id, user_id, issue, method, path, status, duration_us, request_hash, response_hash, error FROM messages WHERE seq = ?1",
+                &format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1"),
                 [n],
-                |r| {
-                    Ok(Entry {
-                        time: r.get(0)?,
-                        client: r.get(1)?,
-                        service: r.get(2)?,
-                        message_id: r.get(3)?,
-                        user_id: r.get(4)?,
-                        issue: r.get(5)?,
-                        method: r.get(6)?,
-                        path: r.get(7)?,
-                        status: r.get::<_, i64>(8)? as u16,
-                        duration_us: r.get::<_, i64>(9)? as u64,
-                        request_hash: r.get(10)?,
-                        response_hash: r.get(11)?,
-                        error: r.get(12)?,
-                    })
-                },
+                row_to_stored,
             )
-            .unwrap();
+            .unwrap()
+            .entry;
         let h = entry_hash(chain, n as u64, &prev, &e);
         conn.execute(
             "UPDATE messages SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",

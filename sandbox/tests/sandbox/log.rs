@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use quickwin_sandbox::messagelog::{Anchor, Chain, Durability, Entry, MessageLog, verify};
+use quickwin_sandbox::messagelog::{
+    Anchor, COLUMNS, Chain, Durability, Entry, MessageLog, row_to_stored, verify,
+};
 use rusqlite::Connection;
 
 use crate::support::folder;
@@ -212,29 +214,14 @@ fn rewrite(path: &Path, chain: &Chain) {
         .query_row("SELECT MAX(seq) FROM messages", [], |r| r.get(0))
         .unwrap();
     for seq in 3..=n {
-        let e: Entry = conn
+        let e = conn
             .query_row(
-                "SELECT time, client, service, message_id, user_id, issue, method, path, status, duration_us, request_hash, response_hash, error FROM messages WHERE seq = ?1",
+                &format!("SELECT {COLUMNS} FROM messages WHERE seq = ?1"),
                 [seq],
-                |r| {
-                    Ok(Entry {
-                        time: r.get(0)?,
-                        client: r.get(1)?,
-                        service: r.get(2)?,
-                        message_id: r.get(3)?,
-                        user_id: r.get(4)?,
-                        issue: r.get(5)?,
-                        method: r.get(6)?,
-                        path: r.get(7)?,
-                        status: r.get::<_, i64>(8)? as u16,
-                        duration_us: r.get::<_, i64>(9)? as u64,
-                        request_hash: r.get(10)?,
-                        response_hash: r.get(11)?,
-                        error: r.get(12)?,
-                    })
-                },
+                row_to_stored,
             )
-            .unwrap();
+            .unwrap()
+            .entry;
         let h = quickwin_sandbox::messagelog::entry_hash(chain, seq as u64, &prev, &e);
         conn.execute(
             "UPDATE messages SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
