@@ -50,15 +50,24 @@ async fn find(
 async fn lookup(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+    let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
         Ok(p) => p,
         Err(refused) => return *refused,
     };
+    let limit = crate::guard::Limit::AccessCode;
+    if let Err(e) = state.guard.allows(limit, &client.key()) {
+        return super::visit::too_many(v, &bp, &e);
+    }
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    status_page(&state, v, &tracking, &code, None, &[]).await
+    let page = status_page(&state, v, &tracking, &code, None, &[]).await;
+    if page.status() == StatusCode::NOT_FOUND {
+        let _ = state.guard.take(limit, &client.key());
+    }
+    page
 }
 
 /// The status page of the case, with a notice (a receipt) or problems (a refused
@@ -278,7 +287,7 @@ async fn correct(
         json!({"tracking": tracking, "code": code, "action": action}),
     );
     let token = cases::random_token(32);
-    if !save_draft(&state, &token, &answers).await {
+    if save_draft(&state, &token, &answers).await != super::draft::Saved::Kept {
         return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
     }
     v.set_cookie(Cookie::Draft, &token, DRAFT_SECONDS);
