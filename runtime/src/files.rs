@@ -192,7 +192,10 @@ pub fn download(name: &str, kind: &str, data: Vec<u8>) -> axum::response::Respon
         [
             (header::CONTENT_TYPE, kind),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
         ],
         data,
     )
@@ -206,10 +209,17 @@ mod tests {
     #[test]
     fn a_pdf_that_is_a_web_page_is_refused() {
         assert_eq!(sniff("application/pdf", b"%PDF-1.4\n%%EOF\n"), Ok(()));
-        let e = sniff("application/pdf", b"%PDF-1.4\n<html><script>alert(1)</script>").unwrap_err();
+        let e = sniff(
+            "application/pdf",
+            b"%PDF-1.4\n<html><script>alert(1)</script>",
+        )
+        .unwrap_err();
         assert!(e.contains("`<html`"), "{e}");
         assert!(sniff("application/pdf", b"<html>%PDF").is_err());
-        assert!(sniff("image/png", b"\x89PNG\r\n\x1a\n").is_err(), "no header chunk");
+        assert!(
+            sniff("image/png", b"\x89PNG\r\n\x1a\n").is_err(),
+            "no header chunk"
+        );
         assert!(sniff("text/html", b"<html>").is_err());
     }
 

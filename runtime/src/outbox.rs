@@ -213,7 +213,11 @@ pub async fn sweep(state: &ApiState) {
     })
     .await;
     if let Some((files, drafts)) = swept.filter(|(f, d)| f + d > 0) {
-        tracing::info!(files, drafts, "service outbox: forgot unclaimed uploads and stale drafts");
+        tracing::info!(
+            files,
+            drafts,
+            "service outbox: forgot unclaimed uploads and stale drafts"
+        );
     }
 }
 

@@ -199,8 +199,9 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
     }
     // Limits and trusted proxies from `QUICKWIN_GUARD`; cookies are `Secure` behind an
     // `https://` public URL.
-    let guard = crate::guard::Settings::from_env(options.public_url.as_deref())
-        .map_err(|e| ServerError::Serve(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
+    let guard = crate::guard::Settings::from_env(options.public_url.as_deref()).map_err(|e| {
+        ServerError::Serve(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    })?;
     let service = Arc::new(service.with_hooks(hooks).with_guard(guard));
     let bp = service.state.blueprint();
     let registered = match &options.mediator {
@@ -303,8 +304,8 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(stopped())
-        .await
-        .map_err(ServerError::Serve)
+    .await
+    .map_err(ServerError::Serve)
 }
 
 /// Say which rights the mediator at `url` does not grant the service (when it tells, as

@@ -316,7 +316,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

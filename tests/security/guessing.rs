@@ -25,7 +25,11 @@ fn send(
         body.to_string()
     };
     let (status, head, bytes) = raw(port, method, path, &all, text.as_bytes());
-    (status, head, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        head,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// A 429 as the service answers one: `Retry-After` in seconds and the type.
@@ -87,13 +91,23 @@ fn wrong_passwords_lock_the_account_even_against_the_right_one() {
 /// Seen: 300 access codes guessed with no 429.
 #[test]
 fn guessed_access_codes_are_answered_with_429() {
-    let s = serve("blueprints/birth-certificate.yaml", "security-access-codes", &[]);
+    let s = serve(
+        "blueprints/birth-certificate.yaml",
+        "security-access-codes",
+        &[],
+    );
     let (tracking, code) = s.submit(&birth_answers(&s));
     let path = format!("/api/applications/{tracking}");
     let mut slowed = None;
     for tried in 1..=30 {
         let guess = format!("GUESS{tried:05}");
-        let (status, head, body) = send(s.port, "GET", &path, &[("X-Access-Code", &guess)], &Value::Null);
+        let (status, head, body) = send(
+            s.port,
+            "GET",
+            &path,
+            &[("X-Access-Code", &guess)],
+            &Value::Null,
+        );
         if status == 429 {
             slowed = Some((tried, head, body));
             break;
@@ -104,14 +118,24 @@ fn guessed_access_codes_are_answered_with_429() {
     assert!(tried <= 11, "slowed only at the {tried}th guess");
     assert_slowed(429, &head, &body);
     // The right code is not let through while the client is slowed down.
-    let (status, head, body) = send(s.port, "GET", &path, &[("X-Access-Code", &code)], &Value::Null);
+    let (status, head, body) = send(
+        s.port,
+        "GET",
+        &path,
+        &[("X-Access-Code", &code)],
+        &Value::Null,
+    );
     assert_slowed(status, &head, &body);
 }
 
 /// Seen: 300 verification codes guessed with no 429.
 #[test]
 fn guessed_verification_codes_are_answered_with_429() {
-    let s = serve("blueprints/birth-certificate.yaml", "security-verification", &[]);
+    let s = serve(
+        "blueprints/birth-certificate.yaml",
+        "security-verification",
+        &[],
+    );
     let mut slowed = None;
     for tried in 1..=40 {
         let (status, head, body) = send(

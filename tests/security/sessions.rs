@@ -89,7 +89,13 @@ fn cookies_are_secure_behind_https() {
         "security-secure-cookies",
         &["--trusted-proxy", "127.0.0.1"],
     );
-    let (status, head, _) = raw(s.port, "GET", "/?lang=en", &[("X-Forwarded-Proto", "https")], b"");
+    let (status, head, _) = raw(
+        s.port,
+        "GET",
+        "/?lang=en",
+        &[("X-Forwarded-Proto", "https")],
+        b"",
+    );
     assert_eq!(status, 200, "{head}");
     let cookies = header(&head, "set-cookie");
     assert!(!cookies.is_empty(), "{head}");
@@ -112,8 +118,13 @@ fn json_is_read_only_with_a_json_content_type() {
     let password = s.passwords["demo.clerk"].clone();
     let body = json!({"name": "demo.clerk", "password": password}).to_string();
     for kind in ["text/plain", "application/x-www-form-urlencoded"] {
-        let (status, head, answer) =
-            raw(s.port, "POST", "/api/session", &[("Content-Type", kind)], body.as_bytes());
+        let (status, head, answer) = raw(
+            s.port,
+            "POST",
+            "/api/session",
+            &[("Content-Type", kind)],
+            body.as_bytes(),
+        );
         let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
         assert_eq!(status, 415, "{kind}: {head}\n{answer}");
         assert!(
@@ -138,7 +149,11 @@ fn json_is_read_only_with_a_json_content_type() {
 /// refused.
 #[test]
 fn a_citizen_calling_a_staff_action_learns_nothing_of_the_case() {
-    let s = serve("blueprints/birth-certificate.yaml", "security-authorisation", &[]);
+    let s = serve(
+        "blueprints/birth-certificate.yaml",
+        "security-authorisation",
+        &[],
+    );
     let (tracking, code) = s.submit(&birth_answers(&s));
     let verify = format!("/api/applications/{tracking}/actions/verify");
     let refuse = || s.call("POST", &verify, &[("X-Access-Code", &code)], &Value::Null);

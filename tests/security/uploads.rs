@@ -38,13 +38,20 @@ fn water_answers(s: &Served, document: &str) -> Value {
 /// Seen: ten anonymous 9.4 MB uploads in 1.35 s to a service with no file field.
 #[test]
 fn a_service_without_a_file_field_takes_no_upload() {
-    let s = serve("blueprints/birth-certificate.yaml", "security-no-file-field", &[]);
+    let s = serve(
+        "blueprints/birth-certificate.yaml",
+        "security-no-file-field",
+        &[],
+    );
     let big = pdf(9_400_000);
     for _ in 0..3 {
         let (status, body) = upload(&s, "/api/attachments?name=a.pdf", "application/pdf", &big);
         assert_eq!(status, 404, "{body}");
         assert!(
-            body["message"].as_str().unwrap_or_default().contains("no `file` field"),
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("no `file` field"),
             "{body}"
         );
     }
@@ -53,7 +60,11 @@ fn a_service_without_a_file_field_takes_no_upload() {
 /// Seen: a 9.4 MB file accepted for a field limited to 5 MB.
 #[test]
 fn a_file_larger_than_its_field_takes_is_refused_at_upload() {
-    let s = serve("blueprints/water-subscription.yaml", "security-too-large", &[]);
+    let s = serve(
+        "blueprints/water-subscription.yaml",
+        "security-too-large",
+        &[],
+    );
     let (status, body) = upload(
         &s,
         "/api/attachments?name=deed.pdf&field=ownership_document",
@@ -63,7 +74,12 @@ fn a_file_larger_than_its_field_takes_is_refused_at_upload() {
     assert_eq!(status, 413, "{body}");
     assert_eq!(body["type"], "TooLarge", "{body}");
     // Not named at upload, it is held to the field's size when an application claims it.
-    let (status, body) = upload(&s, "/api/attachments?name=deed.pdf", "application/pdf", &pdf(5_500_000));
+    let (status, body) = upload(
+        &s,
+        "/api/attachments?name=deed.pdf",
+        "application/pdf",
+        &pdf(5_500_000),
+    );
     if status == 201 {
         let answers = water_answers(&s, body["id"].as_str().unwrap());
         let (status, body) = s.call("POST", "/api/applications", &[], &answers);
@@ -86,9 +102,17 @@ fn a_file_larger_than_its_field_takes_is_refused_at_upload() {
     );
     assert_eq!(status, 201, "{body}");
     // A field the service does not have is named.
-    let (status, body) = upload(&s, "/api/attachments?field=passport", "application/pdf", &pdf(100));
+    let (status, body) = upload(
+        &s,
+        "/api/attachments?field=passport",
+        "application/pdf",
+        &pdf(100),
+    );
     assert_eq!(status, 422, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("`passport`"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("`passport`"),
+        "{body}"
+    );
 }
 
 /// Seen: `%PDF` followed by HTML is accepted as a PDF.
@@ -103,7 +127,10 @@ fn a_pdf_whose_body_is_a_web_page_is_refused() {
         page,
     );
     assert_eq!(status, 422, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("web page"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("web page"),
+        "{body}"
+    );
 }
 
 /// Seen: unclaimed uploads never deleted. With `keep-unclaimed` short, an upload no
@@ -166,7 +193,11 @@ fn a_form_page_too_large_is_not_kept_as_a_draft() {
 /// 500.
 #[test]
 fn a_control_character_in_a_file_name_never_breaks_the_download() {
-    let s = serve("blueprints/water-subscription.yaml", "security-file-name", &[]);
+    let s = serve(
+        "blueprints/water-subscription.yaml",
+        "security-file-name",
+        &[],
+    );
     let (status, body) = upload(
         &s,
         "/api/attachments?name=deed%0D%0A%07%D8%B3%D9%86%D8%AF.pdf&field=ownership_document",
@@ -174,7 +205,10 @@ fn a_control_character_in_a_file_name_never_breaks_the_download() {
         &pdf(2000),
     );
     assert_eq!(status, 201, "{body}");
-    assert!(!body["name"].as_str().unwrap().chars().any(char::is_control), "{body}");
+    assert!(
+        !body["name"].as_str().unwrap().chars().any(char::is_control),
+        "{body}"
+    );
     let (tracking, _) = s.submit(&water_answers(&s, body["id"].as_str().unwrap()));
     let clerk = s.staff("clerk");
     let (status, case) = s.call(
@@ -184,7 +218,9 @@ fn a_control_character_in_a_file_name_never_breaks_the_download() {
         &Value::Null,
     );
     assert_eq!(status, 200, "{case}");
-    let id = case["attachments"][0]["id"].as_str().expect("the deed is on the case");
+    let id = case["attachments"][0]["id"]
+        .as_str()
+        .expect("the deed is on the case");
     let (status, head, file) = raw(
         s.port,
         "GET",

@@ -128,7 +128,11 @@ mod tests {
         }
         let wait = b.take("a", rate, t).unwrap_err();
         assert!(wait > Duration::from_secs(9) && wait <= Duration::from_secs(10));
-        assert_eq!(b.take("b", rate, t), Ok(()), "another key has its own bucket");
+        assert_eq!(
+            b.take("b", rate, t),
+            Ok(()),
+            "another key has its own bucket"
+        );
         assert_eq!(b.peek("a", rate, t + Duration::from_secs(10)), Ok(()));
         assert_eq!(b.take("a", rate, t + Duration::from_secs(10)), Ok(()));
         assert!(b.take("a", rate, t + Duration::from_secs(10)).is_err());

@@ -276,7 +276,15 @@ mod tests {
     fn a_refusal_says_when_to_come_back_in_both_languages() {
         let e = too_many(Limit::SignIn, Duration::from_millis(61_500));
         assert_eq!(e.retry_after, Some(62));
-        assert!(e.message_in("en").contains("2 minutes"), "{}", e.message_in("en"));
-        assert!(e.message_in("ar").contains("يرجى"), "{}", e.message_in("ar"));
+        assert!(
+            e.message_in("en").contains("2 minutes"),
+            "{}",
+            e.message_in("en")
+        );
+        assert!(
+            e.message_in("ar").contains("يرجى"),
+            "{}",
+            e.message_in("ar")
+        );
     }
 }

@@ -118,7 +118,9 @@ impl Settings {
         let value = value.trim();
         let rate = |v: &str| v.parse::<Rate>();
         let time = |v: &str| {
-            duration(v).ok_or_else(|| format!("`{v}` is not a duration; expected e.g. `30s`, `15m` or `24h`"))
+            duration(v).ok_or_else(|| {
+                format!("`{v}` is not a duration; expected e.g. `30s`, `15m` or `24h`")
+            })
         };
         let number = |v: &str| {
             v.parse::<u64>()
@@ -198,7 +200,10 @@ mod tests {
             .with("sign-in=3/1m, trusted-proxy=10.0.0.1, keep-unclaimed=2h, https=true")
             .unwrap();
         assert_eq!(s.sign_in, Rate::new(3, Duration::from_secs(60)));
-        assert_eq!(s.trusted_proxies, vec!["10.0.0.1".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            s.trusted_proxies,
+            vec!["10.0.0.1".parse::<IpAddr>().unwrap()]
+        );
         assert_eq!(s.keep_unclaimed, Duration::from_secs(7200));
         assert!(s.https);
         let e = Settings::default().with("sign-in=fast").unwrap_err();

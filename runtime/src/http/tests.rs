@@ -56,6 +56,13 @@ async fn call(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
+    // As a client sends JSON (the API reads a body only with a JSON type).
+    let typed = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if body.is_some() && !typed {
+        req = req.header("content-type", "application/json");
+    }
     let body = body.map_or(Body::empty(), |b| Body::from(b.to_string()));
     let res = app(s.clone())
         .oneshot(req.body(body).unwrap())

@@ -129,7 +129,11 @@ async fn sign_in(
         )?)
     })
     .await;
-    if signed.is_ok() || signed.as_ref().is_err_and(|e| e.kind() == Kind::Unauthorized) {
+    if signed.is_ok()
+        || signed
+            .as_ref()
+            .is_err_and(|e| e.kind() == Kind::Unauthorized)
+    {
         state.guard.signed_in(&client, &account, signed.is_ok());
     }
     match signed {

@@ -456,6 +456,9 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
         )
         .await;
     assert_eq!(signed.location, "/office/cases");
+    // A new CSRF token comes with the session.
+    assert_ne!(b.csrf(), csrf);
+    let csrf = b.csrf();
     let session = signed.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(
         session.contains("qw_birth-certificate_staff=")
@@ -503,10 +506,12 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
             &[("csrf", &csrf)],
         )
         .await;
+    // Not one of the clerk's actions: refused as such, whatever the case's state (which
+    // the refusal does not tell).
     assert_eq!(
         forbidden.status,
-        StatusCode::CONFLICT,
-        "approve is not open in this state"
+        StatusCode::FORBIDDEN,
+        "approve is not the clerk's"
     );
     let forged = b
         .send(
@@ -1336,6 +1341,8 @@ async fn the_office_speaks_of_the_applicant_and_shows_the_history_in_words() {
         ],
     )
     .await;
+    // The session's own CSRF token, new at the sign-in.
+    let csrf = b.csrf();
     // Without `queue`: the applicant's name and the first two required answers.
     let queue = b.send("GET", "/office/cases", &[]).await;
     for head in [
