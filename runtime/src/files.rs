@@ -118,11 +118,17 @@ pub fn sniff(kind: &str, body: &[u8]) -> Result<(), String> {
     } else {
         &body[..body.len().min(1024)]
     };
-    let lower = looked.to_ascii_lowercase();
-    if let Some(word) = MARKUP
-        .iter()
-        .find(|w| lower.windows(w.len()).any(|x| x == w.as_bytes()))
-    {
+    // One pass: each marker is tried only where its first byte is.
+    let found = (0..looked.len()).find_map(|i| {
+        let b = looked[i].to_ascii_lowercase();
+        MARKUP.iter().find(|w| {
+            w.as_bytes()[0] == b
+                && looked
+                    .get(i..i + w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    });
+    if let Some(word) = found {
         return Err(format!(
             "the file holds `{word}`, as a web page or a script does; a `{kind}` file does not"
         ));

@@ -57,6 +57,39 @@ fn a_service_without_a_file_field_takes_no_upload() {
     }
 }
 
+/// Seen: ten anonymous 9.4 MB uploads in 1.35 s — here files a field takes (4.9 MB
+/// for 5 MB): the bytes one client uploads are limited (50 MB at once by default), then
+/// 429 with `Retry-After`.
+#[test]
+fn one_client_uploads_only_so_many_bytes() {
+    let s = serve(
+        "blueprints/school-attendance.yaml",
+        "security-upload-bytes",
+        &[],
+    );
+    let file = pdf(4_900_000);
+    let mut answers = Vec::new();
+    for _ in 0..14 {
+        let (status, head, body) = raw(
+            s.port,
+            "POST",
+            "/api/attachments?name=card.pdf&field=vaccination_card",
+            &[("Content-Type", "application/pdf")],
+            &file,
+        );
+        answers.push(status);
+        if status == 429 {
+            assert!(!header(&head, "retry-after").is_empty(), "{head}");
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(body["type"], "TooManyRequests", "{body}");
+            break;
+        }
+        assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    }
+    assert_eq!(answers.last(), Some(&429), "{answers:?}");
+    assert!(answers.len() <= 11, "{answers:?}");
+}
+
 /// Seen: a 9.4 MB file accepted for a field limited to 5 MB.
 #[test]
 fn a_file_larger_than_its_field_takes_is_refused_at_upload() {

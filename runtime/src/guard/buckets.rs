@@ -27,16 +27,24 @@ pub struct Buckets {
 impl Buckets {
     /// Take a token from `key`'s bucket of `rate`: `Ok`, or how long until one is free.
     pub fn take(&self, key: &str, rate: Rate, now: Instant) -> Result<(), Duration> {
-        self.update(key, rate, now, true)
+        self.update(key, rate, now, 1.0)
+    }
+
+    /// Take `n` tokens at once (bytes): `Ok`, or how long until there are that many (a
+    /// request larger than the burst is never allowed: the wait is the whole burst's).
+    pub fn take_n(&self, key: &str, rate: Rate, now: Instant, n: u64) -> Result<(), Duration> {
+        self.update(key, rate, now, n as f64)
     }
 
     /// Whether `key`'s bucket has a token now, without taking it: `Ok`, or how long
     /// until one is free.
     pub fn peek(&self, key: &str, rate: Rate, now: Instant) -> Result<(), Duration> {
-        self.update(key, rate, now, false)
+        self.update(key, rate, now, 0.0)
     }
 
-    fn update(&self, key: &str, rate: Rate, now: Instant, take: bool) -> Result<(), Duration> {
+    /// Refill `key`'s bucket to `now` and take `cost` tokens when it has them (`cost` 0:
+    /// only whether it has one).
+    fn update(&self, key: &str, rate: Rate, now: Instant, cost: f64) -> Result<(), Duration> {
         let mut all = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let burst = f64::from(rate.burst);
         let every = rate.every.as_secs_f64().max(f64::MIN_POSITIVE);
@@ -52,13 +60,12 @@ impl Buckets {
         let regained = now.saturating_duration_since(b.at).as_secs_f64() / every;
         b.tokens = (b.tokens + regained).min(burst);
         b.at = now;
-        if b.tokens >= 1.0 {
-            if take {
-                b.tokens -= 1.0;
-            }
+        let needed = cost.max(1.0).min(burst);
+        if b.tokens >= needed && cost <= burst {
+            b.tokens -= cost;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) * every))
+            Err(Duration::from_secs_f64((needed - b.tokens).max(0.0) * every).max(rate.every))
         }
     }
 }
@@ -134,8 +141,27 @@ mod tests {
             "another key has its own bucket"
         );
         assert_eq!(b.peek("a", rate, t + Duration::from_secs(10)), Ok(()));
+        assert_eq!(
+            b.peek("a", rate, t + Duration::from_secs(10)),
+            Ok(()),
+            "a peek takes nothing"
+        );
         assert_eq!(b.take("a", rate, t + Duration::from_secs(10)), Ok(()));
         assert!(b.take("a", rate, t + Duration::from_secs(10)).is_err());
+    }
+
+    #[test]
+    fn bytes_are_taken_by_the_many() {
+        let b = Buckets::default();
+        let rate = Rate::new(100, Duration::from_millis(10));
+        let t = Instant::now();
+        assert_eq!(b.take_n("c", rate, t, 60), Ok(()));
+        let wait = b.take_n("c", rate, t, 60).unwrap_err();
+        assert_eq!(wait, Duration::from_millis(200));
+        assert!(
+            b.take_n("d", rate, t, 101).is_err(),
+            "more than the burst, never"
+        );
     }
 
     #[test]

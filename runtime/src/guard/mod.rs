@@ -102,6 +102,14 @@ impl Guard {
             .map_err(|wait| too_many(limit, wait))
     }
 
+    /// Count `bytes` uploaded by `key` (a client): `Ok`, or the 429 to answer.
+    pub fn take_bytes(&self, key: &str, bytes: u64) -> Result<(), ApiError> {
+        let bucket = format!("upload-bytes:{key}");
+        self.buckets
+            .take_n(&bucket, self.settings.upload_bytes, Instant::now(), bytes)
+            .map_err(|wait| too_many(Limit::Upload, wait))
+    }
+
     /// Whether `key` may try `limit` now (a guess is counted only when it fails, with
     /// [`Guard::take`]): `Ok`, or the 429 to answer.
     pub fn allows(&self, limit: Limit, key: &str) -> Result<(), ApiError> {

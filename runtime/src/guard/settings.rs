@@ -68,6 +68,8 @@ pub struct Settings {
     pub submissions: Rate,
     /// Uploads from one client.
     pub uploads: Rate,
+    /// Bytes uploaded by one client (a token per byte).
+    pub upload_bytes: Rate,
     /// Text messages (SMS) the service sends to one phone number.
     pub sms_per_phone: Rate,
     /// Failed sign-ins to one account before it is locked for a while.
@@ -93,9 +95,13 @@ impl Default for Settings {
             sign_in: Rate::new(10, Duration::from_secs(6)),
             access_codes: Rate::new(10, Duration::from_secs(6)),
             verification: Rate::new(20, Duration::from_secs(3)),
-            // Generous: many people may share one address (an office, a carrier's NAT).
-            submissions: Rate::new(120, Duration::from_millis(500)),
-            uploads: Rate::new(240, Duration::from_millis(250)),
+            // Generous: many people may share one address (an office, a carrier's NAT),
+            // and a test may send hundreds in a second from loopback. What a flood of
+            // them costs is limited elsewhere: texts per phone, bytes uploaded.
+            submissions: Rate::new(1000, Duration::from_millis(100)),
+            uploads: Rate::new(1000, Duration::from_millis(100)),
+            // 50 MB at once, then 100 kB a second.
+            upload_bytes: Rate::new(50_000_000, Duration::from_micros(10)),
             sms_per_phone: Rate::new(5, Duration::from_secs(12 * 60)),
             lockout_after: 5,
             lockout: Duration::from_secs(30),
@@ -110,7 +116,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Change one setting by its name: `sign-in`, `access-codes`, `verification`,
-    /// `submissions`, `uploads` and `sms-per-phone` take a rate (`10/6s`);
+    /// `submissions`, `uploads`, `upload-bytes` and `sms-per-phone` take a rate (`10/6s`);
     /// `lockout-after` a number; `lockout`, `lockout-max` and `keep-unclaimed` a duration
     /// (`30s`, `24h`); `draft-bytes` a number; `trusted-proxy` an IP address (added to
     /// the list); `https` `true` or `false`.
@@ -132,6 +138,7 @@ impl Settings {
             "verification" => self.verification = rate(value)?,
             "submissions" => self.submissions = rate(value)?,
             "uploads" => self.uploads = rate(value)?,
+            "upload-bytes" => self.upload_bytes = rate(value)?,
             "sms-per-phone" => self.sms_per_phone = rate(value)?,
             "lockout-after" => {
                 self.lockout_after = u32::try_from(number(value)?).unwrap_or(u32::MAX);
@@ -154,7 +161,7 @@ impl Settings {
             }
             other => {
                 return Err(format!(
-                    "unknown guard setting `{other}`; expected one of `sign-in`, `access-codes`, `verification`, `submissions`, `uploads`, `sms-per-phone`, `lockout-after`, `lockout`, `lockout-max`, `keep-unclaimed`, `draft-bytes`, `trusted-proxy` or `https`"
+                    "unknown guard setting `{other}`; expected one of `sign-in`, `access-codes`, `verification`, `submissions`, `uploads`, `upload-bytes`, `sms-per-phone`, `lockout-after`, `lockout`, `lockout-max`, `keep-unclaimed`, `draft-bytes`, `trusted-proxy` or `https`"
                 ));
             }
         }

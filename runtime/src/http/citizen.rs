@@ -188,6 +188,10 @@ async fn checked_upload(
     let body = axum::body::to_bytes(request.into_body(), rule.max_bytes)
         .await
         .map_err(|_| too_large(&rule).in_language(&lang))?;
+    state
+        .guard
+        .take_bytes(&client.key(), body.len() as u64)
+        .map_err(|e| e.in_language(&lang))?;
     let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
     let size = body.len();
     let kept = files::safe_name(&name);
