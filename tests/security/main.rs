@@ -40,6 +40,12 @@ impl Drop for Served {
 /// Serve `blueprint` (relative to the repository root) in a fresh folder named `name`,
 /// with `more` arguments.
 pub(crate) fn serve(blueprint: &str, name: &str, more: &[&str]) -> Served {
+    serve_guarded(blueprint, name, more, "")
+}
+
+/// Serve as [`serve`] does, with the guard's settings `guard` in `QUICKWIN_GUARD` (as
+/// an operator sets them; a service that knows no such settings ignores them).
+pub(crate) fn serve_guarded(blueprint: &str, name: &str, more: &[&str], guard: &str) -> Served {
     let data = scratch(name);
     let (port, sandbox) = (free_port(), free_port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
@@ -56,6 +62,7 @@ pub(crate) fn serve(blueprint: &str, name: &str, more: &[&str]) -> Served {
             "--no-watch",
         ])
         .args(more)
+        .env("QUICKWIN_GUARD", guard)
         .current_dir(support::root())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

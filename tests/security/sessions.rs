@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{birth_answers, header, raw, serve};
+use crate::{birth_answers, header, raw, serve, serve_guarded};
 
 /// The `name=value` pairs of the `Set-Cookie` headers of a head read by [`raw`].
 fn set_cookies(head: &str) -> Vec<String> {
@@ -84,10 +84,12 @@ fn a_csrf_token_is_the_services_own_and_renewed_at_sign_in() {
 /// Seen: cookies carry no `Secure` flag even behind HTTPS.
 #[test]
 fn cookies_are_secure_behind_https() {
-    let s = serve(
+    // Behind a proxy on the same machine that says the request came over HTTPS.
+    let s = serve_guarded(
         "blueprints/birth-certificate.yaml",
         "security-secure-cookies",
-        &["--trusted-proxy", "127.0.0.1"],
+        &[],
+        "trusted-proxy=127.0.0.1",
     );
     let (status, head, _) = raw(
         s.port,
