@@ -16,7 +16,7 @@ pub fn app(state: ApiState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::guard::client::identify,
+            crate::http::identify,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

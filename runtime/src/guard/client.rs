@@ -1,20 +1,17 @@
 //! Who the client is: the socket's peer, or — when the peer is a trusted proxy — the
 //! first hop of its `X-Forwarded-For`; and whether the request came over HTTPS (the
 //! service's public URL is `https://`, or a trusted proxy says `X-Forwarded-Proto:
-//! https`). A layer ([`identify`]) works it out once per request, and marks every cookie
-//! of the answer `Secure` when the request came over HTTPS.
+//! https`). A layer of the router (`http::identify`) works it out once per request, and
+//! marks every cookie of the answer `Secure` when the request came over HTTPS.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
 
 use super::Settings;
-use crate::state::ApiState;
 
 /// The client of a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,46 +77,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-/// The layer that tells each request who its client is (a [`Client`] in its
-/// extensions) and marks the answer's cookies `Secure` when it came over HTTPS.
-pub(crate) async fn identify(
-    State(state): State<ApiState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let client = Client::of(peer, request.headers(), state.guard.settings());
-    let https = client.https;
-    request.extensions_mut().insert(client);
-    let mut response = next.run(request).await;
-    if https {
-        let all: Vec<HeaderValue> = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .cloned()
-            .collect();
-        response.headers_mut().remove(header::SET_COOKIE);
-        for c in all {
-            let secure = c.to_str().map_or(c.clone(), |text| {
-                if text.to_ascii_lowercase().contains("; secure") {
-                    c.clone()
-                } else {
-                    HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(c.clone())
-                }
-            });
-            response.headers_mut().append(header::SET_COOKIE, secure);
-        }
-    }
-    response
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
