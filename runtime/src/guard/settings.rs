@@ -38,17 +38,18 @@ impl std::str::FromStr for Rate {
     }
 }
 
-/// `90s`, `15m`, `24h`, `2d` or `500ms`.
+/// `90s`, `15m`, `24h`, `2d`, `500ms` or `10us`.
 pub fn duration(s: &str) -> Option<Duration> {
     let split = s.find(|c: char| !c.is_ascii_digit())?;
     let (n, unit) = s.split_at(split);
     let n: u64 = n.parse().ok()?;
     Some(match unit {
+        "us" => Duration::from_micros(n),
         "ms" => Duration::from_millis(n),
         "s" => Duration::from_secs(n),
-        "m" => Duration::from_secs(n * 60),
-        "h" => Duration::from_secs(n * 3600),
-        "d" => Duration::from_secs(n * 86_400),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        "h" => Duration::from_secs(n.saturating_mul(3600)),
+        "d" => Duration::from_secs(n.saturating_mul(86_400)),
         _ => return None,
     })
 }
@@ -213,6 +214,10 @@ mod tests {
         );
         assert_eq!(s.keep_unclaimed, Duration::from_secs(7200));
         assert!(s.https);
+        let s = Settings::default()
+            .with("upload-bytes=50000000/10us")
+            .unwrap();
+        assert_eq!(s.upload_bytes, Settings::default().upload_bytes);
         let e = Settings::default().with("sign-in=fast").unwrap_err();
         assert!(e.contains("`fast`") && e.contains("`10/6s`"), "{e}");
         let e = Settings::default().with("speed=1/1s").unwrap_err();
