@@ -747,3 +747,46 @@ async fn staff_work_cases_within_their_roles() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn json_comes_only_as_json_and_failed_sign_ins_lock_the_account() {
+    let s = state();
+    let body = json!({"name": "sara.clerk", "password": "clerk password 1"});
+    let (status, answer) = call(
+        &s,
+        "POST",
+        "/api/session",
+        &[("content-type", "text/plain"), ("accept-language", "en")],
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{answer}");
+    assert_eq!(answer["type"], "UnsupportedMediaType");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("found `text/plain`"),
+        "{answer}"
+    );
+    for _ in 0..5 {
+        let wrong = json!({"name": "sara.clerk", "password": "guess"});
+        let (status, _) = call(&s, "POST", "/api/session", &[], Some(wrong)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let request = Request::post("/api/session")
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let locked = app(s.clone()).oneshot(request).await.unwrap();
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    // Another account is not locked.
+    token(&s, "ali.registrar", "registrar password 1").await;
+}

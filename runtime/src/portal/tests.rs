@@ -1406,3 +1406,43 @@ async fn the_office_speaks_of_the_applicant_and_shows_the_history_in_words() {
     assert!(ar.html.contains("<dt>الرقم الوطني</dt>"), "{}", ar.html);
     assert!(ar.html.contains("<dt>سبب عدم الاجتياز</dt>"), "{}", ar.html);
 }
+
+#[tokio::test]
+async fn wrong_access_codes_on_the_tracking_form_are_slowed_down() {
+    let bp = crate::catalogue("birth-certificate");
+    let s = state(bp.clone());
+    let (tracking, code) = submitted(&s, &bp).await;
+    let mut b = Browser::new(s);
+    b.send("GET", "/track?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let page = b
+            .send(
+                "POST",
+                "/track",
+                &[
+                    ("csrf", &csrf),
+                    ("tracking", &tracking),
+                    ("code", "WRONGWRONG"),
+                ],
+            )
+            .await;
+        statuses.push(page.status);
+        if page.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(page.headers.contains_key("retry-after"));
+            assert!(page.html.contains("Too many attempts"), "{}", page.html);
+            break;
+        }
+    }
+    assert_eq!(statuses.len(), 11, "{statuses:?}");
+    // The right code waits too, while the guesses are being paid for.
+    let right = b
+        .send(
+            "POST",
+            "/track",
+            &[("csrf", &csrf), ("tracking", &tracking), ("code", &code)],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
