@@ -259,6 +259,14 @@ pub struct ServeArgs {
     /// Do not watch the blueprint file for changes.
     #[arg(long)]
     pub no_watch: bool,
+    /// Believe the `X-Forwarded-For` and `X-Forwarded-Proto` of this reverse proxy (its
+    /// address); repeat for several.
+    #[arg(long, value_name = "IP")]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Change the limits of the guard, e.g. `sign-in=10/6s,keep-unclaimed=24h,https=true`
+    /// (also read from `QUICKWIN_GUARD`; this comes after it).
+    #[arg(long, value_name = "SETTINGS")]
+    pub guard: Option<String>,
 }
 
 /// `quickwin templates …`.

@@ -47,6 +47,13 @@ pub enum Kind {
     PaymentsFailed,
     /// The payments service did not answer in time.
     PaymentsTimedOut,
+    /// Too many requests of one kind from one client (or messages to one phone): try
+    /// again later.
+    TooManyRequests,
+    /// The body (an uploaded file, a draft) is larger than allowed.
+    TooLarge,
+    /// The body is not of the type the route reads.
+    UnsupportedMediaType,
     /// The service itself failed (its log says why).
     Internal,
 }
@@ -73,6 +80,9 @@ impl Kind {
             Kind::PaymentsUnavailable | Kind::PaymentsFailed | Kind::PaymentsTimedOut => {
                 "PaymentsUnavailable"
             }
+            Kind::TooManyRequests => "TooManyRequests",
+            Kind::UnsupportedMediaType => "UnsupportedMediaType",
+            Kind::TooLarge => "TooLarge",
             Kind::Internal => "Internal",
         }
     }
@@ -88,6 +98,8 @@ pub struct ApiError {
     pub(crate) messages: BTreeMap<String, String>,
     pub(crate) problems: Vec<Problem>,
     pub(crate) language: String,
+    /// For a [`Kind::TooManyRequests`]: the seconds to wait (`Retry-After`).
+    pub(crate) retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -99,6 +111,7 @@ impl ApiError {
             messages: BTreeMap::new(),
             problems: Vec::new(),
             language: String::new(),
+            retry_after: None,
         }
     }
 
@@ -146,6 +159,11 @@ impl ApiError {
         pick(&self.messages, language)
             .cloned()
             .unwrap_or_else(|| self.message.clone())
+    }
+
+    /// For a refusal of too many requests, the seconds to wait.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
     }
 
     /// The problems named, each with its field.

@@ -10,6 +10,8 @@ pub mod appointments;
 pub mod base;
 pub mod cases;
 pub mod failure;
+pub mod files;
+pub mod guard;
 pub mod hooks;
 pub mod http;
 pub mod mediator;

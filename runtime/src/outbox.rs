@@ -12,6 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::cases::{self, Case};
 use super::steps;
+use crate::guard::Limit;
 use crate::state::ApiState;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::effects;
@@ -129,6 +130,18 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
             let lang = case_language(bp, &case);
             let context = job.context.as_ref().unwrap_or(&now_known);
             let text = effects::message(bp, n, &case.tracking, &case.values, context, &lang);
+            if n.channel.value == Channel::Sms {
+                // One phone number gets only so many messages, however many
+                // applications name it: the service is no way to flood someone's phone.
+                let number: String = to.chars().filter(char::is_ascii_digit).collect();
+                if state.guard.take(Limit::Sms, &number).is_err() {
+                    tracing::warn!(
+                        tracking = %case.tracking,
+                        "service outbox: too many text messages to one phone number; this one is not sent"
+                    );
+                    return Ok(json!({"skipped": "too many text messages to this phone number"}));
+                }
+            }
             let (path, body) = match n.channel.value {
                 Channel::Sms => ("/sms", json!({"to": to, "text": text})),
                 Channel::Email => (
@@ -181,6 +194,30 @@ async fn run(state: &ApiState, bp: &Blueprint, job: &Job) -> Result<Json, String
             Ok(json!({"ok": true}))
         }
         other => Ok(json!({"skipped": format!("unknown work `{other}`")})),
+    }
+}
+
+/// How often the uploads and drafts nobody claimed are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Forget the uploads no application claimed and the drafts nobody touched for the
+/// guard's `keep_unclaimed`.
+pub async fn sweep(state: &ApiState) {
+    let keep = i64::try_from(state.guard.settings().keep_unclaimed.as_secs()).unwrap_or(i64::MAX);
+    let swept = store(state, move |conn, _| {
+        let now = Now::read();
+        let before = Now::at(now.secs.saturating_sub(keep)).stamp;
+        let files = store::attachments::sweep_unclaimed(conn, &before)?;
+        let drafts = store::drafts::sweep(conn, now.secs.saturating_sub(keep))?;
+        Ok((files, drafts))
+    })
+    .await;
+    if let Some((files, drafts)) = swept.filter(|(f, d)| f + d > 0) {
+        tracing::info!(
+            files,
+            drafts,
+            "service outbox: forgot unclaimed uploads and stale drafts"
+        );
     }
 }
 
@@ -269,8 +306,19 @@ async fn timed_steps(state: &ApiState) {
 /// Work through the outbox until the process ends: woken when a step queues work,
 /// and every second for retries and timed steps.
 pub async fn work(state: ApiState) {
+    let mut swept: Option<std::time::Instant> = None;
     loop {
         timed_steps(&state).await;
+        // A short keeping time (a test's) is swept as often as it asks, down to a second.
+        let every = state
+            .guard
+            .settings()
+            .keep_unclaimed
+            .clamp(Duration::from_secs(1), SWEEP_EVERY);
+        if swept.is_none_or(|at| at.elapsed() >= every) {
+            sweep(&state).await;
+            swept = Some(std::time::Instant::now());
+        }
         loop {
             let now = Now::read();
             let jobs = store(&state, move |conn, _| due(conn, now.secs))

@@ -205,7 +205,12 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
     if let Some(key) = &options.member_key {
         service.state.mediator = service.state.mediator.take().map(|m| m.with_key(key));
     }
-    let service = Arc::new(service.with_hooks(hooks));
+    // Limits and trusted proxies from `QUICKWIN_GUARD`; cookies are `Secure` behind an
+    // `https://` public URL.
+    let guard = crate::guard::Settings::from_env(options.public_url.as_deref()).map_err(|e| {
+        ServerError::Serve(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    })?;
+    let service = Arc::new(service.with_hooks(hooks).with_guard(guard));
     let bp = service.state.blueprint();
     let registered = match &options.mediator {
         None => "no mediator: calls to other agencies fail; run `quickwin sandbox` and start with --mediator http://127.0.0.1:8080".to_string(),
@@ -304,10 +309,14 @@ pub async fn run<H: Hooks>(options: Options, hooks: H) -> Result<(), ServerError
         });
     }
     let app = super::requests::traced(base::nest(&options.base_path, service.router()));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stopped())
-        .await
-        .map_err(ServerError::Serve)
+    // The socket's peer is each request's client (see `guard::client`).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(stopped())
+    .await
+    .map_err(ServerError::Serve)
 }
 
 /// Say which rights the mediator at `url` does not grant the service (when it tells, as

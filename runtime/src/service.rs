@@ -132,6 +132,12 @@ impl Service {
         self
     }
 
+    /// The same service guarded with `settings` (see [`crate::guard::Settings`]).
+    pub fn with_guard(mut self, settings: crate::guard::Settings) -> Self {
+        self.state = self.state.with_guard(settings);
+        self
+    }
+
     /// The service's router.
     pub fn router(&self) -> Router {
         crate::app::app(self.state.clone())

@@ -44,6 +44,8 @@ pub struct ApiState {
     /// that a workshop's reproducible check run gives the same log twice (never for a
     /// service that citizens use: a reference is not a secret, but nothing else is seeded).
     references: Option<Arc<(u64, std::sync::atomic::AtomicU64)>>,
+    /// The guard: request limits per client, lock-outs, CSRF signing ([`crate::guard`]).
+    pub guard: Arc<crate::guard::Guard>,
 }
 
 impl ApiState {
@@ -63,7 +65,14 @@ impl ApiState {
             next_reader: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
             hooks: None,
             references: None,
+            guard: Arc::new(crate::guard::Guard::default()),
         }
+    }
+
+    /// The same state guarded with `settings` (see [`crate::guard::Settings`]).
+    pub fn with_guard(mut self, settings: crate::guard::Settings) -> Self {
+        self.guard = Arc::new(crate::guard::Guard::new(settings));
+        self
     }
 
     /// The same state drawing its submission references (`SUB-…`) and the random

@@ -82,8 +82,46 @@ pub async fn calls(
     row: &Row,
     today: Date,
 ) -> Result<Outcome, CaseError> {
+    let triggered: Vec<&Integration> = bp
+        .integrations
+        .iter()
+        .filter(|i| i.on.as_str() == action)
+        .collect();
+    calls_of(bp, mediator, &triggered, tracking, row, today).await
+}
+
+/// The integrations of the submission that read one of `changed` (answers an applicant
+/// corrected): the look-ups a first submission made of them, to be made again.
+pub fn rechecks<'a>(bp: &'a Blueprint, changed: &[&str]) -> Vec<&'a Integration> {
+    let computed: Vec<&str> = bp.computed.iter().map(|c| c.id.as_str()).collect();
+    bp.integrations
+        .iter()
+        .filter(|i| i.on.as_str() == "submit")
+        .filter(|i| {
+            i.input.values().any(|e| {
+                // An input that cannot be read is made again: better one call too many
+                // than an unchecked answer.
+                quickwin_blueprint::expr::parse(&e.value).map_or(true, |x| {
+                    x.names()
+                        .iter()
+                        .any(|(n, _, _)| changed.contains(n) || computed.contains(n))
+                })
+            })
+        })
+        .collect()
+}
+
+/// Make the calls of `integrations` for the case `tracking`, as [`calls`] does.
+pub async fn calls_of(
+    bp: &Blueprint,
+    mediator: Option<&Mediator>,
+    integrations: &[&Integration],
+    tracking: &str,
+    row: &Row,
+    today: Date,
+) -> Result<Outcome, CaseError> {
     let mut outcome = Outcome::default();
-    for i in bp.integrations.iter().filter(|i| i.on.as_str() == action) {
+    for i in integrations.iter().copied() {
         let (result, asked) = call_one(i, mediator, tracking, row, today).await;
         match result {
             Ok(answer) => {

@@ -58,6 +58,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "انتهت صلاحية النموذج أو أُرسل سابقاً. ابدأ من جديد.",
     ),
     (
+        "too_many",
+        "Too many attempts from here. Please wait a few minutes and try again.",
+        "محاولات كثيرة جداً من هنا. يرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.",
+    ),
+    (
+        "too_large",
+        "Your answers are too long to keep. Shorten them and try again.",
+        "إجاباتك أطول من أن تُحفظ. اختصرها وحاول مرة أخرى.",
+    ),
+    (
         "refused",
         "The form could not be checked. Reload the page and try again.",
         "تعذّر التحقق من النموذج. أعد تحميل الصفحة وحاول مرة أخرى.",

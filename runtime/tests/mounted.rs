@@ -373,6 +373,8 @@ async fn journey(at: &str) {
         )
         .await;
     assert_eq!(signed.location, url("/office/cases"), "{}", signed.html);
+    // The session comes with its own CSRF token.
+    let csrf = clerk.cookie(&format!("qw_{id}_csrf"));
     let session = signed.headers["set-cookie"].to_str().unwrap();
     let path = if base.is_empty() { "/" } else { base };
     assert!(
@@ -477,6 +479,7 @@ async fn journey(at: &str) {
         )
         .await;
     assert_eq!(signed.location, url("/office/cases"));
+    let csrf = registrar.cookie(&format!("qw_{id}_csrf"));
     let approved = registrar
         .send(
             "POST",

@@ -152,7 +152,21 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
         Err(e) => return explain(&e, NOT_STARTED),
     };
     print_diagnostics(&checked);
-    let mut service = service;
+    let guard = quickwin_runtime::guard::Settings::from_env(None).and_then(|mut s| {
+        s.trusted_proxies.extend(args.trusted_proxy.iter().copied());
+        match &args.guard {
+            Some(spec) => s.with(spec).map_err(|e| format!("in --guard: {e}")),
+            None => Ok(s),
+        }
+    });
+    let guard = match guard {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}; {NOT_STARTED}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut service = service.with_guard(guard);
     let doc = openapi::document(&bp, Now::read().today);
     // The sandbox: in this process, or the one named by --mediator.
     // The sandbox in this process, kept to grant the rights of an edited blueprint.
@@ -314,9 +328,13 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The socket's peer is each request's client (see `quickwin_runtime::guard::client`).
+    match axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,12 +1,279 @@
-//! Trust between agencies and toward citizens: each test reproduces one thing a hostile
-//! caller on loopback was seen to do (issue 17, "Seen") against the real binary, its
-//! sandbox and its SQLite files, and shows it refused.
+//! Trust between agencies and toward citizens (issue 17): each test reproduces one thing
+//! a hostile caller on loopback was seen to do ("Seen") against the real binary — `quickwin
+//! serve` or `quickwin sandbox` — its sandbox and its SQLite files, over HTTP on loopback,
+//! and shows it refused.
 
 #[path = "../cli/support.rs"]
 #[allow(dead_code)]
 mod support;
 
 mod agencies;
+mod corrections;
 mod evidence;
 mod fees;
+mod guessing;
+mod sessions;
+mod uploads;
 mod world;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use support::{free_port, http, scratch};
+
+/// A running `quickwin serve` with its sandbox in the same process.
+pub(crate) struct Served {
+    child: Child,
+    pub(crate) port: u16,
+    pub(crate) sandbox: u16,
+    /// The sandbox's data folder (its administrator's key is there).
+    pub(crate) sandbox_data: std::path::PathBuf,
+    /// Demo account passwords by account name.
+    pub(crate) passwords: BTreeMap<String, String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serve `blueprint` (relative to the repository root) in a fresh folder named `name`,
+/// with `more` arguments.
+pub(crate) fn serve(blueprint: &str, name: &str, more: &[&str]) -> Served {
+    serve_guarded(blueprint, name, more, "")
+}
+
+/// Serve as [`serve`] does, with the guard's settings `guard` in `QUICKWIN_GUARD` (as
+/// an operator sets them; a service that knows no such settings ignores them).
+pub(crate) fn serve_guarded(blueprint: &str, name: &str, more: &[&str], guard: &str) -> Served {
+    let data = scratch(name);
+    let (port, sandbox) = (free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
+        .args([
+            "serve",
+            blueprint,
+            "--port",
+            &port.to_string(),
+            "--sandbox-port",
+            &sandbox.to_string(),
+            "--data",
+            data.to_str().unwrap(),
+            "--demo",
+            "--no-watch",
+        ])
+        .args(more)
+        .env("QUICKWIN_GUARD", guard)
+        .current_dir(support::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("quickwin serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut passwords = BTreeMap::new();
+    let mut banner = String::new();
+    let mut in_demo = false;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("demo accounts") {
+            in_demo = true;
+        } else if in_demo && line.trim().is_empty() {
+            break;
+        } else if in_demo {
+            let quoted: Vec<&str> = line.split('`').collect();
+            if quoted.len() >= 4 {
+                passwords.insert(quoted[1].to_string(), quoted[3].to_string());
+            }
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    assert!(banner.contains("listening on"), "no banner: {banner}");
+    Served {
+        child,
+        port,
+        sandbox,
+        sandbox_data: data.join("sandbox"),
+        passwords,
+    }
+}
+
+impl Served {
+    /// A JSON call: the status and the body read as JSON (`null` when it is not).
+    pub(crate) fn call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> (u16, Value) {
+        let text = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        let (status, body) = http(self.port, method, path, headers, &text);
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+
+    /// A bearer header for the demo account of `role`.
+    pub(crate) fn staff(&self, role: &str) -> String {
+        let name = format!("demo.{}", role.replace('_', "-"));
+        let password = &self.passwords[&name];
+        let (status, body) = self.call(
+            "POST",
+            "/api/session",
+            &[],
+            &json!({"name": name, "password": password}),
+        );
+        assert_eq!(status, 201, "{body}");
+        format!("Bearer {}", body["token"].as_str().unwrap())
+    }
+
+    /// A mock agency's record, `/mock/MEMBER/SUBSYSTEM/SERVICE/…`, read through the
+    /// mediator as the sandbox's administrator reads it.
+    pub(crate) fn agency(&self, path: &str) -> Value {
+        let (status, body) = self.agency_raw(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// [`Served::agency`]'s status and body, whatever the status.
+    pub(crate) fn agency_raw(&self, path: &str) -> (u16, String) {
+        let rest = path.strip_prefix("/mock/").expect("a mock agency's path");
+        let admin = std::fs::read_to_string(self.sandbox_data.join("admin.key")).unwrap();
+        http(
+            self.sandbox,
+            "GET",
+            &format!("/r1/IQ/GOV/{rest}"),
+            &[
+                ("X-Road-Client", "IQ/GOV/SANDBOX/admin"),
+                ("Authorization", &format!("Bearer {}", admin.trim())),
+            ],
+            "",
+        )
+    }
+
+    /// Submit `answers`; the tracking number and the access code.
+    pub(crate) fn submit(&self, answers: &Value) -> (String, String) {
+        let (status, body) = self.call("POST", "/api/applications", &[], answers);
+        assert_eq!(status, 201, "{body}");
+        (
+            body["tracking"].as_str().unwrap().to_string(),
+            body["access_code"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// A raw HTTP/1.1 exchange with bytes for a body: the status, the head and the body's
+/// bytes.
+pub(crate) fn raw(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the service answers");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut request = head.into_bytes();
+    request.extend_from_slice(body);
+    // A service may answer before reading a large body and close: what it said counts.
+    let _ = stream.write_all(&request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response.get(split + 4..).unwrap_or_default().to_vec();
+    (status, head, body)
+}
+
+/// The values of header `name` (in any case) in a head read by [`raw`].
+pub(crate) fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
+    head.lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .collect()
+}
+
+/// The sandbox's people, for answers the agencies will recognise.
+pub(crate) fn persons(s: &Served, page: u32) -> Vec<Value> {
+    s.agency(&format!(
+        "/mock/MOI/civil-registry/persons/persons?page_size=100&page={page}"
+    ))["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Born before 2000.
+pub(crate) fn adult(p: &Value) -> bool {
+    p["date_of_birth"]
+        .as_str()
+        .is_some_and(|d| d < "2000-01-01")
+}
+
+/// A person of the registry `accept` takes for whom the sandbox's `query` (ending with
+/// `=`, the person's national id appended) finds something: the person and the first.
+pub(crate) fn find_with(
+    s: &Served,
+    query: &str,
+    accept: impl Fn(&Value) -> bool,
+) -> (Value, Value) {
+    for page in 1..=30 {
+        for p in persons(s, page).into_iter().filter(|p| accept(p)) {
+            let id = p["national_id"].as_str().unwrap();
+            let (status, body) = s.agency_raw(&format!("{query}{id}"));
+            if status != 200 {
+                continue;
+            }
+            let found: Value = serde_json::from_str(&body).unwrap();
+            if let Some(first) = found["items"].as_array().and_then(|a| a.first()) {
+                return (p, first.clone());
+            }
+        }
+    }
+    panic!("nobody in the registry has what `{query}` looks for")
+}
+
+/// Valid answers to the birth-certificate service, from the sandbox's records.
+pub(crate) fn birth_answers(s: &Served) -> Value {
+    let (mother, birth) = find_with(
+        s,
+        "/mock/MOH/births/notifications/notifications?mother_national_id=",
+        |p| p["sex"] == "female" && adult(p),
+    );
+    json!({
+        "notification_number": birth["number"], "applicant_relation": "mother", "child_first_name": "Zainab",
+        "child_sex": birth["sex"], "child_date_of_birth": birth["child_date_of_birth"],
+        "place_of_birth": birth["hospital"]["governorate"], "mother_national_id": mother["national_id"],
+        "father_national_id": birth["father_national_id"].as_str().unwrap_or("198812345670"),
+        "phone": "07701234567", "copies": 1
+    })
+}

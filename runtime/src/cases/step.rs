@@ -32,8 +32,29 @@ pub(crate) fn transition<'a>(
     if all.is_empty() {
         return Err(CaseError::UnknownAction(action.to_string()));
     }
+    // Who may take the action is checked before the case's state is looked at: someone
+    // without any of its roles learns nothing of the case from the refusal.
+    let forbidden = || CaseError::Forbidden {
+        action: action.to_string(),
+        roles: quickwin_blueprint::de::one_of({
+            let mut roles: Vec<&str> = Vec::new();
+            for r in all.iter().flat_map(|t| t.role.iter()) {
+                if !roles.contains(&r.as_str()) {
+                    roles.push(r.as_str());
+                }
+            }
+            roles
+        }),
+    };
+    if !all
+        .iter()
+        .any(|t| t.role.iter().any(|r| actor.roles.contains(r.as_str())))
+    {
+        return Err(forbidden());
+    }
     let Some(t) = all
-        .into_iter()
+        .iter()
+        .copied()
         .find(|t| t.from.iter().any(|f| f.as_str() == state))
     else {
         return Err(CaseError::WrongState {
@@ -43,10 +64,7 @@ pub(crate) fn transition<'a>(
     };
     match t.role.iter().find(|r| actor.roles.contains(r.as_str())) {
         Some(role) => Ok((t, role.value.clone())),
-        None => Err(CaseError::Forbidden {
-            action: action.to_string(),
-            roles: quickwin_blueprint::de::one_of(t.role.iter().map(|r| r.as_str())),
-        }),
+        None => Err(forbidden()),
     }
 }
 

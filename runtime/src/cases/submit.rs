@@ -234,6 +234,18 @@ pub(crate) fn attach(
     field: &str,
     upload: &str,
 ) -> Result<(), CaseError> {
+    // An upload made without naming its field was checked against the widest of the
+    // service's file fields; the field that claims it holds it to its own size.
+    if let (Some(rule), Some((size, _))) = (
+        crate::files::rule(bp, field),
+        crate::store::attachments::kind_of(tx, upload)?,
+    ) {
+        if let Some(why) = rule.too_large(usize::try_from(size).unwrap_or(usize::MAX)) {
+            return Err(CaseError::Invalid(vec![answers::field_problem(
+                bp, field, "bad_file", &why,
+            )]));
+        }
+    }
     let changed = crate::store::attachments::claim(tx, id, field, upload)?;
     if changed == 0 {
         return Err(CaseError::Invalid(vec![answers::field_problem(

@@ -6,18 +6,21 @@ use crate::appointments;
 use crate::base::BasePath;
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
+use crate::files;
+use crate::guard::{Client, Limit};
 use crate::http::extract::{AccessCode, Lang, Object};
 use crate::ops::documents::{issued, verification};
 use crate::ops::fees::pay_fee;
 use crate::ops::step::applicant_step;
 use crate::ops::submit::submit_answers;
-use crate::ops::uploads::store_upload;
+use crate::ops::uploads::{rule_for, store_upload, too_large};
 use crate::ops::views::{localized, public_view};
 use crate::state::{ApiState, with_read, with_store};
 use axum::Json;
-use axum::body::Bytes;
+use axum::extract::Request;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use quickwin_blueprint::clock::Now;
 use quickwin_blueprint::expr::Date;
 use quickwin_blueprint::slots::SlotError;
@@ -26,9 +29,14 @@ use std::collections::BTreeMap;
 
 pub(crate) async fn submit(
     State(state): State<ApiState>,
+    client: Client,
     Lang(lang): Lang,
     Object(input): Object,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    state
+        .guard
+        .take(Limit::Submission, &client.key())
+        .map_err(|e| e.in_language(&lang))?;
     let created = submit_answers(&state, input, &lang)
         .await
         .map_err(|e| e.in_language(&lang))?;
@@ -37,14 +45,16 @@ pub(crate) async fn submit(
 
 pub(crate) async fn track(
     State(state): State<ApiState>,
+    client: Client,
+    Lang(lang): Lang,
     Path(tracking): Path<String>,
     AccessCode(code): AccessCode,
 ) -> Result<Json<Value>, ApiError> {
-    with_read(&state, move |conn, bp| {
+    let read = with_read(&state, move |conn, bp| {
         let case = cases::read(conn, bp, &tracking, &code)?;
         Ok(Json(public_view(conn, bp, &case)?))
-    })
-    .await
+    });
+    guessed(&state, &client, Limit::AccessCode, &lang, read).await
 }
 
 pub(crate) async fn citizen_act(
@@ -52,9 +62,11 @@ pub(crate) async fn citizen_act(
     Path((tracking, action)): Path<(String, String)>,
     AccessCode(code): AccessCode,
     Lang(lang): Lang,
+    client: Client,
     Object(input): Object,
 ) -> Result<Json<Value>, ApiError> {
-    let case = applicant_step(&state, tracking, code, action, input, &lang).await?;
+    let step = applicant_step(&state, tracking, code, action, input, &lang);
+    let case = guessed(&state, &client, Limit::AccessCode, &lang, step).await?;
     with_store(&state, move |conn, bp| {
         Ok(Json(public_view(conn, bp, &case)?))
     })
@@ -66,8 +78,11 @@ pub(crate) async fn document(
     base: BasePath,
     Path((tracking, document)): Path<(String, String)>,
     AccessCode(code): AccessCode,
+    client: Client,
+    Lang(lang): Lang,
 ) -> Result<Json<Value>, ApiError> {
-    let mut doc = issued(&state, tracking, code, document).await?;
+    let found = issued(&state, tracking, code, document);
+    let mut doc = guessed(&state, &client, Limit::AccessCode, &lang, found).await?;
     // The verification link, under the path the service is mounted at.
     if let Some(code) = doc["verification_code"].as_str().map(str::to_string) {
         doc["verify"] = Value::String(base.url(&format!("/api/verify/{code}")));
@@ -77,9 +92,14 @@ pub(crate) async fn document(
 
 pub(crate) async fn verify(
     State(state): State<ApiState>,
+    client: Client,
+    Lang(lang): Lang,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    verification(&state, code).await.map(Json)
+    let found = verification(&state, code);
+    guessed(&state, &client, Limit::Verification, &lang, found)
+        .await
+        .map(Json)
 }
 
 pub(crate) async fn pay(
@@ -87,24 +107,75 @@ pub(crate) async fn pay(
     Path((tracking, fee)): Path<(String, String)>,
     AccessCode(code): AccessCode,
     Lang(lang): Lang,
+    client: Client,
     Object(input): Object,
 ) -> Result<Json<Value>, ApiError> {
+    state
+        .guard
+        .allows(Limit::AccessCode, &client.key())
+        .map_err(|e| e.in_language(&lang))?;
     let card = match input.get("card_number") {
         Some(Value::String(c)) => c.clone(),
         _ => String::new(),
     };
-    pay_fee(&state, tracking, code, fee, &card)
-        .await
-        .map(Json)
-        .map_err(|e| e.in_language(&lang))
+    let paid = pay_fee(&state, tracking, code, fee, &card).await;
+    if paid.as_ref().is_err_and(|e| e.kind() == Kind::NotFound) {
+        let _ = state.guard.take(Limit::AccessCode, &client.key());
+    }
+    paid.map(Json).map_err(|e| e.in_language(&lang))
 }
 
 pub(crate) async fn upload(
     State(state): State<ApiState>,
+    client: Client,
+    Lang(lang): Lang,
     Query(q): Query<BTreeMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
+) -> Response {
+    use axum::body::HttpBody;
+    use axum::extract::FromRequest;
+    if request.body().size_hint().lower() > crate::routes::MAX_BODY as u64 {
+        // Over the API's own limit: axum's answer, as every route gives it.
+        return match axum::body::Bytes::from_request(request, &state).await {
+            Err(rejection) => rejection.into_response(),
+            Ok(_) => too_large_for_api().into_response(),
+        };
+    }
+    match checked_upload(state, client, lang, q, request).await {
+        Ok(created) => created.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The 413 of a body over the API's limit that axum nevertheless read (it cannot be).
+fn too_large_for_api() -> ApiError {
+    ApiError::new(Kind::TooLarge, "the body is larger than the API reads")
+}
+
+async fn checked_upload(
+    state: ApiState,
+    client: Client,
+    lang: String,
+    q: BTreeMap<String, String>,
+    request: Request,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let bp = state.blueprint();
+    // What the field takes is known before the body is read: a service with no file
+    // field, or a body larger than the field takes, is refused without keeping it.
+    let rule =
+        rule_for(&bp, q.get("field").map(String::as_str)).map_err(|e| e.in_language(&lang))?;
+    state
+        .guard
+        .take(Limit::Upload, &client.key())
+        .map_err(|e| e.in_language(&lang))?;
+    let headers = request.headers();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > rule.max_bytes) {
+        return Err(too_large(&rule).in_language(&lang));
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -114,16 +185,46 @@ pub(crate) async fn upload(
         .unwrap_or_default()
         .trim()
         .to_lowercase();
-    let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
-    let (id, hash) = store_upload(&state, name.clone(), content_type.clone(), body.to_vec())
+    let body = axum::body::to_bytes(request.into_body(), rule.max_bytes)
         .await
-        .map_err(|problems| ApiError::invalid(problems.join("; ")))?;
+        .map_err(|_| too_large(&rule).in_language(&lang))?;
+    state
+        .guard
+        .take_bytes(&client.key(), body.len() as u64)
+        .map_err(|e| e.in_language(&lang))?;
+    let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
+    let size = body.len();
+    let kept = files::safe_name(&name);
+    let (id, hash) = store_upload(&state, &rule, name, content_type.clone(), body.to_vec())
+        .await
+        .map_err(|e| e.in_language(&lang))?;
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({"id": id, "name": name, "content_type": content_type, "size": body.len(), "sha256": hash}),
+            json!({"id": id, "name": kept, "content_type": content_type, "size": size, "sha256": hash}),
         ),
     ))
+}
+
+/// A look-up by a code someone may be guessing (an access code, a verification code):
+/// refused with a 429 while `client` has guessed wrong too often, and counted when it
+/// finds nothing.
+async fn guessed<T>(
+    state: &ApiState,
+    client: &Client,
+    limit: Limit,
+    lang: &str,
+    lookup: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    state
+        .guard
+        .allows(limit, &client.key())
+        .map_err(|e| e.in_language(lang))?;
+    let result = lookup.await;
+    if result.as_ref().is_err_and(|e| e.kind() == Kind::NotFound) {
+        let _ = state.guard.take(limit, &client.key());
+    }
+    result
 }
 
 pub(crate) async fn service(State(state): State<ApiState>) -> Json<Value> {

@@ -30,6 +30,9 @@ impl Kind {
             }
             Kind::PaymentsFailed => StatusCode::BAD_GATEWAY,
             Kind::PaymentsTimedOut => StatusCode::GATEWAY_TIMEOUT,
+            Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +61,11 @@ impl IntoResponse for ApiError {
             );
         }
         let mut response = (self.status(), Json(body)).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if !lang.is_empty() {
             if let Ok(v) = HeaderValue::from_str(&lang) {
                 response.headers_mut().insert(header::CONTENT_LANGUAGE, v);

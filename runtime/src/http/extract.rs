@@ -6,7 +6,7 @@
 
 use std::convert::Infallible;
 
-use crate::failure::ApiError;
+use crate::failure::{ApiError, Kind};
 use crate::state::ApiState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -55,6 +55,49 @@ pub(crate) fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
             ..ApiError::invalid(format!("the body is not valid JSON: {e}"))
         }),
     }
+}
+
+/// `Ok` when the request says its body is JSON (`application/json`, or any
+/// `…/…+json`), else the type it says (empty when none).
+pub(crate) fn json_typed(headers: &HeaderMap) -> Result<(), String> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if kind == "application/json" || (kind.contains('/') && kind.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(kind)
+    }
+}
+
+/// The 415 of a body that does not say it is JSON: a form or `text/plain` posted from
+/// another site is never read as the API's JSON.
+pub(crate) fn not_json(kind: &str) -> ApiError {
+    let found = if kind.is_empty() {
+        "no `Content-Type`".to_string()
+    } else {
+        format!("`{kind}`")
+    };
+    ApiError::new(
+        Kind::UnsupportedMediaType,
+        format!("the body must be JSON: `Content-Type` must be `application/json` (or end with `+json`), found {found}"),
+    )
+    .with_messages(BTreeMap::from([
+        (
+            "en".into(),
+            format!("the body must be JSON: `Content-Type` must be `application/json` (or end with `+json`), found {found}"),
+        ),
+        (
+            "ar".into(),
+            format!("يجب أن يكون متن الطلب JSON: يجب أن يكون `Content-Type` هو `application/json` (أو ينتهي بـ `+json`)، والموجود {found}"),
+        ),
+    ]))
 }
 
 pub(crate) fn access_code(headers: &HeaderMap) -> String {
@@ -126,9 +169,15 @@ impl FromRequest<ApiState> for Object {
 
     async fn from_request(request: Request, state: &ApiState) -> Result<Self, Self::Rejection> {
         let lang = language(&state.blueprint(), request.headers());
+        let typed = json_typed(request.headers());
         let body = Bytes::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        if !body.is_empty() {
+            if let Err(kind) = typed {
+                return Err(not_json(&kind).in_language(&lang).into_response());
+            }
+        }
         object(&body)
             .map(Object)
             .map_err(|e| e.in_language(&lang).into_response())

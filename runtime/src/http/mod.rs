@@ -16,10 +16,12 @@ mod tests;
 use crate::routes::{Op, ROUTES, Route};
 use crate::state::ApiState;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{MethodRouter, delete, get, post};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 /// The API's routes: every route of [`ROUTES`] with its handler. [`crate::app`] adds
@@ -79,5 +81,42 @@ pub(crate) async fn measure(
         response.status().as_u16(),
         started.elapsed(),
     );
+    response
+}
+
+/// The layer that tells each request who its client is (a [`crate::guard::Client`] in its
+/// extensions) and marks the answer's cookies `Secure` when it came over HTTPS.
+pub(crate) async fn identify(
+    State(state): State<ApiState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = crate::guard::Client::of(peer, request.headers(), state.guard.settings());
+    let https = client.https;
+    request.extensions_mut().insert(client);
+    let mut response = next.run(request).await;
+    if https {
+        let all: Vec<HeaderValue> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        response.headers_mut().remove(header::SET_COOKIE);
+        for c in all {
+            let secure = c.to_str().map_or(c.clone(), |text| {
+                if text.to_ascii_lowercase().contains("; secure") {
+                    c.clone()
+                } else {
+                    HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(c.clone())
+                }
+            });
+            response.headers_mut().append(header::SET_COOKIE, secure);
+        }
+    }
     response
 }

@@ -5,25 +5,26 @@ use crate::accounts::SESSION_SECONDS;
 use crate::accounts::{self};
 use crate::cases::{self};
 use crate::failure::{ApiError, Kind};
-use crate::http::extract::{Lang, Object, StaffToken, object};
+use crate::guard::Client;
+use crate::http::extract::{Lang, Object, StaffToken};
 use crate::ops::access::{case_id, staff};
 use crate::ops::step::take_step;
 use crate::ops::views::staff_view;
 use crate::state::{ApiState, with_read, with_store};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use quickwin_blueprint::clock::Now;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 pub(crate) async fn sign_in(
     State(state): State<ApiState>,
-    body: Bytes,
+    client: Client,
+    Lang(lang): Lang,
+    Object(input): Object,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let input = object(&body)?;
     let field = |k: &str| {
         input
             .get(k)
@@ -41,7 +42,12 @@ pub(crate) async fn sign_in(
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems.join("; ")));
     }
-    with_store(&state, move |conn, _| {
+    state
+        .guard
+        .may_sign_in(&client, &name)
+        .map_err(|e| e.in_language(&lang))?;
+    let account = name.clone();
+    let signed = with_store(&state, move |conn, _| {
         let now = Now::read();
         let token = accounts::sign_in(conn, &name, &password, now.secs, SESSION_SECONDS)?;
         Ok((
@@ -49,7 +55,15 @@ pub(crate) async fn sign_in(
             Json(json!({"token": token, "expires_in": SESSION_SECONDS})),
         ))
     })
-    .await
+    .await;
+    match &signed {
+        Ok(_) => state.guard.signed_in(&client, &account, true),
+        Err(e) if e.kind() == Kind::Unauthorized => {
+            state.guard.signed_in(&client, &account, false);
+        }
+        Err(_) => {}
+    }
+    signed
 }
 
 pub(crate) async fn sign_out(
@@ -139,18 +153,7 @@ pub(crate) async fn attachment(
                 format!("case `{tracking}` has no attachment `{id}`"),
             ));
         };
-        let disposition = format!(
-            "attachment; filename=\"{}\"",
-            name.replace(['"', '\r', '\n'], "_")
-        );
-        Ok((
-            [
-                (header::CONTENT_TYPE, kind),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            data,
-        )
-            .into_response())
+        Ok(crate::files::download(&name, &kind, data))
     })
     .await
 }

@@ -56,6 +56,13 @@ async fn call(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
+    // As a client sends JSON (the API reads a body only with a JSON type).
+    let typed = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if body.is_some() && !typed {
+        req = req.header("content-type", "application/json");
+    }
     let body = body.map_or(Body::empty(), |b| Body::from(b.to_string()));
     let res = app(s.clone())
         .oneshot(req.body(body).unwrap())
@@ -739,4 +746,47 @@ async fn staff_work_cases_within_their_roles() {
             .0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn json_comes_only_as_json_and_failed_sign_ins_lock_the_account() {
+    let s = state();
+    let body = json!({"name": "sara.clerk", "password": "clerk password 1"});
+    let (status, answer) = call(
+        &s,
+        "POST",
+        "/api/session",
+        &[("content-type", "text/plain"), ("accept-language", "en")],
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{answer}");
+    assert_eq!(answer["type"], "UnsupportedMediaType");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("found `text/plain`"),
+        "{answer}"
+    );
+    for _ in 0..5 {
+        let wrong = json!({"name": "sara.clerk", "password": "guess"});
+        let (status, _) = call(&s, "POST", "/api/session", &[], Some(wrong)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let request = Request::post("/api/session")
+        .header("content-type", "application/json")
+        .header("accept-language", "en")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let locked = app(s.clone()).oneshot(request).await.unwrap();
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    // Another account is not locked.
+    token(&s, "ali.registrar", "registrar password 1").await;
 }

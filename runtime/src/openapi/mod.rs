@@ -84,6 +84,20 @@ fn error(description: &str, examples: &[(&str, &str, &str)]) -> Value {
     })
 }
 
+/// The 429 of the guard, with its `Retry-After`.
+fn too_many() -> Value {
+    let mut response = error(
+        "too many requests of this kind from this client (failed sign-ins, wrong codes, submissions, uploads), or the account is locked after failed sign-ins; try again after `Retry-After` seconds.",
+        &[(
+            "too_many",
+            "TooManyRequests",
+            "Too many failed sign-ins. Please try again in 1 minute.",
+        )],
+    );
+    response["headers"] = json!({"Retry-After": {"schema": {"type": "integer"}, "description": "the seconds to wait before trying again."}});
+    response
+}
+
 fn shared(name: &str) -> Value {
     json!({"$ref": format!("#/components/responses/{name}")})
 }
@@ -253,6 +267,11 @@ impl<'a> Builder<'a> {
             "Unauthorized": error(
                 "no bearer token, or the session is unknown or has expired.",
                 &[("session", "Unauthorized", "the session is unknown or has expired; sign in again")],
+            ),
+            "TooManyRequests": too_many(),
+            "NotJsonType": error(
+                "the body does not say it is JSON (`Content-Type` is not `application/json` or `…+json`).",
+                &[("not_json_type", "UnsupportedMediaType", "the body must be JSON: `Content-Type` must be `application/json` (or end with `+json`), found `text/plain`")],
             ),
             "NotJson": error(
                 "the body is not a JSON object.",

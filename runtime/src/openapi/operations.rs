@@ -194,7 +194,7 @@ impl<'a> Builder<'a> {
         if let Some(k) = key_example.as_str() {
             key_param["example"] = json!(k);
         }
-        vec![
+        let mut operations = vec![
             (
                 Op::Health,
                 json!({
@@ -503,6 +503,61 @@ impl<'a> Builder<'a> {
                     },
                 }),
             ),
-        ]
+        ];
+        for (op, operation) in &mut operations {
+            guarded(*op, operation);
+        }
+        operations
+    }
+}
+
+/// What the guard adds to an operation ([`crate::guard`]): the 429 of the routes it
+/// limits, the 415 of those that read JSON, and, for uploads, the field they are for
+/// and their refusals.
+fn guarded(op: Op, operation: &mut Value) {
+    let limited = matches!(
+        op,
+        Op::Submit
+            | Op::Track
+            | Op::CitizenAct
+            | Op::Document
+            | Op::Pay
+            | Op::Upload
+            | Op::Verify
+            | Op::SignIn
+    );
+    let reads_json = matches!(
+        op,
+        Op::Submit | Op::CitizenAct | Op::Pay | Op::SignIn | Op::StaffAct
+    );
+    let responses = &mut operation["responses"];
+    if limited {
+        responses["429"] = shared("TooManyRequests");
+    }
+    if reads_json {
+        responses["415"] = shared("NotJsonType");
+    }
+    if op == Op::Upload {
+        responses["404"] = error(
+            "the service has no `file` field: it takes no uploads.",
+            &[(
+                "no_file",
+                "NotFound",
+                "this service has no `file` field; it takes no uploads",
+            )],
+        );
+        responses["413"] = error(
+            "the file is larger than its field takes (`max_size_mb`), or than the largest any field takes when none is named.",
+            &[(
+                "too_large",
+                "TooLarge",
+                "the file is too large: `ownership_document` takes at most 5000000 bytes",
+            )],
+        );
+        if let Some(parameters) = operation["parameters"].as_array_mut() {
+            parameters.push(json!({"name": "field", "in": "query", "required": false,
+                "description": "the `file` field the upload answers: its types (`accept`) and size (`max_size_mb`) are checked now. Without it, the widest of the service's file fields is, and the field that claims the upload holds it to its size.",
+                "schema": {"type": "string"}}));
+        }
     }
 }

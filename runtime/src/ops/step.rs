@@ -5,6 +5,7 @@ use crate::cases::{self, Actor, Case, Step};
 use crate::failure::{ApiError, Kind};
 use crate::ops::calls::{hook_step, hook_validate, make_calls};
 use crate::state::{ApiState, with_read, with_store};
+use crate::steps;
 use quickwin_blueprint::clock::{self, Now};
 use quickwin_blueprint::model::Blueprint;
 use rusqlite::Connection;
@@ -45,6 +46,28 @@ pub(crate) async fn take_step(
             now.today,
         )
         .await?;
+        if !prepared.corrections.is_empty() {
+            // A correction is checked as the submission was: the look-ups that read a
+            // corrected answer are made again, and a refusal blocks it as it would have
+            // blocked the first submission.
+            let changed: Vec<&str> = prepared.corrections.keys().map(String::as_str).collect();
+            let again = steps::rechecks(&bp, &changed);
+            if !again.is_empty() && action != "submit" {
+                let mut row = prepared.row.clone();
+                quickwin_blueprint::answers::add_computed(&bp, &mut row, now.today);
+                let rechecked = steps::calls_of(
+                    &bp,
+                    state.mediator.as_ref(),
+                    &again,
+                    &prepared.case.tracking,
+                    &row,
+                    now.today,
+                )
+                .await?;
+                outcome.calls.extend(rechecked.calls);
+                outcome.values.extend(rechecked.values);
+            }
+        }
         if state.hooks().is_some() {
             let mut values = prepared.case.values.clone();
             values.extend(prepared.corrections.clone());

@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value as Json, json};
 
-use super::draft::{CORRECTING, DRAFT_SECONDS, draft, page_path, save_draft};
+use super::draft::{CORRECTING, DRAFT_SECONDS, Saved, draft, page_path, save_draft};
 use super::form;
 use super::track::status_page;
 use super::visit::{Cookie, Visit, hash, message, posted, value};
@@ -431,7 +431,10 @@ async fn save_page(
         } else {
             kind
         };
-        match crate::ops::uploads::store_upload(&state, file.clone(), kind, bytes).await {
+        let Some(rule) = crate::files::rule(&bp, &field) else {
+            continue;
+        };
+        match crate::ops::uploads::store_upload(&state, &rule, file.clone(), kind, bytes).await {
             Ok((id, _)) => {
                 pairs.retain(|(k, _)| *k != field);
                 pairs.push((field, id));
@@ -500,8 +503,10 @@ async fn save_page(
     let mut problems = form::page_problems(&bp, page, &answers, today);
     problems.retain(|p| !file_problems.iter().any(|f| f.field == p.field));
     problems.extend(file_problems);
-    if !save_draft(&state, &token, &answers).await {
-        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+    match save_draft(&state, &token, &answers).await {
+        Saved::Kept => {}
+        Saved::TooLarge => return message(v, &bp, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+        Saved::Failed => return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused"),
     }
     if !problems.is_empty() {
         let picks = slot_picks(&state, &bp, page, &answers, &BTreeMap::new(), &v.lang).await;
@@ -576,6 +581,7 @@ async fn check(
 async fn send(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -631,6 +637,12 @@ async fn send(
                 v.page(StatusCode::UNPROCESSABLE_ENTITY, "check.html", &c)
             }
         };
+    }
+    if let Err(e) = state
+        .guard
+        .take(crate::guard::Limit::Submission, &client.key())
+    {
+        return super::visit::too_many(v, &bp, &e);
     }
     match crate::ops::submit::submit_answers(&state, input, &v.lang).await {
         Ok(created) => {

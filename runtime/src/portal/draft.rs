@@ -34,16 +34,39 @@ pub(super) async fn draft(
     .map(|m| (token, m))
 }
 
-/// Keep `answers` as the draft of `token`; whether the store took them.
-pub(super) async fn save_draft(state: &ApiState, token: &str, answers: &Map<String, Json>) -> bool {
+/// What became of a draft to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Saved {
+    /// It is kept.
+    Kept,
+    /// It is larger than the guard keeps ([`crate::guard::Settings::draft_bytes`]); the
+    /// draft kept before stays as it was.
+    TooLarge,
+    /// The store failed.
+    Failed,
+}
+
+/// Keep `answers` as the draft of `token`.
+pub(super) async fn save_draft(
+    state: &ApiState,
+    token: &str,
+    answers: &Map<String, Json>,
+) -> Saved {
     let (key, text) = (hash(token), Json::Object(answers.clone()).to_string());
-    crate::state::with_store(state, move |conn, _| {
+    if text.len() > state.guard.settings().draft_bytes {
+        return Saved::TooLarge;
+    }
+    let saved = crate::state::with_store(state, move |conn, _| {
         let now = Now::read().secs;
         crate::store::drafts::save(conn, &key, &text, now)?;
         Ok(())
     })
-    .await
-    .is_ok()
+    .await;
+    if saved.is_ok() {
+        Saved::Kept
+    } else {
+        Saved::Failed
+    }
 }
 
 /// The path of the form's page `next` (under the service, before its base path).

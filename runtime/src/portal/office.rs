@@ -22,7 +22,7 @@ use crate::accounts;
 use crate::accounts::SESSION_SECONDS;
 use crate::base::BasePath;
 use crate::cases::{self, Actor};
-use crate::failure::ApiError;
+use crate::failure::{ApiError, Kind};
 use crate::queue;
 use crate::state::ApiState;
 use crate::text;
@@ -60,24 +60,7 @@ async fn attachment(
     })
     .await;
     match found {
-        Ok(Some((name, kind, data))) => {
-            let disposition = format!(
-                "attachment; filename=\"{}\"",
-                name.replace(['"', '\r', '\n', '\\'], "_")
-            );
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, kind),
-                    (axum::http::header::CONTENT_DISPOSITION, disposition),
-                    (
-                        axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                        "nosniff".to_string(),
-                    ),
-                ],
-                data,
-            )
-                .into_response()
-        }
+        Ok(Some((name, kind, data))) => crate::files::download(&name, &kind, data),
         _ => (StatusCode::NOT_FOUND, "no such file on this case").into_response(),
     }
 }
@@ -120,6 +103,7 @@ async fn sign_in_page(
 async fn sign_in(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -131,6 +115,10 @@ async fn sign_in(
         value(&pairs, "name").trim().to_string(),
         value(&pairs, "password"),
     );
+    if let Err(e) = state.guard.may_sign_in(&client, &name) {
+        return super::visit::too_many(v, &bp, &e);
+    }
+    let account = name.clone();
     let signed = crate::state::with_store(&state, move |conn, _| {
         Ok(accounts::sign_in(
             conn,
@@ -141,9 +129,18 @@ async fn sign_in(
         )?)
     })
     .await;
+    if signed.is_ok()
+        || signed
+            .as_ref()
+            .is_err_and(|e| e.kind() == Kind::Unauthorized)
+    {
+        state.guard.signed_in(&client, &account, signed.is_ok());
+    }
     match signed {
         Ok(token) => {
             v.set_cookie(Cookie::Staff, &token, SESSION_SECONDS);
+            // A new session, a new CSRF token: none from before the sign-in holds.
+            v.renew_csrf(&token);
             v.redirect("/office/cases")
         }
         Err(_) => {
@@ -173,6 +170,7 @@ async fn sign_out(
         .await;
     }
     v.set_cookie(Cookie::Staff, "", 0);
+    v.renew_csrf("");
     v.redirect("/office")
 }
 

@@ -456,6 +456,9 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
         )
         .await;
     assert_eq!(signed.location, "/office/cases");
+    // A new CSRF token comes with the session.
+    assert_ne!(b.csrf(), csrf);
+    let csrf = b.csrf();
     let session = signed.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(
         session.contains("qw_birth-certificate_staff=")
@@ -503,10 +506,12 @@ async fn a_clerk_signs_in_works_the_queue_and_acts_within_the_role() {
             &[("csrf", &csrf)],
         )
         .await;
+    // Not one of the clerk's actions: refused as such, whatever the case's state (which
+    // the refusal does not tell).
     assert_eq!(
         forbidden.status,
-        StatusCode::CONFLICT,
-        "approve is not open in this state"
+        StatusCode::FORBIDDEN,
+        "approve is not the clerk's"
     );
     let forged = b
         .send(
@@ -1336,6 +1341,8 @@ async fn the_office_speaks_of_the_applicant_and_shows_the_history_in_words() {
         ],
     )
     .await;
+    // The session's own CSRF token, new at the sign-in.
+    let csrf = b.csrf();
     // Without `queue`: the applicant's name and the first two required answers.
     let queue = b.send("GET", "/office/cases", &[]).await;
     for head in [
@@ -1398,4 +1405,44 @@ async fn the_office_speaks_of_the_applicant_and_shows_the_history_in_words() {
         .await;
     assert!(ar.html.contains("<dt>الرقم الوطني</dt>"), "{}", ar.html);
     assert!(ar.html.contains("<dt>سبب عدم الاجتياز</dt>"), "{}", ar.html);
+}
+
+#[tokio::test]
+async fn wrong_access_codes_on_the_tracking_form_are_slowed_down() {
+    let bp = crate::catalogue("birth-certificate");
+    let s = state(bp.clone());
+    let (tracking, code) = submitted(&s, &bp).await;
+    let mut b = Browser::new(s);
+    b.send("GET", "/track?lang=en", &[]).await;
+    let csrf = b.csrf();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let page = b
+            .send(
+                "POST",
+                "/track",
+                &[
+                    ("csrf", &csrf),
+                    ("tracking", &tracking),
+                    ("code", "WRONGWRONG"),
+                ],
+            )
+            .await;
+        statuses.push(page.status);
+        if page.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(page.headers.contains_key("retry-after"));
+            assert!(page.html.contains("Too many attempts"), "{}", page.html);
+            break;
+        }
+    }
+    assert_eq!(statuses.len(), 11, "{statuses:?}");
+    // The right code waits too, while the guesses are being paid for.
+    let right = b
+        .send(
+            "POST",
+            "/track",
+            &[("csrf", &csrf), ("tracking", &tracking), ("code", &code)],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
 }

@@ -50,6 +50,7 @@ async fn find(
 async fn lookup(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -57,8 +58,13 @@ async fn lookup(
         Ok(p) => p,
         Err(refused) => return *refused,
     };
+    let v = match allowed(&state, &client, v) {
+        Ok(v) => v,
+        Err(refused) => return *refused,
+    };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    status_page(&state, v, &tracking, &code, None, &[]).await
+    let page = status_page(&state, v, &tracking, &code, None, &[]).await;
+    counted(&state, &client, page)
 }
 
 /// The status page of the case, with a notice (a receipt) or problems (a refused
@@ -183,161 +189,229 @@ pub(super) async fn status_page(
 async fn pay(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
-        Ok(p) => p,
-        Err(refused) => return *refused,
-    };
-    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let fee = value(&pairs, "fee");
-    let card = value(&pairs, "card_number");
-    match crate::ops::fees::pay_fee(&state, tracking.clone(), code.clone(), fee, &card).await {
-        Ok(paid) => {
-            let notice = format!(
-                "{} {}",
-                text::texts(&v.lang)["receipt"],
-                paid["receipt"].as_str().unwrap_or_default()
-            );
-            status_page(&state, v, &tracking, &code, Some(notice), &[]).await
-        }
-        Err(e) => {
-            let why = e.message_in(&v.lang);
-            status_page(&state, v, &tracking, &code, None, &[why]).await
+    let page = async {
+        let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+            Ok(p) => p,
+            Err(refused) => return *refused,
+        };
+        let v = match allowed(&state, &client, v) {
+            Ok(v) => v,
+            Err(refused) => return *refused,
+        };
+        let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+        let fee = value(&pairs, "fee");
+        let card = value(&pairs, "card_number");
+        match crate::ops::fees::pay_fee(&state, tracking.clone(), code.clone(), fee, &card).await {
+            Ok(paid) => {
+                let notice = format!(
+                    "{} {}",
+                    text::texts(&v.lang)["receipt"],
+                    paid["receipt"].as_str().unwrap_or_default()
+                );
+                status_page(&state, v, &tracking, &code, Some(notice), &[]).await
+            }
+            Err(e) => {
+                let why = e.message_in(&v.lang);
+                status_page(&state, v, &tracking, &code, None, &[why]).await
+            }
         }
     }
+    .await;
+    counted(&state, &client, page)
 }
 
 async fn applicant_act(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
-        Ok(p) => p,
-        Err(refused) => return *refused,
-    };
-    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let action = value(&pairs, "action");
-    let lang = v.lang.clone();
-    match crate::ops::step::applicant_step(
-        &state,
-        tracking.clone(),
-        code.clone(),
-        action,
-        Map::new(),
-        &lang,
-    )
-    .await
-    {
-        Ok(_) => status_page(&state, v, &tracking, &code, None, &[]).await,
-        Err(e) => {
-            let why = e.message_in(&lang);
-            status_page(&state, v, &tracking, &code, None, &[why]).await
+    let page = async {
+        let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+            Ok(p) => p,
+            Err(refused) => return *refused,
+        };
+        let v = match allowed(&state, &client, v) {
+            Ok(v) => v,
+            Err(refused) => return *refused,
+        };
+        let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+        let action = value(&pairs, "action");
+        let lang = v.lang.clone();
+        match crate::ops::step::applicant_step(
+            &state,
+            tracking.clone(),
+            code.clone(),
+            action,
+            Map::new(),
+            &lang,
+        )
+        .await
+        {
+            Ok(_) => status_page(&state, v, &tracking, &code, None, &[]).await,
+            Err(e) => {
+                let why = e.message_in(&lang);
+                status_page(&state, v, &tracking, &code, None, &[why]).await
+            }
         }
     }
+    .await;
+    counted(&state, &client, page)
 }
 
 /// Start correcting a case sent back to the applicant: the form opens with its answers.
 async fn correct(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (bp, mut v, pairs) = match posted(&state, &base, &headers, &body) {
-        Ok(p) => p,
-        Err(refused) => return *refused,
-    };
-    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let action = value(&pairs, "action");
-    // Checked now, not when the corrected form is sent: the applicant would fill it in
-    // for nothing.
-    if action.trim().is_empty() {
-        return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "no_action");
+    let page = async {
+        let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
+            Ok(p) => p,
+            Err(refused) => return *refused,
+        };
+        let mut v = match allowed(&state, &client, v) {
+            Ok(v) => v,
+            Err(refused) => return *refused,
+        };
+        let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+        let action = value(&pairs, "action");
+        // Checked now, not when the corrected form is sent: the applicant would fill it in
+        // for nothing.
+        if action.trim().is_empty() {
+            return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "no_action");
+        }
+        if !bp
+            .workflow
+            .transitions
+            .iter()
+            .any(|t| t.action.as_str() == action)
+        {
+            return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "unknown_action");
+        }
+        let (t, k) = (tracking.clone(), code.clone());
+        let case =
+            crate::state::with_read(&state, move |conn, bp| Ok(cases::read(conn, bp, &t, &k)?))
+                .await;
+        let Ok(case) = case else {
+            return status_page(&state, v, &tracking, &code, None, &[]).await;
+        };
+        let mut answers = cases::applicant_answers(&bp, &case.values);
+        answers.insert(
+            CORRECTING.into(),
+            json!({"tracking": tracking, "code": code, "action": action}),
+        );
+        let token = cases::random_token(32);
+        if save_draft(&state, &token, &answers).await != super::draft::Saved::Kept {
+            return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
+        }
+        v.set_cookie(Cookie::Draft, &token, DRAFT_SECONDS);
+        let today = Now::read().today;
+        let row = quickwin_blueprint::answers::partial_row(&bp, &answers, today);
+        let to = page_path(&form::first(&bp, &row, today));
+        v.redirect(&to)
     }
-    if !bp
-        .workflow
-        .transitions
-        .iter()
-        .any(|t| t.action.as_str() == action)
-    {
-        return message_to_track(v, &bp, StatusCode::BAD_REQUEST, "unknown_action");
-    }
-    let (t, k) = (tracking.clone(), code.clone());
-    let case =
-        crate::state::with_read(&state, move |conn, bp| Ok(cases::read(conn, bp, &t, &k)?)).await;
-    let Ok(case) = case else {
-        return status_page(&state, v, &tracking, &code, None, &[]).await;
-    };
-    let mut answers = cases::applicant_answers(&bp, &case.values);
-    answers.insert(
-        CORRECTING.into(),
-        json!({"tracking": tracking, "code": code, "action": action}),
-    );
-    let token = cases::random_token(32);
-    if !save_draft(&state, &token, &answers).await {
-        return message(v, &bp, StatusCode::SERVICE_UNAVAILABLE, "refused");
-    }
-    v.set_cookie(Cookie::Draft, &token, DRAFT_SECONDS);
-    let today = Now::read().today;
-    let row = quickwin_blueprint::answers::partial_row(&bp, &answers, today);
-    let to = page_path(&form::first(&bp, &row, today));
-    v.redirect(&to)
+    .await;
+    counted(&state, &client, page)
 }
 
 async fn certificate(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
-        Ok(p) => p,
-        Err(refused) => return *refused,
-    };
-    let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
-    let document = value(&pairs, "document");
-    match crate::ops::documents::issued(&state, tracking.clone(), code.clone(), document.clone())
+    let page = async {
+        let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
+            Ok(p) => p,
+            Err(refused) => return *refused,
+        };
+        let v = match allowed(&state, &client, v) {
+            Ok(v) => v,
+            Err(refused) => return *refused,
+        };
+        let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
+        let document = value(&pairs, "document");
+        match crate::ops::documents::issued(
+            &state,
+            tracking.clone(),
+            code.clone(),
+            document.clone(),
+        )
         .await
-    {
-        Ok(doc) => {
-            let lang = v.lang.clone();
-            let printed: Vec<Json> = doc["fields"]
-                .as_object()
-                .map(|m| {
-                    bp.documents
-                        .iter()
-                        .find(|d| d.id.as_str() == document)
-                        .map(|d| {
-                            d.fields
-                                .iter()
-                                .filter_map(|id| {
-                                    document_field(&bp, id.as_str(), m.get(id.as_str()), &lang)
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                })
-                .unwrap_or_default();
-            let mut c = v.context(&bp, "/track");
-            c.insert("title", &doc["title"][&lang]);
-            c.insert("issued_by", &doc["issued_by"][&lang]);
-            c.insert("number", &doc["number"]);
-            c.insert("vcode", &doc["verification_code"]);
-            c.insert(
-                "issued_at",
-                &doc["issued_at"].as_str().map(|d| d.get(..10).unwrap_or(d)),
-            );
-            c.insert("fields", &printed);
-            c.insert("valid_until", &doc["valid_until"]);
-            v.page(StatusCode::OK, "certificate.html", &c)
-        }
-        Err(e) => {
-            let why = e.message_in(&v.lang);
-            status_page(&state, v, &tracking, &code, None, &[why]).await
+        {
+            Ok(doc) => {
+                let lang = v.lang.clone();
+                let printed: Vec<Json> = doc["fields"]
+                    .as_object()
+                    .map(|m| {
+                        bp.documents
+                            .iter()
+                            .find(|d| d.id.as_str() == document)
+                            .map(|d| {
+                                d.fields
+                                    .iter()
+                                    .filter_map(|id| {
+                                        document_field(&bp, id.as_str(), m.get(id.as_str()), &lang)
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default();
+                let mut c = v.context(&bp, "/track");
+                c.insert("title", &doc["title"][&lang]);
+                c.insert("issued_by", &doc["issued_by"][&lang]);
+                c.insert("number", &doc["number"]);
+                c.insert("vcode", &doc["verification_code"]);
+                c.insert(
+                    "issued_at",
+                    &doc["issued_at"].as_str().map(|d| d.get(..10).unwrap_or(d)),
+                );
+                c.insert("fields", &printed);
+                c.insert("valid_until", &doc["valid_until"]);
+                v.page(StatusCode::OK, "certificate.html", &c)
+            }
+            Err(e) => {
+                let why = e.message_in(&v.lang);
+                status_page(&state, v, &tracking, &code, None, &[why]).await
+            }
         }
     }
+    .await;
+    counted(&state, &client, page)
+}
+
+/// The visit, when `client` may try an access code now; else the page of its 429.
+fn allowed(
+    state: &ApiState,
+    client: &crate::guard::Client,
+    v: Visit,
+) -> Result<Visit, Box<Response>> {
+    match state
+        .guard
+        .allows(crate::guard::Limit::AccessCode, &client.key())
+    {
+        Ok(()) => Ok(v),
+        Err(e) => Err(Box::new(super::visit::too_many(v, &state.blueprint(), &e))),
+    }
+}
+
+/// `page`, a wrong access code counted against `client` when it is the tracking form
+/// again (a 404).
+fn counted(state: &ApiState, client: &crate::guard::Client, page: Response) -> Response {
+    if page.status() == StatusCode::NOT_FOUND {
+        let _ = state
+            .guard
+            .take(crate::guard::Limit::AccessCode, &client.key());
+    }
+    page
 }

@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<ApiState> {
 async fn verify(
     State(state): State<ApiState>,
     base: BasePath,
+    client: crate::guard::Client,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
@@ -39,7 +40,15 @@ async fn verify(
         return v.page(StatusCode::OK, "verify.html", &c);
     }
     c.insert("asked", &true);
-    match crate::ops::documents::verification(&state, code).await {
+    let limit = crate::guard::Limit::Verification;
+    if let Err(e) = state.guard.allows(limit, &client.key()) {
+        return super::visit::too_many(v, &bp, &e);
+    }
+    let found = crate::ops::documents::verification(&state, code).await;
+    if found.is_err() {
+        let _ = state.guard.take(limit, &client.key());
+    }
+    match found {
         Ok(found) => {
             let lang = v.lang.clone();
             let shown_fields: Vec<Json> = found["fields"]

@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256};
 
 use super::form;
 use crate::base::BasePath;
-use crate::cases;
 use crate::state::ApiState;
 use crate::text;
 use quickwin_blueprint::model::Blueprint;
@@ -96,6 +95,7 @@ pub(super) struct Visit {
     tera: std::sync::Arc<tera::Tera>,
     base: BasePath,
     service: String,
+    guard: std::sync::Arc<crate::guard::Guard>,
 }
 
 impl Visit {
@@ -118,6 +118,7 @@ impl Visit {
             tera: state.pages(),
             base: base.clone(),
             service: service.to_string(),
+            guard: state.guard.clone(),
         };
         v.lang = if let Some(l) = query.get("lang").filter(|l| known(l)) {
             v.set_cookie(Cookie::Lang, l, 31_536_000);
@@ -127,23 +128,39 @@ impl Visit {
         } else {
             crate::http::extract::language(bp, headers)
         };
+        // The token is signed by the service and bound to the staff session, if any: a
+        // cookie planted by someone else, or kept from before a sign-in, is not one.
+        let session = jar
+            .get(&Cookie::Staff.name(service))
+            .cloned()
+            .unwrap_or_default();
         v.csrf = match jar
             .get(&Cookie::Csrf.name(service))
-            .filter(|t| t.len() == 32)
+            .filter(|t| state.guard.csrf_valid(t, &session))
         {
             Some(t) => t.clone(),
             None => {
-                let t = cases::random_token(32);
-                v.set_cookie(Cookie::Csrf, &t, 86_400);
-                t
+                v.renew_csrf(&session);
+                v.csrf.clone()
             }
         };
         v
     }
 
+    /// A new CSRF token for the staff session `session` (empty for none), set in its
+    /// cookie: at a first visit, and at every sign-in and sign-out.
+    pub(super) fn renew_csrf(&mut self, session: &str) {
+        let t = self.guard.csrf_token(session);
+        self.set_cookie(Cookie::Csrf, &t, 86_400);
+        self.csrf = t;
+    }
+
     /// Set (or, with an empty value and no age, delete) one of the service's cookies,
     /// scoped to the path the service is mounted at.
     pub(super) fn set_cookie(&mut self, cookie: Cookie, value: &str, max_age: i64) {
+        // Set once per answer: a later value replaces an earlier one.
+        let named = format!("{}=", cookie.name(&self.service));
+        self.set.retain(|c| !c.starts_with(&named));
         self.set.push(format!(
             "{}={value}; Path={}; HttpOnly; SameSite={}; Max-Age={max_age}",
             cookie.name(&self.service),
@@ -249,6 +266,18 @@ pub(super) fn message(v: Visit, bp: &Blueprint, status: StatusCode, key: &str) -
     let mut c = v.context(bp, "/");
     c.insert("key", key);
     v.page(status, "message.html", &c)
+}
+
+/// The page of a refusal for too many attempts (`error`, a 429): its `Retry-After`
+/// and the pages' words for it.
+pub(super) fn too_many(v: Visit, bp: &Blueprint, error: &crate::failure::ApiError) -> Response {
+    let mut response = message(v, bp, StatusCode::TOO_MANY_REQUESTS, "too_many");
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// A message about an application already sent, with the way back to tracking it.

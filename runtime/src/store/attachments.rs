@@ -67,6 +67,25 @@ pub fn file(
     .optional()
 }
 
+/// The size and content type of the upload `id`, when there is one.
+pub fn kind_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT size, content_type FROM qw_attachments WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// Forget the uploads no application claimed, kept since before `before` (a stamp,
+/// `YYYY-MM-DDTHH:MM:SSZ`); how many.
+pub fn sweep_unclaimed(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM qw_attachments WHERE case_id IS NULL AND created_at < ?1",
+        [before],
+    )
+}
+
 /// Case `case_id` claims the upload `id` as its answer to `field`; 0 when there is no
 /// such upload or another case claimed it.
 pub fn claim(conn: &Connection, case_id: i64, field: &str, id: &str) -> rusqlite::Result<usize> {

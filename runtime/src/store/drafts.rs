@@ -33,6 +33,14 @@ pub fn save(conn: &Connection, key: &str, answers: &str, now: i64) -> rusqlite::
     )
 }
 
+/// Forget the drafts untouched since `stale_before` (seconds since the epoch); how many.
+pub fn sweep(conn: &Connection, stale_before: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM qw_drafts WHERE updated_at <= ?1",
+        [stale_before],
+    )
+}
+
 /// Forget draft `key` (its application was sent).
 pub fn forget(conn: &Connection, key: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM qw_drafts WHERE token_hash = ?1", [key])
