@@ -77,8 +77,9 @@ const STARTS: usize = 10;
 const JSON_SERVER: &str = "json-server@0.17.4";
 /// The national ID of a household head with sandbox seed 1 (checked at run time).
 const KNOWN_HEAD: &str = "841028997963";
-/// The sandbox client allowed to read the civil registry.
-const WELFARE_CLIENT: &str = "IQ/GOV/MOLSA/welfare";
+/// The client the sandbox's administrator key authenticates as: it may read the mock
+/// agencies through the mediator.
+const ADMIN_CLIENT: &str = "IQ/GOV/SANDBOX/admin";
 
 // ---------------------------------------------------------------------------------------
 // Clean-up guards
@@ -646,17 +647,22 @@ fn serve_baseline(store: &Path, port: u16) {
 // The applicant
 
 /// A valid social-welfare application of a household head of the sandbox's civil
-/// registry: persons listed from the mock agency at `sandbox` (the welfare service has
-/// no right to the persons service), their household checked through the mediator as
-/// the service does.
-async fn application(sandbox: u16) -> Value {
+/// registry: persons listed and their household checked through the mediator at
+/// `sandbox`, as its administrator (whose key is in `sandbox_data`) reads them.
+async fn application(sandbox: u16, sandbox_data: &std::path::Path) -> Value {
+    let admin = std::fs::read_to_string(sandbox_data.join("admin.key")).expect("admin.key");
+    let bearer = format!("Bearer {}", admin.trim());
+    let as_admin = [
+        ("x-road-client", ADMIN_CLIENT),
+        ("authorization", bearer.as_str()),
+    ];
     let mut candidates = vec![KNOWN_HEAD.to_string()];
     let (status, persons) = call(
         sandbox,
         get_with(
             sandbox,
-            "/mock/MOI/civil-registry/persons/persons?page_size=100",
-            &[],
+            "/r1/IQ/GOV/MOI/civil-registry/persons/persons?page_size=100",
+            &as_admin,
         ),
     )
     .await
@@ -671,7 +677,7 @@ async fn application(sandbox: u16) -> Value {
         let path = format!("/r1/IQ/GOV/MOI/civil-registry/households/households/{id}");
         let (status, found) = call(
             sandbox,
-            get_with(sandbox, &path, &[("x-road-client", WELFARE_CLIENT)]),
+            get_with(sandbox, &path, &as_admin),
         )
         .await
         .expect("household");
@@ -955,7 +961,7 @@ fn main() {
             dir.path().join("quickwin.log"),
         );
         tokio::task::block_in_place(|| wait_ready(&mut serve, port, "/health", Instant::now()));
-        let answers = application(sandbox).await;
+        let answers = application(sandbox, &dir.path().join("quickwin").join("sandbox")).await;
         println!(
             "\napplicant: {} ({}), household of {}",
             answers["applicant_national_id"],
