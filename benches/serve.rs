@@ -675,12 +675,9 @@ async fn application(sandbox: u16, sandbox_data: &std::path::Path) -> Value {
     }
     for id in candidates {
         let path = format!("/r1/IQ/GOV/MOI/civil-registry/households/households/{id}");
-        let (status, found) = call(
-            sandbox,
-            get_with(sandbox, &path, &as_admin),
-        )
-        .await
-        .expect("household");
+        let (status, found) = call(sandbox, get_with(sandbox, &path, &as_admin))
+            .await
+            .expect("household");
         let household = &found["household"];
         if !status.is_success() || household["head_national_id"].as_str() != Some(id.as_str()) {
             continue;

@@ -16,10 +16,6 @@ pub fn app(state: ApiState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::http::identify,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
             crate::http::measure,
         ))
         .with_state(state)

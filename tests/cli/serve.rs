@@ -1246,11 +1246,7 @@ fn medical_appointment_end_to_end() {
     let mut again = answers.clone();
     // From tomorrow: online cancellation closes two hours before the slot, and today's
     // first free slot may be nearer than that, whatever the time the test runs at.
-    again["visit_slot"] = json!(first_slot_from(
-        &s,
-        "mansour_phc",
-        next_day(&body_date(&s))
-    ));
+    again["visit_slot"] = json!(first_slot_from(&s, "mansour_phc", next_day(&body_date(&s))));
     let (second, code2) = s.submit(&again);
     // The patient cannot take the receptionist's actions with their code.
     let (status, _) = s.call(

@@ -1,7 +1,7 @@
 //! Who the client is: the socket's peer, or — when the peer is a trusted proxy — the
 //! first hop of its `X-Forwarded-For`; and whether the request came over HTTPS (the
 //! service's public URL is `https://`, or a trusted proxy says `X-Forwarded-Proto:
-//! https`). A layer of the router (`http::identify`) works it out once per request, and
+//! https`). The router's one layer (`http::measure`) works it out once per request, and
 //! marks every cookie of the answer `Secure` when the request came over HTTPS.
 
 use std::convert::Infallible;
