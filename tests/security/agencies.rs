@@ -31,7 +31,7 @@ fn a_client_header_without_the_clients_key_is_refused_and_logged() {
     assert_eq!(body["type"], "Client.AuthenticationFailed", "{body}");
     assert!(!body.to_string().contains(&person[..8]), "{body}");
     // Another member's key, claiming to be the civil-status office.
-    let courts = format!("Bearer {}", s.key("IQ/GOV/MOJ/courts"));
+    let courts = s.bearer("IQ/GOV/MOJ/courts");
     let (status, _) = s.call(
         "GET",
         &path,
@@ -69,7 +69,7 @@ fn a_client_header_without_the_clients_key_is_refused_and_logged() {
             .any(|e| e["client"] == WELFARE && e["status"] == 401)
     );
     // With its own key, the civil-status office is answered.
-    let own = format!("Bearer {}", s.key(CIVIL_STATUS));
+    let own = s.bearer(CIVIL_STATUS);
     let (status, body) = s.call(
         "GET",
         &path,
@@ -135,7 +135,7 @@ fn a_provided_operation_answers_only_calls_the_mediator_signed() {
     }
     // Through the mediator, with the schools' key, the call reaches the operation (no
     // application has that number, so it answers 404 in its own words).
-    let key = format!("Bearer {}", s.key("IQ/GOV/MOE/schools"));
+    let key = s.bearer("IQ/GOV/MOE/schools");
     let (status, body) = s.call(
         "GET",
         "/r1/IQ/GOV/MOI/civil-status/birth-certificate-status/BN-2026-000001",
@@ -161,7 +161,7 @@ fn only_the_administrator_or_the_owner_changes_the_registry() {
     let payments = "IQ/GOV/CBI/payments/payments";
     let (status, body) = s.call("POST", "/registry/services", &[], &fake(payments));
     assert_eq!(status, 401, "{body}");
-    let member = format!("Bearer {}", s.key(CIVIL_STATUS));
+    let member = s.bearer(CIVIL_STATUS);
     let (status, body) = s.call(
         "POST",
         "/registry/services",
@@ -186,7 +186,7 @@ fn only_the_administrator_or_the_owner_changes_the_registry() {
         &fake(ours),
     );
     assert_eq!(status, 201, "{body}");
-    let other = format!("Bearer {}", s.key("IQ/GOV/MOH/primary-care"));
+    let other = s.bearer("IQ/GOV/MOH/primary-care");
     let (status, _) = s.call(
         "POST",
         "/registry/services",
