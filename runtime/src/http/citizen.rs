@@ -176,15 +176,7 @@ async fn checked_upload(
     if declared.is_some_and(|n| n > rule.max_bytes) {
         return Err(too_large(&rule).in_language(&lang));
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_lowercase();
+    let content_type = crate::http::extract::media_type(headers);
     let body = axum::body::to_bytes(request.into_body(), rule.max_bytes)
         .await
         .map_err(|_| too_large(&rule).in_language(&lang))?;

@@ -57,10 +57,10 @@ pub(crate) fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// `Ok` when the request says its body is JSON (`application/json`, or any
-/// `…/…+json`), else the type it says (empty when none).
-pub(crate) fn json_typed(headers: &HeaderMap) -> Result<(), String> {
-    let kind = headers
+/// The media type of `Content-Type`, lowercase, without its parameters (empty when
+/// none).
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
@@ -68,7 +68,13 @@ pub(crate) fn json_typed(headers: &HeaderMap) -> Result<(), String> {
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// `Ok` when the request says its body is JSON (`application/json`, or any
+/// `…/…+json`), else the type it says (empty when none).
+pub(crate) fn json_typed(headers: &HeaderMap) -> Result<(), String> {
+    let kind = media_type(headers);
     if kind == "application/json" || (kind.contains('/') && kind.ends_with("+json")) {
         Ok(())
     } else {

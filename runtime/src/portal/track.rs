@@ -54,12 +54,8 @@ async fn lookup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+    let (_, v, pairs) = match posted_by(&state, &base, &client, &headers, &body) {
         Ok(p) => p,
-        Err(refused) => return *refused,
-    };
-    let v = match allowed(&state, &client, v) {
-        Ok(v) => v,
         Err(refused) => return *refused,
     };
     let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
@@ -194,12 +190,8 @@ async fn pay(
     body: Bytes,
 ) -> Response {
     let page = async {
-        let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+        let (_, v, pairs) = match posted_by(&state, &base, &client, &headers, &body) {
             Ok(p) => p,
-            Err(refused) => return *refused,
-        };
-        let v = match allowed(&state, &client, v) {
-            Ok(v) => v,
             Err(refused) => return *refused,
         };
         let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
@@ -232,12 +224,8 @@ async fn applicant_act(
     body: Bytes,
 ) -> Response {
     let page = async {
-        let (_, v, pairs) = match posted(&state, &base, &headers, &body) {
+        let (_, v, pairs) = match posted_by(&state, &base, &client, &headers, &body) {
             Ok(p) => p,
-            Err(refused) => return *refused,
-        };
-        let v = match allowed(&state, &client, v) {
-            Ok(v) => v,
             Err(refused) => return *refused,
         };
         let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
@@ -330,12 +318,8 @@ async fn certificate(
     body: Bytes,
 ) -> Response {
     let page = async {
-        let (bp, v, pairs) = match posted(&state, &base, &headers, &body) {
+        let (bp, v, pairs) = match posted_by(&state, &base, &client, &headers, &body) {
             Ok(p) => p,
-            Err(refused) => return *refused,
-        };
-        let v = match allowed(&state, &client, v) {
-            Ok(v) => v,
             Err(refused) => return *refused,
         };
         let (tracking, code) = (field(&pairs, "tracking"), field(&pairs, "code"));
@@ -391,6 +375,19 @@ async fn certificate(
 }
 
 /// The visit, when `client` may try an access code now; else the page of its 429.
+/// A posted form of a client that may still try access codes ([`posted`], then
+/// [`allowed`]).
+fn posted_by(
+    state: &ApiState,
+    base: &BasePath,
+    client: &crate::guard::Client,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<super::visit::Posted, Box<Response>> {
+    let (bp, v, pairs) = posted(state, base, headers, body)?;
+    Ok((bp, allowed(state, client, v)?, pairs))
+}
+
 fn allowed(
     state: &ApiState,
     client: &crate::guard::Client,
