@@ -14,6 +14,7 @@ mod numbers;
 mod sandbox;
 mod schema;
 mod serve;
+mod served;
 mod support;
 mod typos;
 mod workshop;

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::serve::{Served, first_slot, serve, with_uploads};
+use crate::serve::{first_slot, with_uploads};
+use crate::served::{Served, serve};
 use crate::support::scratch;
 
 /// One move of a walk through a workflow.

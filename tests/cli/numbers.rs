@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::serve::{Served, serve, with_uploads};
+use crate::serve::with_uploads;
+use crate::served::{Served, serve};
 use crate::support::{http, scratch};
 
 const FILE: &str = "tests/fixtures/services/licence-renewal.yaml";

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::serve::member_key;
+use crate::served::member_key;
 use crate::support::{free_port, http, quickwin, scratch, stdout};
 
 struct Sandbox {
@@ -63,7 +63,7 @@ fn start(data: &Path, extra: &[&str]) -> Sandbox {
 }
 
 fn first_person(port: u16, data: &Path) -> String {
-    let (status, body) = crate::serve::admin_read(
+    let (status, body) = crate::served::admin_read(
         port,
         data,
         "/mock/MOI/civil-registry/persons/persons?page_size=1",

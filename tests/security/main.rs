@@ -7,6 +7,10 @@
 #[allow(dead_code)]
 mod support;
 
+#[path = "../cli/served.rs"]
+#[allow(dead_code)]
+mod served;
+
 mod agencies;
 mod corrections;
 mod evidence;
@@ -16,33 +20,14 @@ mod sessions;
 mod uploads;
 mod world;
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use support::{free_port, http, scratch};
-
-/// A running `quickwin serve` with its sandbox in the same process.
-pub(crate) struct Served {
-    child: Child,
-    pub(crate) port: u16,
-    pub(crate) sandbox: u16,
-    /// The sandbox's data folder (its administrator's key is there).
-    pub(crate) sandbox_data: std::path::PathBuf,
-    /// Demo account passwords by account name.
-    pub(crate) passwords: BTreeMap<String, String>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+pub(crate) use served::Served;
+use support::scratch;
 
 /// Serve `blueprint` (relative to the repository root) in a fresh folder named `name`,
 /// with `more` arguments.
@@ -53,123 +38,12 @@ pub(crate) fn serve(blueprint: &str, name: &str, more: &[&str]) -> Served {
 /// Serve as [`serve`] does, with the guard's settings `guard` in `QUICKWIN_GUARD` (as
 /// an operator sets them; a service that knows no such settings ignores them).
 pub(crate) fn serve_guarded(blueprint: &str, name: &str, more: &[&str], guard: &str) -> Served {
-    let data = scratch(name);
-    let (port, sandbox) = (free_port(), free_port());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_quickwin"))
-        .args([
-            "serve",
-            blueprint,
-            "--port",
-            &port.to_string(),
-            "--sandbox-port",
-            &sandbox.to_string(),
-            "--data",
-            data.to_str().unwrap(),
-            "--demo",
-            "--no-watch",
-        ])
-        .args(more)
-        .env("QUICKWIN_GUARD", guard)
-        .current_dir(support::root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("quickwin serve starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut passwords = BTreeMap::new();
-    let mut banner = String::new();
-    let mut in_demo = false;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        banner.push_str(&line);
-        banner.push('\n');
-        if line.contains("demo accounts") {
-            in_demo = true;
-        } else if in_demo && line.trim().is_empty() {
-            break;
-        } else if in_demo {
-            let quoted: Vec<&str> = line.split('`').collect();
-            if quoted.len() >= 4 {
-                passwords.insert(quoted[1].to_string(), quoted[3].to_string());
-            }
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    assert!(banner.contains("listening on"), "no banner: {banner}");
-    Served {
-        child,
-        port,
-        sandbox,
-        sandbox_data: data.join("sandbox"),
-        passwords,
-    }
-}
-
-impl Served {
-    /// A JSON call: the status and the body read as JSON (`null` when it is not).
-    pub(crate) fn call(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &Value,
-    ) -> (u16, Value) {
-        let text = if body.is_null() {
-            String::new()
-        } else {
-            body.to_string()
-        };
-        let (status, body) = http(self.port, method, path, headers, &text);
-        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-    }
-
-    /// A bearer header for the demo account of `role`.
-    pub(crate) fn staff(&self, role: &str) -> String {
-        let name = format!("demo.{}", role.replace('_', "-"));
-        let password = &self.passwords[&name];
-        let (status, body) = self.call(
-            "POST",
-            "/api/session",
-            &[],
-            &json!({"name": name, "password": password}),
-        );
-        assert_eq!(status, 201, "{body}");
-        format!("Bearer {}", body["token"].as_str().unwrap())
-    }
-
-    /// A mock agency's record, `/mock/MEMBER/SUBSYSTEM/SERVICE/…`, read through the
-    /// mediator as the sandbox's administrator reads it.
-    pub(crate) fn agency(&self, path: &str) -> Value {
-        let (status, body) = self.agency_raw(path);
-        assert_eq!(status, 200, "{path}: {body}");
-        serde_json::from_str(&body).unwrap()
-    }
-
-    /// [`Served::agency`]'s status and body, whatever the status.
-    pub(crate) fn agency_raw(&self, path: &str) -> (u16, String) {
-        let rest = path.strip_prefix("/mock/").expect("a mock agency's path");
-        let admin = std::fs::read_to_string(self.sandbox_data.join("admin.key")).unwrap();
-        http(
-            self.sandbox,
-            "GET",
-            &format!("/r1/IQ/GOV/{rest}"),
-            &[
-                ("X-Road-Client", "IQ/GOV/SANDBOX/admin"),
-                ("Authorization", &format!("Bearer {}", admin.trim())),
-            ],
-            "",
-        )
-    }
-
-    /// Submit `answers`; the tracking number and the access code.
-    pub(crate) fn submit(&self, answers: &Value) -> (String, String) {
-        let (status, body) = self.call("POST", "/api/applications", &[], answers);
-        assert_eq!(status, 201, "{body}");
-        (
-            body["tracking"].as_str().unwrap().to_string(),
-            body["access_code"].as_str().unwrap().to_string(),
-        )
-    }
+    served::serve_env(
+        blueprint,
+        &scratch(name),
+        more,
+        &[("QUICKWIN_GUARD", guard)],
+    )
 }
 
 /// A raw HTTP/1.1 exchange with bytes for a body: the status, the head and the body's
