@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::served::{Served, member_key, serve, serve_with, started};
+use crate::served::{Served, adult, find_with, member_key, persons, serve, serve_with, started};
 use crate::support::{free_port, http, scratch};
 
 /// The service of a generated project: its binary `binary` started in the project's
@@ -185,22 +185,6 @@ impl Served {
         let v: Value = serde_json::from_str(&body).unwrap();
         v["id"].as_str().unwrap().to_string()
     }
-}
-
-/// The sandbox's people, for answers the agencies will recognise.
-fn persons(s: &Served, page: u32) -> Vec<Value> {
-    s.agency(&format!(
-        "/mock/MOI/civil-registry/persons/persons?page_size=100&page={page}"
-    ))["items"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn adult(p: &Value) -> bool {
-    p["date_of_birth"]
-        .as_str()
-        .is_some_and(|d| d < "2000-01-01")
 }
 
 #[test]
@@ -579,25 +563,6 @@ fn next_day(day: &str) -> String {
         (y + 1, 1, 1)
     };
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// A person of the registry for whom `query` (a mock agency path ending in `=`) finds
-/// something, with what it found.
-fn find_with(s: &Served, query: &str, accept: impl Fn(&Value) -> bool) -> (Value, Value) {
-    for page in 1..=30 {
-        for p in persons(s, page).into_iter().filter(|p| accept(p)) {
-            let id = p["national_id"].as_str().unwrap();
-            let (status, body) = s.agency_raw(&format!("{query}{id}"));
-            if status != 200 {
-                continue;
-            }
-            let found: Value = serde_json::from_str(&body).unwrap();
-            if let Some(first) = found["items"].as_array().and_then(|a| a.first()) {
-                return (p, first.clone());
-            }
-        }
-    }
-    panic!("nobody in the registry has what `{query}` looks for")
 }
 
 /// Behind a reverse proxy at a sub-path: `--base-path` (given without its slashes here)

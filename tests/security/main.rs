@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-pub(crate) use served::Served;
+pub(crate) use served::{Served, adult, find_with, persons};
 use support::scratch;
 
 /// Serve `blueprint` (relative to the repository root) in a fresh folder named `name`,
@@ -94,46 +94,6 @@ pub(crate) fn header<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
         .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
         .map(|(_, v)| v.trim())
         .collect()
-}
-
-/// The sandbox's people, for answers the agencies will recognise.
-pub(crate) fn persons(s: &Served, page: u32) -> Vec<Value> {
-    s.agency(&format!(
-        "/mock/MOI/civil-registry/persons/persons?page_size=100&page={page}"
-    ))["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Born before 2000.
-pub(crate) fn adult(p: &Value) -> bool {
-    p["date_of_birth"]
-        .as_str()
-        .is_some_and(|d| d < "2000-01-01")
-}
-
-/// A person of the registry `accept` takes for whom the sandbox's `query` (ending with
-/// `=`, the person's national id appended) finds something: the person and the first.
-pub(crate) fn find_with(
-    s: &Served,
-    query: &str,
-    accept: impl Fn(&Value) -> bool,
-) -> (Value, Value) {
-    for page in 1..=30 {
-        for p in persons(s, page).into_iter().filter(|p| accept(p)) {
-            let id = p["national_id"].as_str().unwrap();
-            let (status, body) = s.agency_raw(&format!("{query}{id}"));
-            if status != 200 {
-                continue;
-            }
-            let found: Value = serde_json::from_str(&body).unwrap();
-            if let Some(first) = found["items"].as_array().and_then(|a| a.first()) {
-                return (p, first.clone());
-            }
-        }
-    }
-    panic!("nobody in the registry has what `{query}` looks for")
 }
 
 /// Valid answers to the birth-certificate service, from the sandbox's records.
