@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::serve::{first_slot, with_uploads};
+use crate::serve::{first_slot_ahead, with_uploads};
 use crate::served::{Served, serve};
 use crate::support::scratch;
 
@@ -130,7 +130,7 @@ fn example(s: &Served, doc: &Value, overrides: &Value) -> Value {
                 .and_then(|v| slot_value.captures(v))
                 .map(|c| c[1].to_string());
             if let Some(resource) = slot {
-                *value = json!(first_slot(s, &resource));
+                *value = json!(first_slot_ahead(s, &resource));
             }
         }
         for (k, v) in overrides.as_object().into_iter().flatten() {

@@ -907,6 +907,13 @@ pub(crate) fn first_slot(s: &Served, resource: &str) -> String {
     first_slot_from(s, resource, body_date(s))
 }
 
+/// The first free slot of `resource` from tomorrow on: far enough ahead, whatever the
+/// time of day the test runs at, for the steps that close hours before a slot (online
+/// cancellation closes two hours before).
+pub(crate) fn first_slot_ahead(s: &Served, resource: &str) -> String {
+    first_slot_from(s, resource, next_day(&body_date(s)))
+}
+
 /// The first free slot of `resource` on `day` or after.
 fn first_slot_from(s: &Served, resource: &str, mut day: String) -> String {
     for _ in 0..14 {
@@ -1003,9 +1010,7 @@ fn medical_appointment_end_to_end() {
     );
     // A second booking is cancelled by the patient, which frees the slot.
     let mut again = answers.clone();
-    // From tomorrow: online cancellation closes two hours before the slot, and today's
-    // first free slot may be nearer than that, whatever the time the test runs at.
-    again["visit_slot"] = json!(first_slot_from(&s, "mansour_phc", next_day(&body_date(&s))));
+    again["visit_slot"] = json!(first_slot_ahead(&s, "mansour_phc"));
     let (second, code2) = s.submit(&again);
     // The patient cannot take the receptionist's actions with their code.
     let (status, _) = s.call(
