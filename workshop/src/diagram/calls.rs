@@ -303,7 +303,7 @@ fn draw(bp: &Blueprint, lang: &str, ours: &str, left: &[Row], right: &[Row]) -> 
     id_at(
         &mut out,
         CENTER_X + CENTER_W / 2,
-        mid + 16,
+        first + 18 * (name.len() as i32 - 1) + 20,
         11,
         &svg::fit(ours, CENTER_W - 12, 11),
     );
