@@ -93,10 +93,16 @@ fn read_change(body: &Bytes) -> Result<(String, Option<Fault>), ApiError> {
             None
         }
     };
-    let subsystem = text("subsystem", &mut problems)
-        .and_then(|s| faults::mock_subsystem(&s).map_err(|e| problems.push(e.to_string())).ok());
-    let fault = text("fault", &mut problems)
-        .and_then(|f| faults::parse(&f).map_err(|e| problems.push(e.to_string())).ok());
+    let subsystem = text("subsystem", &mut problems).and_then(|s| {
+        faults::mock_subsystem(&s)
+            .map_err(|e| problems.push(e.to_string()))
+            .ok()
+    });
+    let fault = text("fault", &mut problems).and_then(|f| {
+        faults::parse(&f)
+            .map_err(|e| problems.push(e.to_string()))
+            .ok()
+    });
     match (subsystem, fault) {
         (Some(subsystem), Some(fault)) if problems.is_empty() => Ok((subsystem, fault)),
         _ => Err(invalid(problems)),
@@ -155,7 +161,11 @@ pub async fn change(
     let who = caller(&app, &headers);
     let named = serde_json::from_slice::<Value>(&body)
         .ok()
-        .and_then(|b| b.get("subsystem").and_then(Value::as_str).map(str::to_string))
+        .and_then(|b| {
+            b.get("subsystem")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| "-".to_string());
     let checked = administrator(who.as_deref()).and_then(|()| read_change(&body));
     let text = checked

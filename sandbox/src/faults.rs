@@ -400,8 +400,9 @@ mod tests {
         );
         let e = mock_subsystem("IQ/GOV/MOI/civil-registry/persons").unwrap_err();
         assert!(
-            e.to_string()
-                .ends_with("faults are set per subsystem: did you mean `IQ/GOV/MOI/civil-registry`?"),
+            e.to_string().ends_with(
+                "faults are set per subsystem: did you mean `IQ/GOV/MOI/civil-registry`?"
+            ),
             "{e}"
         );
         let e = mock_subsystem("XX").unwrap_err().to_string();
@@ -420,7 +421,9 @@ mod tests {
             .set("IQ/GOV/MOH/births", Fault::Slow { ms: 99_000 })
             .unwrap();
         faults.set("IQ/GOV/CBI/payments", Fault::WrongData).unwrap();
-        faults.set("IQ/GOV/CBI/payments", Fault::Unavailable).unwrap();
+        faults
+            .set("IQ/GOV/CBI/payments", Fault::Unavailable)
+            .unwrap();
         assert_eq!(
             shared.list(),
             vec![
@@ -435,7 +438,10 @@ mod tests {
         assert!(faults.clear("IQ/GOV/CBI/payments"));
         assert!(!faults.clear("IQ/GOV/CBI/payments"));
         assert_eq!(shared.get("IQ/GOV/CBI/payments"), None);
-        assert_eq!(shared.get("IQ/GOV/MOI/civil-registry"), Some(Fault::WrongData));
+        assert_eq!(
+            shared.get("IQ/GOV/MOI/civil-registry"),
+            Some(Fault::WrongData)
+        );
         assert_eq!(faults.clear_all(), 2);
         assert!(shared.list().is_empty());
     }

@@ -387,9 +387,7 @@ async fn forward(
                     "Server.ServiceUnavailable",
                     "the service is unavailable",
                 )
-                .detail(format!(
-                    "`{subsystem}` is not answering; try again later"
-                ))
+                .detail(format!("`{subsystem}` is not answering; try again later"))
                 .mediator());
             }
             let delay = match *applied {

@@ -268,7 +268,9 @@ pub fn app(state: AppState) -> Router {
         .route("/r1/{*rest}", any(mediator::handle))
         .route(
             "/faults",
-            get(admin::list).post(admin::change).delete(admin::clear_all),
+            get(admin::list)
+                .post(admin::change)
+                .delete(admin::clear_all),
         )
         .route("/mediator/messages", get(pages::messages))
         .route("/mediator/messages.json", get(pages::messages_json))
