@@ -19,6 +19,8 @@ pub struct ApiError {
     pub detail: String,
     /// Whether the mediator itself raised it (sets `X-Road-Error`).
     pub from_mediator: bool,
+    /// The seconds to wait before trying again (sets `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -30,6 +32,7 @@ impl ApiError {
             message: message.into(),
             detail: String::new(),
             from_mediator: false,
+            retry_after: None,
         }
     }
 
@@ -42,6 +45,12 @@ impl ApiError {
     /// Mark it as raised by the mediator.
     pub fn mediator(mut self) -> Self {
         self.from_mediator = true;
+        self
+    }
+
+    /// Ask the caller to wait `seconds` before trying again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
         self
     }
 
@@ -87,6 +96,11 @@ impl IntoResponse for ApiError {
             if let Ok(v) = HeaderValue::from_str(&self.kind) {
                 response.headers_mut().insert("x-road-error", v);
             }
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(seconds));
         }
         response
     }

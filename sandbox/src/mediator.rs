@@ -14,6 +14,7 @@ use http_body_util::{BodyExt, Full};
 use tower::ServiceExt;
 
 use crate::error::ApiError;
+use crate::faults::{self, Fault};
 use crate::members::{self, ADMIN_CLIENT};
 use crate::messagelog::Entry;
 use crate::registry::Backend;
@@ -128,6 +129,8 @@ pub async fn handle(
         b"\n",
         &body,
     ]));
+    // The fault a trainer set on the mock agency called, when one applied.
+    let mut fault: Option<Fault> = None;
     let outcome = if too_large {
         Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -150,6 +153,7 @@ pub async fn handle(
             &path_and_query,
             segments.len(),
             (&id, supplied.is_some()),
+            &mut fault,
         )
         .await
     };
@@ -166,6 +170,14 @@ pub async fn handle(
         .await
         .map(|c| c.to_bytes())
         .unwrap_or_default();
+    if let Some(f) = fault {
+        // Noted in the error column, after the error type if there is one, so the
+        // entry's fields and its MAC keep their meaning.
+        entry.error = Some(match entry.error.take() {
+            Some(kind) => format!("{kind} fault:{f}"),
+            None => format!("fault:{f}"),
+        });
+    }
     entry.status = parts.status.as_u16();
     entry.response_hash = sha256_hex(&bytes);
     entry.duration_us = started.elapsed().as_micros() as u64;
@@ -216,6 +228,26 @@ fn sha2_of(parts: &[&[u8]]) -> Vec<u8> {
     h.finalize().to_vec()
 }
 
+/// A mock agency's successful JSON answer with wrong data (see [`faults::wrong_data`]);
+/// any other answer as it was.
+async fn wrong_answer(response: Response) -> Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    let body = match faults::wrong_body(&bytes) {
+        Some(wrong) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            Body::from(wrong)
+        }
+        None => Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn forward(
     app: &AppState,
@@ -227,6 +259,7 @@ async fn forward(
     path_and_query: &str,
     segment_count: usize,
     (message_id, supplied_id): (&str, bool),
+    applied: &mut Option<Fault>,
 ) -> Result<Response, ApiError> {
     let Some(client) = client else {
         return Err(ApiError::new(
@@ -261,6 +294,22 @@ async fn forward(
         .detail(format!(
             "send `Authorization: Bearer KEY` with the key of `{client}`; `quickwin sandbox member add {client}` issues it"
         ))
+        .mediator());
+    }
+    // Before the message id is claimed, so a refused call may be sent again as it was.
+    if let Err(wait) = app.limiter.check(client) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Client.RateLimited",
+            "the client is calling faster than the mediator allows",
+        )
+        .detail(format!(
+            "`{client}` may make {} calls a second (up to {} at once); try again after `Retry-After` seconds",
+            app.config.client_rate.map_or(0, |r| r.per_second),
+            app.config.client_rate.map_or(0, |r| r.burst),
+        ))
+        .retry_after(seconds.max(1))
         .mediator());
     }
     if supplied_id && !app.log.claim_id(client, message_id) {
@@ -330,6 +379,23 @@ async fn forward(
     };
     match &service.backend {
         Backend::Internal(router) => {
+            let subsystem = members_subsystem(service_id);
+            *applied = app.faults.get(&subsystem);
+            if *applied == Some(Fault::Unavailable) {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Server.ServiceUnavailable",
+                    "the service is unavailable",
+                )
+                .detail(format!("`{subsystem}` is not answering; try again later"))
+                .mediator());
+            }
+            let delay = match *applied {
+                Some(Fault::Slow { ms }) => {
+                    std::time::Duration::from_millis(ms.min(faults::MAX_SLOW_MS))
+                }
+                _ => std::time::Duration::ZERO,
+            };
             let mut request = Request::builder()
                 .method(method.clone())
                 .uri(path_and_query);
@@ -341,9 +407,16 @@ async fn forward(
             let request = request
                 .body(Body::from(body))
                 .map_err(|e| upstream_failed(e.to_string()))?;
-            match tokio::time::timeout(timeout, router.clone().oneshot(request)).await {
+            let answer = async {
+                tokio::time::sleep(delay).await;
+                router.clone().oneshot(request).await
+            };
+            match tokio::time::timeout(timeout, answer).await {
                 Err(_) => Err(timed_out()),
                 Ok(Err(never)) => match never {},
+                Ok(Ok(response)) if *applied == Some(Fault::WrongData) => {
+                    Ok(wrong_answer(response).await)
+                }
                 Ok(Ok(response)) => Ok(response),
             }
         }

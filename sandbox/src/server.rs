@@ -13,13 +13,16 @@ use axum::response::Response;
 use axum::routing::{any, get};
 
 use crate::access::{self, Access, AccessError, Rights};
+use crate::admin;
 use crate::agencies::{self, store};
 use crate::data;
 use crate::db::Db;
+use crate::faults::Faults;
 use crate::mediator;
 use crate::members::{self, MemberError, Members};
 use crate::messagelog::{LogError, MessageLog};
 use crate::pages;
+use crate::ratelimit::Limiter;
 use crate::registry::{Backend, Registry, Service};
 use crate::state::{AppState, Config, http_client};
 
@@ -166,6 +169,7 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
         });
     }
     let pages = pages::templates().map_err(|e| SandboxError::Templates(e.to_string()))?;
+    let limiter = Limiter::new(config.client_rate);
     Ok(Opened {
         state: AppState {
             config: Arc::new(config),
@@ -176,6 +180,8 @@ pub fn open(config: Config, catalogue: &[(&str, &str)]) -> Result<Opened, Sandbo
             http: http_client(),
             pages: Arc::new(pages),
             members,
+            faults: Faults::default(),
+            limiter,
         },
         notes,
     })
@@ -260,6 +266,12 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/registry/services/{*rest}", get(pages::one_service))
         .route("/r1/{*rest}", any(mediator::handle))
+        .route(
+            "/faults",
+            get(admin::list)
+                .post(admin::change)
+                .delete(admin::clear_all),
+        )
         .route("/mediator/messages", get(pages::messages))
         .route("/mediator/messages.json", get(pages::messages_json))
         .route("/mediator/rights.json", get(pages::rights_json))

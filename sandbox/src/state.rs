@@ -1,6 +1,7 @@
 //! The state every handler of the sandbox shares — its configuration, the mock
 //! agencies' store, the message log, the registry, the access rights, the members' keys,
-//! the HTTP client for services registered by URL and the page templates — and nothing else: the
+//! the HTTP client for services registered by URL, the page templates, the faults injected
+//! into the mock agencies and the mediator's rate limit — and nothing else: the
 //! mediator, the pages and the server depend on this module, never on each other's.
 
 use std::path::PathBuf;
@@ -15,8 +16,10 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::access::Rights;
 use crate::db::Db;
+use crate::faults::Faults;
 use crate::members::Members;
 use crate::messagelog::{Durability, MessageLog};
+use crate::ratelimit::{Limiter, RateLimit};
 use crate::registry::Registry;
 
 /// The default time a service may take to answer.
@@ -35,6 +38,8 @@ pub struct Config {
     pub upstream_timeout: Duration,
     /// How the message log commits.
     pub durability: Durability,
+    /// The mediator's limit of calls per client subsystem; `None`, no limit.
+    pub client_rate: Option<RateLimit>,
 }
 
 impl Default for Config {
@@ -45,6 +50,7 @@ impl Default for Config {
             reset: false,
             upstream_timeout: DEFAULT_TIMEOUT,
             durability: Durability::Process,
+            client_rate: None,
         }
     }
 }
@@ -76,4 +82,8 @@ pub struct AppState {
     pub pages: Arc<tera::Tera>,
     /// The members' keys and the administrator's.
     pub members: Members,
+    /// The faults a trainer injected into the mock agencies.
+    pub faults: Faults,
+    /// The mediator's rate limit per client subsystem (`Config::client_rate`).
+    pub limiter: Limiter,
 }

@@ -180,6 +180,7 @@ pub fn run(args: &SandboxArgs) -> ExitCode {
             DurabilityArg::Process => Durability::Process,
             DurabilityArg::Disk => Durability::Disk,
         },
+        client_rate: None,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -178,6 +178,7 @@ async fn serve(args: &ServeArgs, started: Instant) -> ExitCode {
             reset: false,
             upstream_timeout: Duration::from_secs(10),
             durability: Durability::Process,
+            client_rate: None,
         };
         let opened = match quickwin_sandbox::open(config, catalogue::CATALOGUE) {
             Ok(o) => o,

@@ -59,6 +59,7 @@ impl World {
             reset,
             upstream_timeout: Duration::from_secs(5),
             durability: Durability::Process,
+            client_rate: None,
         };
         let opened = quickwin_sandbox::open(config, catalogue::CATALOGUE)
             .map_err(|e| WorldError::Sandbox(e.to_string()))?;

@@ -2,6 +2,7 @@
 //! the mock agencies, the registry, the mediator's rights and errors, and the message log.
 
 mod agencies;
+mod faults;
 mod log;
 mod mediator;
 mod support;
