@@ -115,6 +115,97 @@ pub enum WorkshopCommand {
         /// The folder (`schema/` in the repository).
         out: PathBuf,
     },
+    /// Serve the whole class from this process: the sandbox, the catalogue's pilots,
+    /// every team's service under `/teams/<team>/svc/<id>/`, the team spaces and the
+    /// trainer's dashboard at `/trainer`.
+    Host(HostArgs),
+    /// The class of a workshop host: add a team, list them, issue the trainer's password.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Send the current exercise's file to your team's space on the workshop host: served
+    /// from the next request when it is a valid blueprint.
+    Push {
+        /// The host, e.g. `http://192.168.1.10:8080` (remembered).
+        #[arg(long, value_name = "URL")]
+        host: Option<String>,
+        /// Another file than the current exercise's.
+        #[arg(long)]
+        file: Option<String>,
+        /// The team's password (from the trainer).
+        #[arg(long, env = "QUICKWIN_TEAM_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+/// Arguments of `quickwin workshop host`.
+#[derive(Debug, clap::Args)]
+pub struct HostArgs {
+    /// The workshop's folder, e.g. `workshops/iq-2012`.
+    pub dir: Option<PathBuf>,
+    /// The port to listen on.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; `0.0.0.0` lets the teams' laptops in.
+    #[arg(long = "bind", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Where the host keeps the class, the stores, the pushes and the sandbox's data.
+    #[arg(long, default_value = ".quickwin/host")]
+    pub data: PathBuf,
+    /// The seed of the sandbox's synthetic data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Close a service unused for this many seconds (it opens again at its next request).
+    #[arg(long, default_value_t = 600)]
+    pub idle: u64,
+}
+
+/// `quickwin workshop team …`.
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Add a team (prints its password once; kept only as an Argon2id hash).
+    Add {
+        /// The team's name: its path `/teams/NAME/` and its subsystem's suffix.
+        name: String,
+        /// The catalogue pilot it starts from, e.g. `social-welfare`.
+        #[arg(long)]
+        pilot: Option<String>,
+        /// A member's name (repeat for each).
+        #[arg(long = "member")]
+        members: Vec<String>,
+        /// Give an existing team a new password.
+        #[arg(long)]
+        rotate: bool,
+        /// The host's data folder.
+        #[arg(long, default_value = ".quickwin/host")]
+        data: PathBuf,
+    },
+    /// List the teams.
+    List {
+        /// The host's data folder.
+        #[arg(long, default_value = ".quickwin/host")]
+        data: PathBuf,
+    },
+    /// Issue a new trainer's password (prints it once).
+    Trainer {
+        /// The host's data folder.
+        #[arg(long, default_value = ".quickwin/host")]
+        data: PathBuf,
+    },
+    /// Put a team back at an exercise on a running host: that exercise's starting file,
+    /// its service's store emptied, its later results forgotten; the message log stays.
+    Reset {
+        /// The team.
+        name: String,
+        /// The exercise to go back to.
+        #[arg(long = "to", value_name = "EXERCISE")]
+        to: String,
+        /// The host.
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+        host: String,
+        /// The trainer's password.
+        #[arg(long, env = "QUICKWIN_TRAINER_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 /// Arguments of `quickwin sandbox`.

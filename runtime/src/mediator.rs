@@ -258,6 +258,24 @@ pub fn subsystem(service: &str) -> String {
     service.split('/').take(4).collect::<Vec<_>>().join("/")
 }
 
+/// A service (or subsystem) identifier with `suffix` added to its subsystem part, the
+/// fourth: `IQ/GOV/MOLSA/welfare/applications` with `t3` is
+/// `IQ/GOV/MOLSA/welfare-t3/applications`. A workshop host gives each team its own
+/// subsystem this way.
+pub fn suffixed(id: &str, suffix: &str) -> String {
+    id.split('/')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 3 {
+                format!("{part}-{suffix}")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The registry entries of the service `bp` served at `base`: the service, then each
 /// operation it provides.
 pub fn registry_entries(bp: &Blueprint, base: &str, openapi: &Json) -> Vec<Json> {

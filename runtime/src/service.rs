@@ -88,12 +88,19 @@ pub fn load(path: &Path) -> Result<(Blueprint, Checked), ServiceError> {
     }
 }
 
+/// A change made to every version of a blueprint after it is checked and before it is
+/// served: a workshop host gives a team's copy of a pilot the team's own identity
+/// (subsystem suffix, partner teams' clients) this way, so that a reload keeps it.
+pub type Adapt = std::sync::Arc<dyn Fn(&mut Blueprint) + Send + Sync>;
+
 /// A service ready to serve: its state (shared with the outbox worker) and its router.
 pub struct Service {
     /// The state.
     pub state: ApiState,
     /// Where its blueprint comes from, for live reload.
     pub file: PathBuf,
+    /// The change made to every version read from `file`, if any.
+    pub adapt: Option<Adapt>,
 }
 
 impl Service {
@@ -104,7 +111,22 @@ impl Service {
         force: bool,
         mediator_base: Option<&str>,
     ) -> Result<(Service, Applied, Checked), ServiceError> {
-        let (bp, checked) = load(file)?;
+        Service::open_adapted(file, db, force, mediator_base, None)
+    }
+
+    /// [`Service::open`], with every version of the blueprint changed by `adapt` before it
+    /// is served (this one and every reload).
+    pub fn open_adapted(
+        file: &Path,
+        db: &Path,
+        force: bool,
+        mediator_base: Option<&str>,
+        adapt: Option<Adapt>,
+    ) -> Result<(Service, Applied, Checked), ServiceError> {
+        let (mut bp, checked) = load(file)?;
+        if let Some(adapt) = &adapt {
+            adapt(&mut bp);
+        }
         let (conn, applied) = open_store(&bp, db, force)?;
         let mediator = mediator_base.map(|base| Mediator::new(base, bp.interop.as_str()));
         let pages = crate::theme::templates_from(Some(&templates_dir(file)))
@@ -120,6 +142,7 @@ impl Service {
             Service {
                 state,
                 file: file.to_path_buf(),
+                adapt,
             },
             applied,
             checked,
@@ -151,7 +174,15 @@ impl Service {
     /// Check the file again and, when it is valid and its store migrates, serve the new
     /// version from the next request on; requests under way finish with the old one.
     pub fn reload(&self) -> Result<(Applied, Checked), ServiceError> {
-        let (bp, checked) = load(&self.file)?;
+        self.reload_with(false)
+    }
+
+    /// [`Service::reload`]; with `force`, a change that would lose data is applied too.
+    pub fn reload_with(&self, force: bool) -> Result<(Applied, Checked), ServiceError> {
+        let (mut bp, checked) = load(&self.file)?;
+        if let Some(adapt) = &self.adapt {
+            adapt(&mut bp);
+        }
         let serving = self.state.blueprint();
         if bp.id.value != serving.id.value {
             return Err(ServiceError::IdChanged {
@@ -163,7 +194,7 @@ impl Service {
             .map_err(ServiceError::Templates)?;
         let applied = {
             let mut conn = self.state.conn.lock().unwrap_or_else(|e| e.into_inner());
-            store::migrate(&mut conn, &bp, false, &Now::read().stamp).map_err(|source| {
+            store::migrate(&mut conn, &bp, force, &Now::read().stamp).map_err(|source| {
                 ServiceError::Store {
                     path: "the service's store".into(),
                     source,

@@ -205,3 +205,41 @@ pub async fn clear_all(
     app.faults.clear_all();
     Ok(Json(listing(&app)))
 }
+
+/// Set (or with `none` clear) the fault of a mock agency's subsystem from inside the
+/// process, as the administrator (a workshop host's trainer): checked, written to the
+/// message log, then made, like `POST /faults`. The fault in force, as text.
+pub async fn set_fault(app: &AppState, subsystem: &str, fault: &str) -> Result<String, ApiError> {
+    let started = std::time::Instant::now();
+    let body = Bytes::from(json!({"subsystem": subsystem, "fault": fault}).to_string());
+    let checked = read_change(&body);
+    let text = checked
+        .as_ref()
+        .map(|(_, f)| f.map_or("none".to_string(), |f| f.to_string()))
+        .map_err(Clone::clone);
+    log_attempt(
+        app,
+        Some(ADMIN_CLIENT.to_string()),
+        "POST",
+        subsystem,
+        &body,
+        started,
+        &text,
+    )
+    .await?;
+    let (subsystem, fault) = checked?;
+    match fault {
+        Some(f) => app.faults.set(&subsystem, f).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Client.InvalidRequest",
+                "the request is not valid",
+            )
+            .detail(e.to_string())
+        })?,
+        None => {
+            app.faults.clear(&subsystem);
+        }
+    }
+    text
+}

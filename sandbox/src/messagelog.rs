@@ -344,6 +344,11 @@ pub struct Filter {
     pub id_prefix: Option<String>,
     /// Only calls from this client subsystem.
     pub client: Option<String>,
+    /// Only calls this subsystem is party to: made by it, or to one of its services.
+    pub party: Option<String>,
+    /// Leave out calls whose message id starts with this (a workshop's check traffic,
+    /// `qwchk-`).
+    pub hide_prefix: Option<String>,
     /// At most this many (capped at 500).
     pub limit: usize,
 }
@@ -356,6 +361,8 @@ fn query_recent(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Stored>> 
          WHERE seq > ?1 AND (?2 IS NULL OR service = ?2) AND (?3 IS NULL OR issue = ?3)
            AND (?5 IS NULL OR substr(message_id, 1, length(?5)) = ?5)
            AND (?6 IS NULL OR client = ?6)
+           AND (?7 IS NULL OR client = ?7 OR substr(service, 1, length(?7) + 1) = ?7 || '/')
+           AND (?8 IS NULL OR substr(message_id, 1, length(?8)) <> ?8)
          ORDER BY seq DESC LIMIT ?4",
     )?;
     let limit = f.limit.clamp(1, 500) as i64;
@@ -366,7 +373,9 @@ fn query_recent(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Stored>> 
             f.issue,
             limit,
             f.id_prefix,
-            f.client
+            f.client,
+            f.party,
+            f.hide_prefix
         ],
         row_to_stored,
     )?;

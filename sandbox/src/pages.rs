@@ -282,6 +282,8 @@ fn filter(q: &BTreeMap<String, String>) -> Filter {
         after: q.get("after").and_then(|a| a.parse().ok()).unwrap_or(0),
         id_prefix: nonempty("id_prefix"),
         client: nonempty("client"),
+        party: nonempty("party"),
+        hide_prefix: nonempty("hide_prefix"),
         limit: q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(100),
     }
 }

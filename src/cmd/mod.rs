@@ -3,6 +3,7 @@
 mod audit;
 mod check;
 mod generate;
+mod host;
 mod new;
 mod sandbox;
 mod schema;

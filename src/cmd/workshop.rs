@@ -23,6 +23,8 @@ pub fn run(args: &WorkshopArgs) -> ExitCode {
     match &args.command {
         WorkshopCommand::Verify { dir, seed } => verify(dir, *seed),
         WorkshopCommand::Schema { out } => schema(out),
+        WorkshopCommand::Host(host) => super::host::host(host, args.workshop.as_deref()),
+        WorkshopCommand::Team(team) => super::host::team(team),
         other => match Session::open(args) {
             Ok(s) => s.run(other),
             Err(code) => code,
@@ -257,7 +259,15 @@ impl Session {
             WorkshopCommand::Hint => self.hint(),
             WorkshopCommand::Reset { exercise } => self.reset(exercise.as_deref()),
             WorkshopCommand::Solution { write } => self.solution(*write),
-            WorkshopCommand::Verify { .. } | WorkshopCommand::Schema { .. } => ExitCode::SUCCESS,
+            WorkshopCommand::Push {
+                host,
+                file,
+                password,
+            } => self.push(host.as_deref(), file.as_deref(), password.as_deref()),
+            WorkshopCommand::Verify { .. }
+            | WorkshopCommand::Schema { .. }
+            | WorkshopCommand::Host(_)
+            | WorkshopCommand::Team(_) => ExitCode::SUCCESS,
         }
     }
 
@@ -418,6 +428,98 @@ impl Session {
                 "the exercise's starter cannot be made: {}",
                 e.message
             )),
+        }
+    }
+
+    /// `push`: the current exercise's file to the team's space on the host.
+    fn push(&self, host: Option<&str>, file: Option<&str>, password: Option<&str>) -> ExitCode {
+        let host = match host {
+            Some(h) => {
+                let _ = self.progress.set("host", h);
+                h.trim_end_matches('/').to_string()
+            }
+            None => match self.progress.get("host").ok().flatten() {
+                Some(h) => h,
+                None => {
+                    return fail(
+                        "which host? name it once with `--host URL`, e.g. `--host http://192.168.1.10:8080`",
+                    );
+                }
+            },
+        };
+        let Some(password) = password.filter(|p| !p.is_empty()) else {
+            return fail(
+                "the team's password is needed: `--password` or QUICKWIN_TEAM_PASSWORD (the trainer has it)",
+            );
+        };
+        let name = match file {
+            Some(f) => f.to_string(),
+            None => match self.current(None) {
+                Ok(ex) => ex.file().to_string(),
+                Err(code) => return code,
+            },
+        };
+        let path = self.dir.join(&name);
+        let text = match std::fs::read(&path) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("cannot read `{}`: {e}", path.display())),
+        };
+        let rt = match runtime() {
+            Ok(rt) => rt,
+            Err(code) => return code,
+        };
+        let url = format!("{host}/teams/{}/push?file={name}", self.team);
+        let answer = rt.block_on(quickwin_workshop::client::Client::default().send(
+            "POST",
+            &url,
+            &[
+                ("authorization", format!("Bearer {password}")),
+                ("content-type", "text/plain; charset=utf-8".to_string()),
+            ],
+            Some(text),
+            Duration::from_secs(30),
+        ));
+        let answer = match answer {
+            Ok(a) => a,
+            Err(e) => return fail(format!("the host at {host} did not answer: {e}")),
+        };
+        let body = answer.json();
+        match answer.status {
+            200 => {
+                println!(
+                    "{} #{}: {} ({host}/teams/{}/)",
+                    self.say("pushed", "أُرسل"),
+                    body["n"],
+                    body["status"].as_str().unwrap_or(""),
+                    self.team
+                );
+                ExitCode::SUCCESS
+            }
+            422 if body["diagnostics"].is_string() => {
+                eprint!("{}", body["diagnostics"].as_str().unwrap_or(""));
+                let status = body["status"].as_str().unwrap_or("");
+                eprintln!(
+                    "{}",
+                    if status == "waiting" {
+                        self.say(
+                            "not applied: it would lose data; confirm it on your team's page",
+                            "لم يُطبَّق: سيحذف بيانات؛ أكّده في صفحة فريقك",
+                        )
+                    } else {
+                        self.say(
+                            "not applied: the running version stays until these are fixed",
+                            "لم يُطبَّق: تبقى النسخة العاملة حتى تُصلح هذه الأخطاء",
+                        )
+                    }
+                );
+                ExitCode::from(1)
+            }
+            status => {
+                let why = body["error"]
+                    .as_str()
+                    .map_or_else(|| answer.excerpt(), str::to_string);
+                fail(format!("the host answered {status}: {why}"))
+            }
         }
     }
 
@@ -607,6 +709,7 @@ impl Session {
                         file,
                         run: run_number,
                         seed,
+                        suffix: None,
                     },
                 )
                 .await,

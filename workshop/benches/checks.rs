@@ -29,7 +29,7 @@ fn percentile(samples: &mut [f64], p: f64) -> f64 {
 }
 
 async fn baseline(world: &World, file: &Path) -> Vec<f64> {
-    let twin = Twin::start(world, file, "bench-baseline-", None)
+    let twin = Twin::start(world, file, "bench-baseline-", None, None)
         .await
         .expect("the twin starts");
     let client = Client::default();
@@ -149,6 +149,7 @@ fn main() {
                     file: &file,
                     run: n as u64 + 1,
                     seed: None,
+                    suffix: None,
                 },
             )
             .await;
@@ -174,6 +175,7 @@ fn main() {
                             file: &file,
                             run: n as u64 + 1,
                             seed: None,
+                            suffix: None,
                         },
                     )
                     .await;

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod client;
 pub mod derive;
 pub mod diagram;
+pub mod host;
 pub mod load;
 pub mod model;
 pub mod path;

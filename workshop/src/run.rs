@@ -28,6 +28,8 @@ pub struct Run<'a> {
     /// The seed of a reproducible run: the results leave out their timing and the twin
     /// draws its references from it.
     pub seed: Option<u64>,
+    /// The suffix of the twin's subsystem (a workshop host's shared sandbox), if any.
+    pub suffix: Option<&'a str>,
 }
 
 /// The message ids of a run's calls start with this: `qwchk-<team>-<exercise>-<run>-`.
@@ -61,6 +63,14 @@ pub async fn run(world: Option<&World>, run: &Run<'_>) -> Results {
         prefix(run.team, run.exercise.id(), run.run),
     );
     ctx.seed = run.seed;
+    if let Some(suffix) = run.suffix {
+        ctx.suffix = Some(suffix.to_string());
+        for key in ["team.service", "team.client"] {
+            if let Some(v) = ctx.vars.get_mut(key) {
+                *v = quickwin_runtime::mediator::suffixed(v, suffix);
+            }
+        }
+    }
     let mut results = Vec::new();
     for check in &run.exercise.checks.checks {
         let left = RUN_LIMIT.saturating_sub(started.elapsed());

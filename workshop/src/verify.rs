@@ -48,6 +48,7 @@ async fn check_text(
             file: &file,
             run: if what == "starter" { 1 } else { 2 },
             seed: Some(seed),
+            suffix: None,
         },
     )
     .await)

@@ -38,7 +38,7 @@ pub struct World {
     pub state: AppState,
     /// Its address, `http://127.0.0.1:PORT`.
     pub url: String,
-    server: JoinHandle<()>,
+    server: Option<JoinHandle<()>>,
     _scratch: Option<Scratch>,
 }
 
@@ -72,15 +72,27 @@ impl World {
         Ok(World {
             state: opened.state,
             url,
-            server,
+            server: Some(server),
             _scratch: None,
         })
+    }
+
+    /// A sandbox served by someone else (a workshop host serves its own at `url`).
+    pub fn shared(state: AppState, url: &str) -> World {
+        World {
+            state,
+            url: url.trim_end_matches('/').to_string(),
+            server: None,
+            _scratch: None,
+        }
     }
 }
 
 impl Drop for World {
     fn drop(&mut self) {
-        self.server.abort();
+        if let Some(server) = &self.server {
+            server.abort();
+        }
     }
 }
 
@@ -103,16 +115,25 @@ impl Twin {
     /// Start a twin of the blueprint file `file` in `world`; its calls carry message ids
     /// starting with `prefix`, and with a `seed` its submission references and the random
     /// letters of its numbers are drawn from it, so that a seeded run gives the same
-    /// results twice.
+    /// results twice. With a `suffix` the twin runs as its subsystem with that suffix
+    /// (see [`quickwin_runtime::mediator::suffixed`]): in a workshop host's shared
+    /// sandbox, a team's twin must not take the place of the pilot the host serves.
     pub async fn start(
         world: &World,
         file: &Path,
         prefix: &str,
         seed: Option<u64>,
+        suffix: Option<&str>,
     ) -> Result<Twin, WorldError> {
         let scratch = Scratch::new("twin")?;
         let db = scratch.path().join("service.db");
-        let (mut service, _, _) = Service::open(file, &db, true, Some(&world.url))
+        let adapt: Option<quickwin_runtime::service::Adapt> = suffix.map(|s| {
+            let s = s.to_string();
+            Arc::new(move |bp: &mut quickwin_blueprint::Blueprint| {
+                bp.interop.value = quickwin_runtime::mediator::suffixed(&bp.interop.value, &s);
+            }) as quickwin_runtime::service::Adapt
+        });
+        let (mut service, _, _) = Service::open_adapted(file, &db, true, Some(&world.url), adapt)
             .map_err(|e| WorldError::Service(e.to_string()))?;
         let bp = service.state.blueprint();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
@@ -38,7 +38,20 @@ pub fn normalize_phone(p: &str) -> String {
         .unwrap_or_else(|| p.to_string())
 }
 
-async fn sms(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+/// The client subsystem the mediator passed on (`X-Road-Client`), kept with a message so
+/// that a workshop host can show each team what its service sent.
+fn sender(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-road-client")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+async fn sms(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let to = text(&body, "to", &mut problems);
@@ -54,10 +67,22 @@ async fn sms(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Valu
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
-    store(db, "sms", normalize_phone(&to), None, message).await
+    store(
+        db,
+        "sms",
+        normalize_phone(&to),
+        None,
+        message,
+        sender(&headers),
+    )
+    .await
 }
 
-async fn email(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn email(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
     let mut problems = Vec::new();
     let to = text(&body, "to", &mut problems);
@@ -72,7 +97,15 @@ async fn email(State(db): State<Db>, body: Bytes) -> Result<(StatusCode, Json<Va
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
-    store(db, "email", to.to_lowercase(), Some(subject), message).await
+    store(
+        db,
+        "email",
+        to.to_lowercase(),
+        Some(subject),
+        message,
+        sender(&headers),
+    )
+    .await
 }
 
 async fn store(
@@ -81,12 +114,13 @@ async fn store(
     address: String,
     subject: Option<String>,
     text: String,
+    client: Option<String>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     db.call(move |conn| {
         let now = crate::util::now_rfc3339();
         conn.execute(
-            "INSERT INTO outbox (channel, address, subject, text, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![channel, address, subject, text, now],
+            "INSERT INTO outbox (channel, address, subject, text, sent_at, client) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![channel, address, subject, text, now, client],
         )?;
         let id = conn.last_insert_rowid();
         Ok((StatusCode::ACCEPTED, Json(json!({"id": format!("MSG-{id:08}"), "channel": channel, "to": address, "status": "delivered", "sent_at": now}))))
@@ -94,22 +128,33 @@ async fn store(
     .await
 }
 
+/// The messages a client subsystem sent (through the mediator), newest first.
+pub fn sent_by(conn: &Connection, client: &str, limit: i64) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, channel, address, subject, text, sent_at FROM outbox WHERE client = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![client, limit], message_row)?;
+    rows.collect()
+}
+
 /// The messages sent to an address, newest first.
 pub fn messages(conn: &Connection, address: &str, limit: i64) -> rusqlite::Result<Vec<Value>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, channel, address, subject, text, sent_at FROM outbox WHERE address = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![address, limit], |r| {
-        Ok(json!({
-            "id": format!("MSG-{:08}", r.get::<_, i64>(0)?),
-            "channel": r.get::<_, String>(1)?,
-            "to": r.get::<_, String>(2)?,
-            "subject": r.get::<_, Option<String>>(3)?,
-            "text": r.get::<_, String>(4)?,
-            "sent_at": r.get::<_, String>(5)?,
-        }))
-    })?;
+    let rows = stmt.query_map(params![address, limit], message_row)?;
     rows.collect()
+}
+
+fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    Ok(json!({
+        "id": format!("MSG-{:08}", r.get::<_, i64>(0)?),
+        "channel": r.get::<_, String>(1)?,
+        "to": r.get::<_, String>(2)?,
+        "subject": r.get::<_, Option<String>>(3)?,
+        "text": r.get::<_, String>(4)?,
+        "sent_at": r.get::<_, String>(5)?,
+    }))
 }
 
 /// Every address that has received something, with its message count, busiest first.

@@ -76,14 +76,29 @@ CREATE TABLE IF NOT EXISTS beneficiaries (
 );
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, address TEXT NOT NULL,
-    subject TEXT, text TEXT NOT NULL, sent_at TEXT NOT NULL
+    subject TEXT, text TEXT NOT NULL, sent_at TEXT NOT NULL, client TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_address ON outbox(address);
 ";
 
+/// The schema, with the columns added since a store was first made.
+fn schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)?;
+    // `client` (who sent a message) came later; a store made before lacks it.
+    let has_client: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('outbox') WHERE name = 'client'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_client {
+        conn.execute_batch("ALTER TABLE outbox ADD COLUMN client TEXT")?;
+    }
+    Ok(())
+}
+
 /// The seed and creation date the store was filled with, if it has been.
 pub fn origin(conn: &Connection) -> rusqlite::Result<Option<(u64, String)>> {
-    conn.execute_batch(SCHEMA)?;
+    schema(conn)?;
     let seed: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'seed'", [], |r| {
             r.get(0)
@@ -104,7 +119,7 @@ pub fn fill(
     seed: u64,
     created: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)?;
+    schema(conn)?;
     let tx = conn.transaction()?;
     {
         let mut s = tx.prepare(

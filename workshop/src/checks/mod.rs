@@ -99,6 +99,8 @@ pub struct Ctx<'w> {
     pub limit: Duration,
     /// The seed of a reproducible run.
     pub seed: Option<u64>,
+    /// The suffix of the twin's subsystem, in a workshop host's shared sandbox.
+    pub suffix: Option<String>,
     twin: Option<Result<Twin, String>>,
     tokens: BTreeMap<String, String>,
     cookies: BTreeMap<String, String>,
@@ -130,6 +132,7 @@ impl<'w> Ctx<'w> {
             client: Client::default(),
             limit: Duration::from_secs(10),
             seed: None,
+            suffix: None,
             twin: None,
             tokens: BTreeMap::new(),
             cookies: BTreeMap::new(),
@@ -213,9 +216,15 @@ impl<'w> Ctx<'w> {
             let world = self.sandbox()?;
             let valid = self.checked.as_ref().is_some_and(Checked::is_valid);
             let started = if valid {
-                Twin::start(world, &self.file, &self.prefix, self.seed)
-                    .await
-                    .map_err(|e| e.to_string())
+                Twin::start(
+                    world,
+                    &self.file,
+                    &self.prefix,
+                    self.seed,
+                    self.suffix.as_deref(),
+                )
+                .await
+                .map_err(|e| e.to_string())
             } else {
                 Err(String::new())
             };

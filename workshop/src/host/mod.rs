@@ -1,0 +1,1056 @@
+//! The workshop host: one process serves the whole class. The sandbox (mock agencies,
+//! registry, mediator and its message log) at `/`, the catalogue's pilots live at
+//! `/pilots/<id>/`, every team's service at `/teams/<team>/svc/<id>/` (the engine's own
+//! router, mounted under the prefix: one implementation of service behaviour), each
+//! team's space at `/teams/<team>/`, and the trainer's dashboard at `/trainer`.
+//!
+//! A service is a [`Slot`]: its blueprint file, its folder and, while it is used, the
+//! open service (store, outbox worker, router). Slots open on their first request and
+//! close when idle. A team's copy of a pilot runs with the team's identity
+//! ([`identity`]), registered in the shared sandbox under it. Checks run with the same
+//! sandbox (`world::World::shared`) and a twin under the team's `-check` suffix, so
+//! that a check never touches the team's live service.
+
+pub mod auth;
+pub mod diff;
+pub mod identity;
+pub mod pages;
+pub mod store;
+pub mod teams;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use quickwin_blueprint::clock::Now;
+use quickwin_runtime::guard::Rate;
+use quickwin_runtime::guard::buckets::Buckets;
+use quickwin_runtime::mediator::Mediator;
+use quickwin_runtime::service::{Adapt, Service, ServiceError};
+use quickwin_runtime::{accounts, openapi};
+use quickwin_sandbox::messagelog::Durability;
+use quickwin_sandbox::{AppState, Config, catalogue};
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+
+use crate::load::{Curriculum, Loaded};
+use crate::results::Results;
+use crate::run::{self, Run};
+use crate::world::World;
+use identity::Directory;
+use store::{Push, Store};
+use teams::{Class, TeamsError};
+
+/// How the host runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where everything is kept: `teams.yaml`, `host.db`, `sandbox/`, `teams/`, `pilots/`.
+    pub data: PathBuf,
+    /// The curriculum, e.g. `workshops/iq-2012`.
+    pub workshop: Option<PathBuf>,
+    /// The address the host's own services reach it at (`http://127.0.0.1:8080`): the
+    /// mediator's base for every service, and the base of their registry entries.
+    pub url: String,
+    /// A service unused this long is closed (its store and outbox worker); the next
+    /// request opens it again.
+    pub idle: Duration,
+    /// Requests a team's paths take at once, and how fast they come back.
+    pub team_rate: Rate,
+    /// The largest file a team may push.
+    pub max_file: usize,
+    /// The seed of the sandbox's synthetic data.
+    pub seed: u64,
+}
+
+impl Options {
+    /// The defaults for a host with its data in `data`, reached at `url`.
+    pub fn new(data: &Path, url: &str) -> Options {
+        Options {
+            data: data.to_path_buf(),
+            workshop: None,
+            url: url.trim_end_matches('/').to_string(),
+            idle: Duration::from_secs(600),
+            team_rate: Rate::new(200, Duration::from_millis(5)),
+            max_file: 256 * 1024,
+            seed: 1,
+        }
+    }
+}
+
+/// Why the host could not start or act.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// The class file.
+    #[error(transparent)]
+    Teams(#[from] TeamsError),
+    /// The sandbox.
+    #[error("the sandbox could not start: {0}")]
+    Sandbox(String),
+    /// The host's store.
+    #[error("the host's store: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// A file.
+    #[error("`{path}`: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The curriculum has errors.
+    #[error("the workshop `{0}` has errors; `quickwin workshop verify {0}` shows them")]
+    Curriculum(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HostError + '_ {
+    move |source| HostError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Seconds since 1970.
+pub fn now() -> i64 {
+    Now::read().secs
+}
+
+/// One service the host serves: a catalogue pilot or a team's.
+pub struct Slot {
+    /// The team, for a team's service.
+    pub team: Option<String>,
+    /// Its blueprint file.
+    pub file: PathBuf,
+    /// Its folder: stores (one per blueprint id) and demo accounts.
+    pub dir: PathBuf,
+    /// The path it is served under, less the blueprint's id: `/teams/t3/svc` or `/pilots`.
+    pub mount: String,
+    live: tokio::sync::Mutex<Option<Live>>,
+    used: AtomicU64,
+}
+
+/// An open service.
+struct Live {
+    service: Arc<Service>,
+    router: Router,
+    worker: JoinHandle<()>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.worker.abort();
+    }
+}
+
+impl Slot {
+    /// Whether it is open now.
+    pub fn is_open(&self) -> bool {
+        self.live.try_lock().map(|l| l.is_some()).unwrap_or(true)
+    }
+}
+
+/// The host's state, shared by every handler.
+#[derive(Clone)]
+pub struct Host(Arc<Inner>);
+
+/// What [`Host`] holds.
+pub struct Inner {
+    /// How it runs.
+    pub opts: Options,
+    /// The sandbox.
+    pub sandbox: AppState,
+    /// The sandbox as the checks see it.
+    pub world: World,
+    /// The curriculum, when one was named.
+    pub curriculum: Option<Curriculum>,
+    /// The class.
+    pub class: RwLock<Class>,
+    /// Who runs which pilot.
+    pub directory: Arc<RwLock<Directory>>,
+    /// Every service, by path (`teams/t3`, `pilots/water-fees`).
+    pub slots: RwLock<BTreeMap<String, Arc<Slot>>>,
+    /// The host's store.
+    pub store: Store,
+    /// The key of sessions and forms.
+    pub secret: [u8; 32],
+    /// The teams' request buckets, and the sign-in attempts'.
+    pub buckets: Buckets,
+    /// The pages.
+    pub pages: tera::Tera,
+    /// One check run at a time per team.
+    runs: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    started: Instant,
+}
+
+impl std::ops::Deref for Host {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// A started host, and what its start made.
+pub struct Opened {
+    /// The host.
+    pub host: Host,
+    /// The trainer's password, when this start issued it (shown once).
+    pub trainer_password: Option<String>,
+    /// What the sandbox made or kept.
+    pub notes: Vec<String>,
+}
+
+impl Host {
+    /// Open the host's data (creating what is missing): the sandbox, the class, every
+    /// team's folder with its copy of its pilot, the catalogue pilots' folders.
+    pub fn open(opts: Options) -> Result<Opened, HostError> {
+        std::fs::create_dir_all(&opts.data).map_err(io(&opts.data))?;
+        let curriculum = match &opts.workshop {
+            Some(dir) => Some(
+                crate::load::read(dir)
+                    .curriculum
+                    .ok_or_else(|| HostError::Curriculum(dir.display().to_string()))?,
+            ),
+            None => None,
+        };
+        let opened = quickwin_sandbox::open(
+            Config {
+                data_dir: opts.data.join("sandbox"),
+                seed: opts.seed,
+                durability: Durability::Process,
+                ..Config::default()
+            },
+            catalogue::CATALOGUE,
+        )
+        .map_err(|e| HostError::Sandbox(e.to_string()))?;
+        let mut class = Class::read(&opts.data)?;
+        let trainer_password = if class.trainer.is_none() {
+            let p = teams::issue_trainer(&opts.data)?;
+            class = Class::read(&opts.data)?;
+            Some(p)
+        } else {
+            None
+        };
+        let secret = secret(&opts.data)?;
+        let store = Store::open(&opts.data.join("host.db"))?;
+        let world = World::shared(opened.state.clone(), &opts.url);
+        let host = Host(Arc::new(Inner {
+            directory: Arc::new(RwLock::new(Directory::of(&class))),
+            class: RwLock::new(class),
+            sandbox: opened.state,
+            world,
+            curriculum,
+            slots: RwLock::new(BTreeMap::new()),
+            store,
+            secret,
+            buckets: Buckets::default(),
+            pages: pages::templates(),
+            runs: Mutex::new(BTreeMap::new()),
+            started: Instant::now(),
+            opts,
+        }));
+        for (id, text) in catalogue::CATALOGUE {
+            let dir = host.opts.data.join("pilots").join(id);
+            let file = dir.join("service.yaml");
+            if !file.exists() {
+                std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                std::fs::write(&file, text).map_err(io(&file))?;
+            }
+            host.add_slot(format!("pilots/{id}"), None, file, dir, "/pilots".into());
+        }
+        let names: Vec<String> = host.class().teams.iter().map(|t| t.name.clone()).collect();
+        for name in names {
+            host.add_team_slot(&name)?;
+        }
+        Ok(Opened {
+            host,
+            trainer_password,
+            notes: opened.notes,
+        })
+    }
+
+    /// The class as it is now.
+    pub fn class(&self) -> Class {
+        self.class.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Read `teams.yaml` again (a team added while the host runs): new teams get their
+    /// folder and service, every team's identity follows.
+    pub fn reload_class(&self) -> Result<(), HostError> {
+        let class = Class::read(&self.opts.data)?;
+        *self.directory.write().unwrap_or_else(|e| e.into_inner()) = Directory::of(&class);
+        let names: Vec<String> = class.teams.iter().map(|t| t.name.clone()).collect();
+        *self.class.write().unwrap_or_else(|e| e.into_inner()) = class;
+        for name in names {
+            if self.slot(&format!("teams/{name}")).is_none() {
+                self.add_team_slot(&name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_team_slot(&self, name: &str) -> Result<(), HostError> {
+        let team = self.class().team(name)?.clone();
+        let dir = teams::folder(&self.opts.data, name);
+        let work = dir.join("work");
+        let file = work.join("service.yaml");
+        if !file.exists() {
+            std::fs::create_dir_all(&work).map_err(io(&work))?;
+            let text = teams::pilot_text(&team.pilot).unwrap_or_default();
+            std::fs::write(&file, text).map_err(io(&file))?;
+            self.store.push(
+                name,
+                &Push {
+                    n: 0,
+                    at: now(),
+                    file: "service.yaml".into(),
+                    status: "live".into(),
+                    blueprint: Some(team.pilot.clone()),
+                    diagnostics: String::new(),
+                    text: text.to_string(),
+                },
+            )?;
+            self.store.event(
+                name,
+                "start",
+                &format!("the copy of `{}`", team.pilot),
+                now(),
+            )?;
+        }
+        self.add_slot(
+            format!("teams/{name}"),
+            Some(name.to_string()),
+            file,
+            dir,
+            format!("/teams/{name}/svc"),
+        );
+        Ok(())
+    }
+
+    fn add_slot(
+        &self,
+        key: String,
+        team: Option<String>,
+        file: PathBuf,
+        dir: PathBuf,
+        mount: String,
+    ) {
+        self.slots
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                key,
+                Arc::new(Slot {
+                    team,
+                    file,
+                    dir,
+                    mount,
+                    live: tokio::sync::Mutex::new(None),
+                    used: AtomicU64::new(0),
+                }),
+            );
+    }
+
+    /// The slot at `key` (`teams/t3`, `pilots/water-fees`).
+    pub fn slot(&self, key: &str) -> Option<Arc<Slot>> {
+        self.slots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Every slot, by key.
+    pub fn all_slots(&self) -> Vec<(String, Arc<Slot>)> {
+        self.slots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, s)| (k.clone(), s.clone()))
+            .collect()
+    }
+
+    fn touch(&self, slot: &Slot) {
+        slot.used
+            .store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// The adapter of a team's blueprints: the team's identity.
+    fn adapt_for(&self, team: &str) -> Adapt {
+        let directory = self.directory.clone();
+        let team = team.to_string();
+        Arc::new(move |bp| {
+            directory
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .adapt(&team, bp)
+        })
+    }
+
+    /// The open service of `slot`, opening it when it is closed.
+    pub async fn live(&self, slot: &Arc<Slot>) -> Result<(Arc<Service>, Router), ServiceError> {
+        self.touch(slot);
+        let mut live = slot.live.lock().await;
+        if let Some(l) = live.as_ref() {
+            return Ok((l.service.clone(), l.router.clone()));
+        }
+        let host = self.clone();
+        let s = slot.clone();
+        let service = tokio::task::spawn_blocking(move || host.open_service(&s, false))
+            .await
+            .map_err(|e| ServiceError::Templates(e.to_string()))??;
+        let service = Arc::new(service);
+        let router = service.router();
+        let worker = service.spawn_worker();
+        *live = Some(Live {
+            service: service.clone(),
+            router: router.clone(),
+            worker,
+        });
+        Ok((service, router))
+    }
+
+    /// Open the service of `slot` (blocking: checks, migrates, registers).
+    fn open_service(&self, slot: &Slot, force: bool) -> Result<Service, ServiceError> {
+        let (bp, _) = quickwin_runtime::service::load(&slot.file)?;
+        let db = slot.dir.join(format!("{}.db", bp.id.as_str()));
+        let adapt = slot.team.as_deref().map(|t| self.adapt_for(t));
+        let (mut service, _, _) =
+            Service::open_adapted(&slot.file, &db, force, Some(&self.opts.url), adapt)?;
+        let key = self.register(slot, &service)?;
+        let bp = service.state.blueprint();
+        service.state.mediator =
+            Some(Mediator::new(&self.opts.url, bp.interop.as_str()).with_key(&key));
+        demo_accounts(slot, &service);
+        Ok(service)
+    }
+
+    /// Register `service` in the sandbox: its entries, its rights, its key.
+    fn register(&self, slot: &Slot, service: &Service) -> Result<String, ServiceError> {
+        let bp = service.state.blueprint();
+        let base = format!("{}{}/{}", self.opts.url, slot.mount, bp.id.as_str());
+        let mut doc = openapi::document(&bp, Now::read().today);
+        if let Some(o) = doc.as_object_mut() {
+            o.insert(
+                "servers".into(),
+                serde_json::json!([{ "url": base.clone() }]),
+            );
+        }
+        quickwin_sandbox::server::host(&self.sandbox, &bp, &base, doc)
+            .map_err(|e| ServiceError::Templates(e.to_string()))
+    }
+
+    /// Close the services unused for longer than the idle time; how many were closed.
+    pub async fn close_idle(&self) -> usize {
+        let idle = self.opts.idle.as_millis() as u64;
+        let now = self.started.elapsed().as_millis() as u64;
+        let mut closed = 0;
+        for (_, slot) in self.all_slots() {
+            if now.saturating_sub(slot.used.load(Ordering::Relaxed)) < idle {
+                continue;
+            }
+            if let Ok(mut live) = slot.live.try_lock() {
+                if live.take().is_some() {
+                    closed += 1;
+                }
+            }
+        }
+        closed
+    }
+
+    /// How many services are open.
+    pub fn open_count(&self) -> usize {
+        self.all_slots().iter().filter(|(_, s)| s.is_open()).count()
+    }
+
+    /// Close `slot`'s service now (a reset), waiting for its lock.
+    async fn close(&self, slot: &Slot) {
+        slot.live.lock().await.take();
+    }
+
+    /// The exercise `id` of the curriculum.
+    pub fn exercise(&self, id: &str) -> Option<&Loaded> {
+        self.curriculum.as_ref()?.exercise(id)
+    }
+
+    /// The day the class is on (1 until the trainer moves it).
+    pub fn day(&self) -> u32 {
+        self.store
+            .setting("day")
+            .ok()
+            .flatten()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(1)
+    }
+
+    /// The exercises of the day the class is on.
+    pub fn todays(&self) -> Vec<&Loaded> {
+        let Some(c) = &self.curriculum else {
+            return Vec::new();
+        };
+        let day = self.day();
+        c.days
+            .iter()
+            .filter(|d| d.day.value == day)
+            .flat_map(|d| &d.exercises)
+            .filter_map(|e| c.exercise(&e.value))
+            .collect()
+    }
+
+    /// A team's folder of files.
+    pub fn work(&self, team: &str) -> PathBuf {
+        teams::folder(&self.opts.data, team).join("work")
+    }
+
+    /// Take a file a team pushed: keep it in the history, and for the blueprint serve it
+    /// from the next request on when it is valid; an invalid one keeps the running
+    /// version, one that would lose data waits for the team to confirm.
+    pub async fn push(&self, team: &str, file: &str, text: &str) -> Result<Pushed, PushError> {
+        if !valid_file(file) {
+            return Err(PushError::File(file.to_string()));
+        }
+        if text.len() > self.opts.max_file {
+            return Err(PushError::TooLarge(self.opts.max_file));
+        }
+        let slot = self
+            .slot(&format!("teams/{team}"))
+            .ok_or(PushError::NoTeam)?;
+        let at = now();
+        let path = self.work(team).join(file);
+        if file != "service.yaml" {
+            write_atomic(&path, text).map_err(PushError::Io)?;
+            let n = self.store.push(
+                team,
+                &Push {
+                    n: 0,
+                    at,
+                    file: file.into(),
+                    status: "kept".into(),
+                    blueprint: None,
+                    diagnostics: String::new(),
+                    text: text.into(),
+                },
+            )?;
+            self.store
+                .event(team, "push", &format!("#{n} {file}"), at)?;
+            return Ok(Pushed {
+                n,
+                status: "kept".into(),
+                diagnostics: String::new(),
+                blueprint: None,
+            });
+        }
+        let checked = quickwin_blueprint::check_bytes(file, text.as_bytes());
+        let diagnostics = if checked.diagnostics.is_empty() {
+            String::new()
+        } else {
+            quickwin_blueprint::report::human(&checked)
+        };
+        let id = checked
+            .blueprint
+            .as_ref()
+            .map(|b| b.id.as_str().to_string());
+        let mut pushed = Push {
+            n: 0,
+            at,
+            file: file.into(),
+            status: "broken".into(),
+            blueprint: id.clone(),
+            diagnostics: diagnostics.clone(),
+            text: text.into(),
+        };
+        if !checked.is_valid() {
+            let n = self.store.push(team, &pushed)?;
+            self.store
+                .event(team, "push", &format!("#{n} broken"), at)?;
+            return Ok(Pushed {
+                n,
+                status: pushed.status,
+                diagnostics,
+                blueprint: id,
+            });
+        }
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        write_atomic(&path, text).map_err(PushError::Io)?;
+        let outcome = self.apply(&slot, false).await;
+        pushed.status = match &outcome {
+            Ok(()) => "live".into(),
+            Err(ServiceError::Store { source, .. }) if loses_data(source) => "waiting".into(),
+            Err(_) => "broken".into(),
+        };
+        if let Err(e) = &outcome {
+            // The running version stays: the file goes back to what it serves.
+            let _ = write_atomic(&path, &before);
+            if pushed.diagnostics.is_empty() {
+                pushed.diagnostics = e.to_string();
+            }
+        }
+        let n = self.store.push(team, &pushed)?;
+        self.store
+            .event(team, "push", &format!("#{n} {}", pushed.status), at)?;
+        Ok(Pushed {
+            n,
+            status: pushed.status,
+            diagnostics: pushed.diagnostics,
+            blueprint: id,
+        })
+    }
+
+    /// Serve the blueprint in `slot`'s file: reload the open service, or open it (a
+    /// changed id opens a new store); with `force`, a change that loses data empties
+    /// what it must.
+    async fn apply(&self, slot: &Arc<Slot>, force: bool) -> Result<(), ServiceError> {
+        let mut live = slot.live.lock().await;
+        self.touch(slot);
+        let host = self.clone();
+        let s = slot.clone();
+        let current = live.as_ref().map(|l| l.service.clone());
+        let reloaded =
+            tokio::task::spawn_blocking(move || -> Result<Option<Service>, ServiceError> {
+                if let Some(service) = current {
+                    match service.reload_with(force) {
+                        Ok(_) => {
+                            host.register(&s, &service)?;
+                            return Ok(None);
+                        }
+                        Err(ServiceError::IdChanged { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                host.open_service(&s, force).map(Some)
+            })
+            .await
+            .map_err(|e| ServiceError::Templates(e.to_string()))??;
+        if let Some(service) = reloaded {
+            let service = Arc::new(service);
+            let router = service.router();
+            let worker = service.spawn_worker();
+            *live = Some(Live {
+                service,
+                router,
+                worker,
+            });
+        }
+        Ok(())
+    }
+
+    /// Apply a push that was waiting because it loses data: empty the store, serve it.
+    pub async fn confirm(&self, team: &str, n: i64) -> Result<Pushed, PushError> {
+        let push = self
+            .store
+            .push_n(team, n)?
+            .filter(|p| p.status == "waiting")
+            .ok_or(PushError::NotWaiting(n))?;
+        let slot = self
+            .slot(&format!("teams/{team}"))
+            .ok_or(PushError::NoTeam)?;
+        let path = self.work(team).join(&push.file);
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        write_atomic(&path, &push.text).map_err(PushError::Io)?;
+        if let Err(e) = self.apply(&slot, true).await {
+            let _ = write_atomic(&path, &before);
+            return Err(PushError::Service(e.to_string()));
+        }
+        self.store.push_status(team, n, "reset")?;
+        self.store
+            .event(team, "push", &format!("#{n} applied, store emptied"), now())?;
+        Ok(Pushed {
+            n,
+            status: "reset".into(),
+            diagnostics: String::new(),
+            blueprint: push.blueprint,
+        })
+    }
+
+    /// Run a team's checks of `exercise` in the shared sandbox; kept in the store.
+    pub async fn check(&self, team: &str, exercise: &str) -> Result<Results, PushError> {
+        let ex = self
+            .exercise(exercise)
+            .ok_or_else(|| PushError::NoExercise(exercise.to_string()))?;
+        if self.store.locked()?.contains(exercise) {
+            return Err(PushError::Locked(exercise.to_string()));
+        }
+        let lock = {
+            let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+            runs.entry(team.to_string()).or_default().clone()
+        };
+        let _one = lock.lock().await;
+        let file = self.work(team).join(ex.file());
+        let run_n = self.store.next_run(team, exercise)?;
+        let suffix = format!("{team}-check");
+        let started = Instant::now();
+        self.store.start(team, exercise, now())?;
+        let results = run::run(
+            Some(&self.world),
+            &Run {
+                team,
+                exercise: ex,
+                file: &file,
+                run: run_n,
+                seed: None,
+                suffix: Some(&suffix),
+            },
+        )
+        .await;
+        let ms = started.elapsed().as_millis() as u64;
+        self.store.record(&results, ms, now())?;
+        self.store.event(
+            team,
+            "check",
+            &format!(
+                "{exercise} run {run_n}: {} ({}/{})",
+                results.status.as_str(),
+                results.passed(),
+                results.checks.len()
+            ),
+            now(),
+        )?;
+        Ok(results)
+    }
+
+    /// Put a team back at `exercise`: its file as the solution of the exercise before
+    /// (or the exercise's starter), its service's store emptied, its results of that
+    /// exercise and the later ones forgotten. The message log is never cut.
+    pub async fn reset(&self, team: &str, exercise: &str) -> Result<(), PushError> {
+        let c = self
+            .curriculum
+            .as_ref()
+            .ok_or_else(|| PushError::NoExercise(exercise.to_string()))?;
+        let ex = c
+            .exercise(exercise)
+            .ok_or_else(|| PushError::NoExercise(exercise.to_string()))?;
+        let text = match c.before(exercise).filter(|b| b.file() == ex.file()) {
+            Some(before) if ex.keeps_previous() => c.solution(before.id()),
+            _ => c.starter(exercise),
+        }
+        .map_err(|e| PushError::Service(e.message))?;
+        let slot = self
+            .slot(&format!("teams/{team}"))
+            .ok_or(PushError::NoTeam)?;
+        let path = self.work(team).join(ex.file());
+        write_atomic(&path, &text).map_err(PushError::Io)?;
+        if ex.file() == "service.yaml" {
+            self.close(&slot).await;
+            remove_stores(&slot.dir).map_err(PushError::Io)?;
+            self.apply(&slot, true)
+                .await
+                .map_err(|e| PushError::Service(e.to_string()))?;
+        }
+        let position = c
+            .exercises
+            .iter()
+            .position(|e| e.id() == exercise)
+            .unwrap_or(0);
+        let later: Vec<String> = c.exercises[position..]
+            .iter()
+            .map(|e| e.id().to_string())
+            .collect();
+        self.store.forget(team, &later)?;
+        let at = now();
+        self.store.push(
+            team,
+            &Push {
+                n: 0,
+                at,
+                file: ex.file().into(),
+                status: "reset".into(),
+                blueprint: None,
+                diagnostics: String::new(),
+                text,
+            },
+        )?;
+        self.store.start(team, exercise, at)?;
+        self.store
+            .event(team, "reset", &format!("to {exercise} by the trainer"), at)?;
+        Ok(())
+    }
+
+    /// The host's router: the sandbox, the pilots, the teams, the trainer.
+    pub fn app(&self) -> Router {
+        pages::routes(self.clone()).merge(quickwin_sandbox::app(self.sandbox.clone()))
+    }
+
+    /// Read `teams.yaml` again whenever it changes (a team added with `quickwin workshop
+    /// team add` while the host runs is served within a second).
+    pub fn spawn_class_watch(&self) -> JoinHandle<()> {
+        let host = self.clone();
+        tokio::spawn(async move {
+            let path = host.opts.data.join(teams::TEAMS_FILE);
+            let stamp = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            let mut last = stamp(&path);
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let now = stamp(&path);
+                if now == last {
+                    continue;
+                }
+                last = now;
+                match host.reload_class() {
+                    Ok(()) => tracing::info!("workshop host: the class was read again"),
+                    Err(error) => {
+                        tracing::warn!(%error, "workshop host: the class file has mistakes; the class stays as it was")
+                    }
+                }
+            }
+        })
+    }
+
+    /// Close idle services every half of the idle time, for as long as the host runs.
+    pub fn spawn_reaper(&self) -> JoinHandle<()> {
+        let host = self.clone();
+        tokio::spawn(async move {
+            let every = (host.opts.idle / 2).max(Duration::from_secs(1));
+            loop {
+                tokio::time::sleep(every).await;
+                let closed = host.close_idle().await;
+                if closed > 0 {
+                    tracing::info!(closed, "workshop host: idle services closed");
+                }
+            }
+        })
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Pushed {
+    /// Its number in the team's history.
+    pub n: i64,
+    /// `live`, `broken`, `waiting` (asks before losing data), `reset`, or `kept`.
+    pub status: String,
+    /// The diagnostics, as `check` prints them.
+    pub diagnostics: String,
+    /// The blueprint's id.
+    pub blueprint: Option<String>,
+}
+
+/// Why a push, a check or a reset was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// A file name a team may not push.
+    #[error(
+        "`{0}` is not a file a team can push; push the exercise's file (`service.yaml`, `answers.yaml`…): letters, digits, `-`, `_`, one `.`"
+    )]
+    File(String),
+    /// Over the size limit.
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(usize),
+    /// No such team.
+    #[error("there is no such team")]
+    NoTeam,
+    /// No such exercise.
+    #[error("there is no exercise `{0}` in the workshop")]
+    NoExercise(String),
+    /// Locked by the trainer.
+    #[error("the trainer has locked `{0}` for now")]
+    Locked(String),
+    /// A push that is not waiting.
+    #[error("push #{0} is not waiting for a confirmation")]
+    NotWaiting(i64),
+    /// The service could not serve it.
+    #[error("{0}")]
+    Service(String),
+    /// The store.
+    #[error("the host's store: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// A file.
+    #[error("cannot write the file: {0}")]
+    Io(std::io::Error),
+}
+
+fn loses_data(e: &quickwin_runtime::store::StoreError) -> bool {
+    e.to_string().contains("would lose data")
+}
+
+/// Whether a team may push a file of this name.
+pub fn valid_file(name: &str) -> bool {
+    let mut parts = name.split('.');
+    let (Some(stem), Some(ext), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 40
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    ok(stem) && ok(ext)
+}
+
+/// Write `text` to `path` whole: a temporary file, then a rename.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+fn remove_stores(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".db") || name.ends_with(".db-wal") || name.ends_with(".db-shm") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let _ = std::fs::remove_file(dir.join("accounts.json"));
+    Ok(())
+}
+
+/// The key of sessions and forms, kept in `host.key` (made on first start).
+fn secret(data: &Path) -> Result<[u8; 32], HostError> {
+    let path = data.join("host.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes: Vec<u8> = (0..text.trim().len() / 2)
+            .filter_map(|i| u8::from_str_radix(text.trim().get(i * 2..i * 2 + 2)?, 16).ok())
+            .collect();
+        if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
+            return Ok(key);
+        }
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| HostError::Sandbox(e.to_string()))?;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(&path, hex).map_err(io(&path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(io(&path))?;
+    }
+    Ok(key)
+}
+
+/// The demo accounts of a slot's service: one per staff role, made once and kept in
+/// `accounts.json` (readable by the host only), so that a service closed when idle and
+/// opened again keeps its passwords; a role added by a push gets its account then.
+fn demo_accounts(slot: &Slot, service: &Service) {
+    let path = slot.dir.join("accounts.json");
+    let mut kept: BTreeMap<String, (String, String)> = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let bp = service.state.blueprint();
+    let conn = service.state.conn.lock().unwrap_or_else(|e| e.into_inner());
+    let stamp = Now::read().stamp;
+    let mut changed = false;
+    for role in bp
+        .roles
+        .iter()
+        .filter(|r| r.kind.value == quickwin_blueprint::model::RoleKind::Staff)
+    {
+        if kept.contains_key(role.id.as_str()) {
+            continue;
+        }
+        let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
+        let password = format!("demo-{}", teams::new_password().replace('-', ""));
+        if accounts::put_user(
+            &conn,
+            &bp,
+            &name,
+            std::slice::from_ref(&role.id.value),
+            &password,
+            &stamp,
+        )
+        .is_ok()
+        {
+            kept.insert(role.id.as_str().to_string(), (name, password));
+            changed = true;
+        }
+    }
+    if changed {
+        if let Ok(text) = serde_json::to_string_pretty(&kept) {
+            let _ = write_atomic(&path, &text);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+}
+
+/// The demo accounts kept for a slot: role → (name, password).
+pub fn kept_accounts(slot: &Slot) -> BTreeMap<String, (String, String)> {
+    std::fs::read_to_string(slot.dir.join("accounts.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Serve a request for a slot's service: the path less the mount goes to the service's
+/// own router, which reads its prefix from the original URI (`runtime::base`).
+pub async fn dispatch(host: &Host, slot: Arc<Slot>, id: &str, request: Request) -> Response {
+    let (service, router) = match host.live(&slot).await {
+        Ok(l) => l,
+        Err(e) => return unavailable(&e.to_string()),
+    };
+    if service.state.blueprint().id.as_str() != id {
+        return (
+            StatusCode::NOT_FOUND,
+            format!(
+                "no service `{id}` here; this team serves `{}`",
+                service.state.blueprint().id.as_str()
+            ),
+        )
+            .into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    let original = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+    let prefix = format!("{}/{id}", slot.mount);
+    let path = original.path();
+    let inner = path.strip_prefix(&prefix).unwrap_or("/");
+    let inner = if inner.is_empty() { "/" } else { inner };
+    let target = match original.query() {
+        Some(q) => format!("{inner}?{q}"),
+        None => inner.to_string(),
+    };
+    let Ok(uri) = target.parse() else {
+        return (StatusCode::BAD_REQUEST, "the path is not a valid URI").into_response();
+    };
+    parts.uri = uri;
+    parts.extensions.insert(OriginalUri(original));
+    match router.oneshot(Request::from_parts(parts, body)).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    }
+}
+
+fn unavailable(why: &str) -> Response {
+    let mut r = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("this service cannot run now: {why}\n"),
+    )
+        .into_response();
+    r.headers_mut()
+        .insert("retry-after", axum::http::HeaderValue::from_static("5"));
+    r
+}
+
+/// `/pilots/{id}/…` and `/teams/{team}/svc/{id}/…`.
+pub async fn services(State(host): State<Host>, request: Request<Body>) -> Response {
+    let path = request.extensions().get::<OriginalUri>().map_or_else(
+        || request.uri().path().to_string(),
+        |o| o.0.path().to_string(),
+    );
+    let parts: Vec<&str> = path.trim_start_matches('/').splitn(5, '/').collect();
+    let (key, id) = match parts.as_slice() {
+        ["pilots", id, ..] => (format!("pilots/{id}"), *id),
+        ["teams", team, "svc", id, ..] => (format!("teams/{team}"), *id),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match host.slot(&key) {
+        Some(slot) => dispatch(&host, slot, id, request).await,
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
