@@ -1002,7 +1002,7 @@ pub async fn dispatch(host: &Host, slot: Arc<Slot>, id: &str, request: Request) 
         )
             .into_response();
     }
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     let original = parts
         .extensions
         .get::<OriginalUri>()
@@ -1018,9 +1018,21 @@ pub async fn dispatch(host: &Host, slot: Arc<Slot>, id: &str, request: Request) 
     let Ok(uri) = target.parse() else {
         return (StatusCode::BAD_REQUEST, "the path is not a valid URI").into_response();
     };
-    parts.uri = uri;
-    parts.extensions.insert(OriginalUri(original));
-    match router.oneshot(Request::from_parts(parts, body)).await {
+    // A fresh request: the outer router's path parameters (an extension of its own)
+    // must not reach the service's router, which would add its own to them.
+    let mut inner = Request::new(body);
+    *inner.method_mut() = parts.method;
+    *inner.uri_mut() = uri;
+    *inner.version_mut() = parts.version;
+    *inner.headers_mut() = parts.headers;
+    inner.extensions_mut().insert(OriginalUri(original));
+    if let Some(peer) = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    {
+        inner.extensions_mut().insert(*peer);
+    }
+    match router.oneshot(inner).await {
         Ok(r) => r,
         Err(never) => match never {},
     }
