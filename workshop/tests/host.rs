@@ -625,8 +625,9 @@ async fn one_teams_flood_is_limited_at_the_edge_and_idle_services_close_and_reop
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_push_that_would_lose_data_waits_for_the_teams_word() {
-    let c = class("lossy", &[("t1", "water-fees")], |_| {}).await;
-    let permit = std::fs::read_to_string(root().join("generator/tests/fixtures/permit.yaml")).unwrap();
+    let c = class("lossy", &[("t1", "water-fees")], |o| o.max_cases = 1).await;
+    let permit =
+        std::fs::read_to_string(root().join("generator/tests/fixtures/permit.yaml")).unwrap();
     assert_eq!(c.push("t1", &permit).await.status, 200);
     let sent = c
         .send(
@@ -637,6 +638,21 @@ async fn a_push_that_would_lose_data_waits_for_the_teams_word() {
         )
         .await;
     assert_eq!(sent.status, 201, "{}", sent.text());
+    // The host keeps a team's store small: one case here.
+    let more = c
+        .send(
+            "POST",
+            "/teams/t1/svc/permit/api/applications",
+            &[("content-type", "application/json".into())],
+            Some(r#"{"full_name": "Sara Ali", "national_id": "019870315001"}"#),
+        )
+        .await;
+    assert_eq!(more.status, 413, "{}", more.text());
+    assert!(
+        more.text().contains("at most 1 application,"),
+        "{}",
+        more.text()
+    );
     let without_income = permit
         .replace("      - {id: income, type: money, label: {en: Income, ar: الدخل}, example: \"250000\"}\n", "")
         .replace("[full_name, national_id, income, members]", "[full_name, national_id, members]");
@@ -644,17 +660,31 @@ async fn a_push_that_would_lose_data_waits_for_the_teams_word() {
     assert_eq!(waiting.status, 422, "{}", waiting.text());
     let body = waiting.json();
     assert_eq!(body["status"], "waiting", "{body}");
-    assert!(body["diagnostics"].as_str().unwrap().contains("income"), "{body}");
+    assert!(
+        body["diagnostics"].as_str().unwrap().contains("income"),
+        "{body}"
+    );
     // Still served as it was, the case kept.
     let doc = c.get("/teams/t1/svc/permit/openapi.json").await.text();
     assert!(doc.contains("income"));
     // The team confirms on its page: the store is emptied and the push applied.
     let (cookie, token) = c.sign_in("t1").await;
-    let page = c.send("GET", "/teams/t1/", &[("cookie", cookie.clone())], None).await.text();
+    let page = c
+        .send("GET", "/teams/t1/", &[("cookie", cookie.clone())], None)
+        .await
+        .text();
     let n = body["n"].as_i64().unwrap();
-    assert!(page.contains(&format!("/teams/t1/push/{n}/confirm")), "the page asks first");
+    assert!(
+        page.contains(&format!("/teams/t1/push/{n}/confirm")),
+        "the page asks first"
+    );
     let confirm = c
-        .send("POST", &format!("/teams/t1/push/{n}/confirm"), &[form(), ("cookie", cookie)], Some(&format!("csrf={token}")))
+        .send(
+            "POST",
+            &format!("/teams/t1/push/{n}/confirm"),
+            &[form(), ("cookie", cookie)],
+            Some(&format!("csrf={token}")),
+        )
         .await;
     assert_eq!(confirm.status, 303, "{}", confirm.text());
     let doc = c.get("/teams/t1/svc/permit/openapi.json").await.text();

@@ -88,6 +88,9 @@ pub struct Settings {
     pub keep_unclaimed: Duration,
     /// The largest draft of the web form kept, in bytes of its answers.
     pub draft_bytes: usize,
+    /// The most cases the service's store keeps (none: no limit); a workshop host limits
+    /// each team's service so that one loop cannot fill the disk of the class.
+    pub max_cases: Option<u64>,
 }
 
 impl Default for Settings {
@@ -111,6 +114,7 @@ impl Default for Settings {
             https: false,
             keep_unclaimed: Duration::from_secs(24 * 3600),
             draft_bytes: 64 * 1024,
+            max_cases: None,
         }
     }
 }
@@ -119,7 +123,7 @@ impl Settings {
     /// Change one setting by its name: `sign-in`, `access-codes`, `verification`,
     /// `submissions`, `uploads`, `upload-bytes` and `sms-per-phone` take a rate (`10/6s`);
     /// `lockout-after` a number; `lockout`, `lockout-max` and `keep-unclaimed` a duration
-    /// (`30s`, `24h`); `draft-bytes` a number; `trusted-proxy` an IP address (added to
+    /// (`30s`, `24h`); `draft-bytes` and `max-cases` a number; `trusted-proxy` an IP address (added to
     /// the list); `https` `true` or `false`.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
         let value = value.trim();
@@ -150,6 +154,9 @@ impl Settings {
             "draft-bytes" => {
                 self.draft_bytes = usize::try_from(number(value)?).unwrap_or(usize::MAX);
             }
+            "max-cases" => {
+                self.max_cases = Some(number(value)?);
+            }
             "trusted-proxy" => self.trusted_proxies.push(value.parse().map_err(|_| {
                 format!("`{value}` is not an IP address; expected e.g. `127.0.0.1`")
             })?),
@@ -162,7 +169,7 @@ impl Settings {
             }
             other => {
                 return Err(format!(
-                    "unknown guard setting `{other}`; expected one of `sign-in`, `access-codes`, `verification`, `submissions`, `uploads`, `upload-bytes`, `sms-per-phone`, `lockout-after`, `lockout`, `lockout-max`, `keep-unclaimed`, `draft-bytes`, `trusted-proxy` or `https`"
+                    "unknown guard setting `{other}`; expected one of `sign-in`, `access-codes`, `verification`, `submissions`, `uploads`, `upload-bytes`, `sms-per-phone`, `lockout-after`, `lockout`, `lockout-max`, `keep-unclaimed`, `draft-bytes`, `max-cases`, `trusted-proxy` or `https`"
                 ));
             }
         }

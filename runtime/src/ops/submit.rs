@@ -18,6 +18,28 @@ pub(crate) async fn submit_answers(
     lang: &str,
 ) -> Result<Value, ApiError> {
     let bp = state.blueprint();
+    if let Some(max) = state.guard.settings().max_cases {
+        let held: i64 = {
+            let conn = state.conn.lock().unwrap_or_else(|e| e.into_inner());
+            conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
+                .unwrap_or(0)
+        };
+        if held >= i64::try_from(max).unwrap_or(i64::MAX) {
+            let en = format!(
+                "this service keeps at most {}, and it has them; ask the trainer to reset it",
+                quickwin_blueprint::plural::english(
+                    usize::try_from(max).unwrap_or(usize::MAX),
+                    "application",
+                    "applications"
+                )
+            );
+            return Err(ApiError::new(crate::failure::Kind::TooLarge, en.clone())
+            .with_messages(std::collections::BTreeMap::from([
+                ("en".to_string(), en),
+                ("ar".to_string(), format!("تحتفظ هذه الخدمة بـ{max} طلب على الأكثر وقد بلغتها؛ اطلب من المدرّب إعادة ضبطها")),
+            ])));
+        }
+    }
     let now = Now::read();
     let checked = answers::check_answers(&bp, &input, now.today)
         .map_err(|p| ApiError::from(CaseError::Invalid(p)))?;

@@ -67,6 +67,10 @@ pub struct Options {
     pub max_file: usize,
     /// The seed of the sandbox's synthetic data.
     pub seed: u64,
+    /// The most applications a team's service keeps.
+    pub max_cases: u64,
+    /// Calls per second a team's subsystem may make through the mediator (and at once).
+    pub mediator_rate: (u32, u32),
 }
 
 impl Options {
@@ -80,6 +84,8 @@ impl Options {
             team_rate: Rate::new(200, Duration::from_millis(5)),
             max_file: 256 * 1024,
             seed: 1,
+            max_cases: 5_000,
+            mediator_rate: (100, 200),
         }
     }
 }
@@ -223,6 +229,10 @@ impl Host {
                 data_dir: opts.data.join("sandbox"),
                 seed: opts.seed,
                 durability: Durability::Process,
+                client_rate: Some(quickwin_sandbox::ratelimit::RateLimit {
+                    per_second: opts.mediator_rate.0,
+                    burst: opts.mediator_rate.1,
+                }),
                 ..Config::default()
             },
             catalogue::CATALOGUE,
@@ -422,6 +432,11 @@ impl Host {
         let adapt = slot.team.as_deref().map(|t| self.adapt_for(t));
         let (mut service, _, _) =
             Service::open_adapted(&slot.file, &db, force, Some(&self.opts.url), adapt)?;
+        if slot.team.is_some() {
+            let mut settings = quickwin_runtime::guard::Settings::default();
+            settings.max_cases = Some(self.opts.max_cases);
+            service = service.with_guard(settings);
+        }
         let key = self.register(slot, &service)?;
         let bp = service.state.blueprint();
         service.state.mediator =
