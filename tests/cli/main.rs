@@ -5,6 +5,7 @@ mod catalogue;
 mod diagnostics;
 mod garbage;
 mod generate;
+mod host;
 mod integrations;
 mod layers;
 mod messages;
