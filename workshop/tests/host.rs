@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use quickwin_workshop::client::{Answer, Client};
 use quickwin_workshop::host::{Host, Options, teams};
-use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 fn root() -> PathBuf {
@@ -442,7 +441,12 @@ async fn a_check_run_is_kept_and_reaches_the_grid_and_a_reset_keeps_the_log_whol
     assert_eq!(run.status, 200, "{}", run.text());
     assert_eq!(run.json()["status"], "pass", "{}", run.text());
     let grid = c
-        .send("GET", "/trainer/grid.json", &[trainer.clone()], None)
+        .send(
+            "GET",
+            "/trainer/grid.json",
+            std::slice::from_ref(&trainer),
+            None,
+        )
         .await
         .json();
     let cells = grid["rows"][0]["cells"].as_array().unwrap();
@@ -502,7 +506,12 @@ async fn a_check_run_is_kept_and_reaches_the_grid_and_a_reset_keeps_the_log_whol
         started.elapsed()
     );
     let grid = c
-        .send("GET", "/trainer/grid.json", &[trainer.clone()], None)
+        .send(
+            "GET",
+            "/trainer/grid.json",
+            std::slice::from_ref(&trainer),
+            None,
+        )
         .await
         .json();
     let cells = grid["rows"][0]["cells"].as_array().unwrap();
@@ -516,7 +525,12 @@ async fn a_check_run_is_kept_and_reaches_the_grid_and_a_reset_keeps_the_log_whol
     assert!(verified.entries > 0);
     // Exports: one row per team and exercise.
     let csv = c
-        .send("GET", "/trainer/results.csv", &[trainer.clone()], None)
+        .send(
+            "GET",
+            "/trainer/results.csv",
+            std::slice::from_ref(&trainer),
+            None,
+        )
         .await;
     assert_eq!(csv.status, 200);
     assert!(
@@ -619,8 +633,6 @@ async fn one_teams_flood_is_limited_at_the_edge_and_idle_services_close_and_reop
     );
     assert!(slot.is_open());
     assert_eq!(quickwin_workshop::host::kept_accounts(&slot), before);
-    let _ = json!(null);
-    let _: Option<Value> = None;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

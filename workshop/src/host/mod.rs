@@ -433,9 +433,10 @@ impl Host {
         let (mut service, _, _) =
             Service::open_adapted(&slot.file, &db, force, Some(&self.opts.url), adapt)?;
         if slot.team.is_some() {
-            let mut settings = quickwin_runtime::guard::Settings::default();
-            settings.max_cases = Some(self.opts.max_cases);
-            service = service.with_guard(settings);
+            service = service.with_guard(quickwin_runtime::guard::Settings {
+                max_cases: Some(self.opts.max_cases),
+                ..Default::default()
+            });
         }
         let key = self.register(slot, &service)?;
         let bp = service.state.blueprint();

@@ -301,20 +301,19 @@ fn url_decode_pairs(body: &[u8]) -> BTreeMap<String, String> {
 
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 => {
-                match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -383,9 +382,9 @@ fn team_form(
     headers: &HeaderMap,
     team: &str,
     f: &BTreeMap<String, String>,
-) -> Result<bool, Response> {
+) -> Result<bool, Box<Response>> {
     if !known_team(host, team) {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     }
     match team_access(host, headers, team) {
         Some(Access::Bearer) => Ok(true),
@@ -393,16 +392,16 @@ fn team_form(
             if f.get("csrf").is_some_and(|t| t == &token) {
                 Ok(false)
             } else {
-                Err(problem(
+                Err(Box::new(problem(
                     StatusCode::FORBIDDEN,
                     "the form is out of date or did not come from this page; reload the page and try again",
-                ))
+                )))
             }
         }
-        None => Err(problem(
+        None => Err(Box::new(problem(
             StatusCode::UNAUTHORIZED,
             format!("sign in as team `{team}` first (its password, from the trainer)"),
-        )),
+        ))),
     }
 }
 
@@ -608,7 +607,7 @@ async fn push(
     };
     let api = match team_form(&host, &headers, &team, &f) {
         Ok(api) => api && !is_form,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = lang(if is_form { &f } else { &q });
     let file = f
@@ -669,7 +668,7 @@ async fn confirm(
 ) -> Response {
     let f = form(&body);
     if let Err(r) = team_form(&host, &headers, &team, &f) {
-        return r;
+        return *r;
     }
     match host.confirm(&team, n).await {
         Ok(_) => see_other(&format!("/teams/{team}/?lang={}", lang(&f))),
@@ -761,7 +760,7 @@ async fn check(
     let f = form(&body);
     let api = match team_form(&host, &headers, &team, &f) {
         Ok(api) => api,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(exercise) = f.get("exercise").cloned() else {
         return problem(
@@ -787,7 +786,7 @@ async fn start(
 ) -> Response {
     let f = form(&body);
     if let Err(r) = team_form(&host, &headers, &team, &f) {
-        return r;
+        return *r;
     }
     let id = f.get("exercise").cloned().unwrap_or_default();
     let Some(ex) = host.exercise(&id) else {
@@ -828,7 +827,7 @@ async fn hint(
 ) -> Response {
     let f = form(&body);
     if let Err(r) = team_form(&host, &headers, &team, &f) {
-        return r;
+        return *r;
     }
     let id = f.get("exercise").cloned().unwrap_or_default();
     let Some(ex) = host.exercise(&id) else {
