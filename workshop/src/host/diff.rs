@@ -109,15 +109,8 @@ fn middle(a: &[&str], b: &[&str], offset: usize, out: &mut Vec<Line>) {
             });
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(Line {
-                change: Change::Added,
-                old: None,
-                new: Some(offset + j + 1),
-                text: b[j].to_string(),
-            });
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            // Removed lines before the added ones that replace them, as people read a change.
             out.push(Line {
                 change: Change::Removed,
                 old: Some(offset + i + 1),
@@ -125,6 +118,14 @@ fn middle(a: &[&str], b: &[&str], offset: usize, out: &mut Vec<Line>) {
                 text: a[i].to_string(),
             });
             i += 1;
+        } else {
+            out.push(Line {
+                change: Change::Added,
+                old: None,
+                new: Some(offset + j + 1),
+                text: b[j].to_string(),
+            });
+            j += 1;
         }
     }
 }
@@ -189,9 +190,22 @@ mod tests {
     #[test]
     fn hunks_keep_context_and_mark_gaps() {
         let old: String = (1..=20).map(|i| format!("{i}\n")).collect();
-        let new = old.replace("3\n", "three\n").replace("18\n", "eighteen\n");
+        let new: String = (1..=20)
+            .map(|i| match i {
+                3 => "three\n".to_string(),
+                18 => "eighteen\n".to_string(),
+                i => format!("{i}\n"),
+            })
+            .collect();
         let h = hunks(&lines(&old, &new), 1);
         assert!(h.contains(&None));
-        assert_eq!(h.iter().flatten().count(), 10);
+        let shown: Vec<String> = h
+            .iter()
+            .map(|l| l.as_ref().map_or("…".into(), |l| l.text.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            ["2", "3", "three", "4", "…", "17", "18", "eighteen", "19"]
+        );
     }
 }
