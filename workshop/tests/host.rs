@@ -702,3 +702,27 @@ async fn a_push_that_would_lose_data_waits_for_the_teams_word() {
     let doc = c.get("/teams/t1/svc/permit/openapi.json").await.text();
     assert!(!doc.contains("\"income\""), "the push is served");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_class_overview_and_the_empty_grid_read_as_committed() {
+    let c = class(
+        "pages",
+        &[("t1", "birth-certificate"), ("t2", "school-attendance")],
+        |_| {},
+    )
+    .await;
+    for lang in ["en", "ar"] {
+        let page = c.get(&format!("/teams?lang={lang}")).await;
+        assert_eq!(page.status, 200);
+        insta::assert_snapshot!(format!("overview_{lang}"), page.text());
+    }
+    let grid = c
+        .send(
+            "GET",
+            "/trainer/grid.json?lang=ar",
+            &[("authorization", format!("Bearer {}", c.trainer))],
+            None,
+        )
+        .await;
+    insta::assert_json_snapshot!("grid_day_1", grid.json());
+}

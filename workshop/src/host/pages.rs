@@ -453,7 +453,29 @@ async fn space(
         .filter(|p| p.status == "broken" || p.status == "waiting")
         .cloned();
     c.insert("pushes", &pushes.iter().map(|p| json!({"n": p.n, "at": clock(p.at), "file": p.file, "status": p.status, "blueprint": p.blueprint})).collect::<Vec<_>>());
+    // Each place the diagnostics name, as a link to that line of the file.
+    let places: Vec<Value> = last_broken
+        .as_ref()
+        .map(|p| {
+            let prefix = format!("{}:", p.file);
+            let mut seen = BTreeSet::new();
+            p.diagnostics
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("--> "))
+                .filter_map(|at| at.strip_prefix(&prefix))
+                .filter_map(|at| at.split(':').next()?.parse::<usize>().ok())
+                .filter(|n| seen.insert(*n))
+                .map(|n| json!({"line": n, "href": format!("/teams/{team}/file?name={}&push={}&line={n}#line-{n}", p.file, p.n)}))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A push that is not live is what the team works on: the editor shows it, not the
+    // running version, so that nothing typed is lost.
+    if let Some(p) = &last_broken {
+        c.insert("text", &p.text);
+    }
     c.insert("broken", &last_broken);
+    c.insert("places", &places);
     let files: BTreeSet<String> = std::fs::read_dir(host.work(&team))
         .map(|d| {
             d.flatten()
@@ -736,7 +758,13 @@ async fn file_page(
             format!("`{name}` is not a file of the team's"),
         );
     }
-    let text = std::fs::read_to_string(host.work(&team).join(&name)).unwrap_or_default();
+    let text = match q.get("push").and_then(|n| n.parse::<i64>().ok()) {
+        Some(n) => match host.store.push_n(&team, n) {
+            Ok(Some(p)) => p.text,
+            _ => return StatusCode::NOT_FOUND.into_response(),
+        },
+        None => std::fs::read_to_string(host.work(&team).join(&name)).unwrap_or_default(),
+    };
     let line: usize = q.get("line").and_then(|l| l.parse().ok()).unwrap_or(0);
     let lines: Vec<Value> = text
         .lines()
