@@ -22,6 +22,9 @@ mod verify;
 mod visit;
 mod words;
 
+/// A form's fields as posted (`application/x-www-form-urlencoded`), in order.
+pub use form::decode as form_fields;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;

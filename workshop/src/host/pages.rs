@@ -283,42 +283,11 @@ fn secure(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes() == b"https")
 }
 
-/// A form's fields.
+/// A form's fields (the engine's own reading of `application/x-www-form-urlencoded`).
 fn form(body: &Bytes) -> BTreeMap<String, String> {
-    url_decode_pairs(body)
-}
-
-fn url_decode_pairs(body: &[u8]) -> BTreeMap<String, String> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
+    quickwin_runtime::portal::form_fields(body)
+        .into_iter()
         .collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn team_login(
@@ -992,6 +961,24 @@ fn svg(body: String) -> Response {
         .into_response()
 }
 
+/// The team's open service, for a diagram; `Err` is the answer.
+async fn diagram_service(
+    host: &Host,
+    headers: &HeaderMap,
+    team: &str,
+) -> Result<std::sync::Arc<quickwin_runtime::service::Service>, Response> {
+    if !can_see(host, headers, team) {
+        return Err(StatusCode::UNAUTHORIZED.into_response());
+    }
+    let Some(slot) = host.slot(&format!("teams/{team}")) else {
+        return Err(StatusCode::NOT_FOUND.into_response());
+    };
+    match host.live(&slot).await {
+        Ok((service, _)) => Ok(service),
+        Err(e) => Err(super::unavailable(&e.to_string())),
+    }
+}
+
 /// `GET /teams/{team}/calls.svg`: the calls the blueprint declares against those seen.
 async fn calls_svg(
     State(host): State<Host>,
@@ -999,15 +986,9 @@ async fn calls_svg(
     Query(q): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if !can_see(&host, &headers, &team) {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let Some(slot) = host.slot(&format!("teams/{team}")) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (service, _) = match host.live(&slot).await {
-        Ok(l) => l,
-        Err(e) => return super::unavailable(&e.to_string()),
+    let service = match diagram_service(&host, &headers, &team).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let bp = service.state.blueprint();
     let sub = quickwin_runtime::mediator::subsystem(bp.interop.as_str());
@@ -1022,15 +1003,9 @@ async fn workflow_svg(
     Query(q): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if !can_see(&host, &headers, &team) {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let Some(slot) = host.slot(&format!("teams/{team}")) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (service, _) = match host.live(&slot).await {
-        Ok(l) => l,
-        Err(e) => return super::unavailable(&e.to_string()),
+    let service = match diagram_service(&host, &headers, &team).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let bp = service.state.blueprint();
     let reached = {
