@@ -168,12 +168,25 @@ pub async fn change(
         })
         .unwrap_or_else(|| "-".to_string());
     let checked = administrator(who.as_deref()).and_then(|()| read_change(&body));
+    apply(&app, who, &named, &body, started, checked).await?;
+    Ok(Json(listing(&app)))
+}
+
+/// Log an attempt to change a fault, then (only once it is in the log) make it when it
+/// was allowed and valid; the fault in force, as text.
+async fn apply(
+    app: &AppState,
+    who: Option<String>,
+    named: &str,
+    body: &Bytes,
+    started: std::time::Instant,
+    checked: Result<(String, Option<Fault>), ApiError>,
+) -> Result<String, ApiError> {
     let text = checked
         .as_ref()
         .map(|(_, f)| f.map_or("none".to_string(), |f| f.to_string()))
         .map_err(Clone::clone);
-    log_attempt(&app, who, "POST", &named, &body, started, &text).await?;
-    // Made only once the attempt is in the log.
+    log_attempt(app, who, "POST", named, body, started, &text).await?;
     let (subsystem, fault) = checked?;
     match fault {
         Some(fault) => app.faults.set(&subsystem, fault).map_err(|e| {
@@ -188,7 +201,7 @@ pub async fn change(
             app.faults.clear(&subsystem);
         }
     }
-    Ok(Json(listing(&app)))
+    text
 }
 
 /// `DELETE /faults`: clear every fault. The administrator's key only.
@@ -212,34 +225,13 @@ pub async fn clear_all(
 pub async fn set_fault(app: &AppState, subsystem: &str, fault: &str) -> Result<String, ApiError> {
     let started = std::time::Instant::now();
     let body = Bytes::from(json!({"subsystem": subsystem, "fault": fault}).to_string());
-    let checked = read_change(&body);
-    let text = checked
-        .as_ref()
-        .map(|(_, f)| f.map_or("none".to_string(), |f| f.to_string()))
-        .map_err(Clone::clone);
-    log_attempt(
+    apply(
         app,
         Some(ADMIN_CLIENT.to_string()),
-        "POST",
         subsystem,
         &body,
         started,
-        &text,
+        read_change(&body),
     )
-    .await?;
-    let (subsystem, fault) = checked?;
-    match fault {
-        Some(f) => app.faults.set(&subsystem, f).map_err(|e| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Client.InvalidRequest",
-                "the request is not valid",
-            )
-            .detail(e.to_string())
-        })?,
-        None => {
-            app.faults.clear(&subsystem);
-        }
-    }
-    text
+    .await
 }

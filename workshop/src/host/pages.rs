@@ -772,6 +772,25 @@ async fn check(
     }
 }
 
+/// A team's form naming an exercise: its fields and the exercise, or the answer.
+fn team_exercise<'h>(
+    host: &'h Host,
+    headers: &HeaderMap,
+    team: &str,
+    body: &Bytes,
+) -> Result<(BTreeMap<String, String>, &'h crate::load::Loaded), Box<Response>> {
+    let f = form(body);
+    team_form(host, headers, team, &f)?;
+    let id = f.get("exercise").cloned().unwrap_or_default();
+    match host.exercise(&id) {
+        Some(ex) => Ok((f, ex)),
+        None => Err(Box::new(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("there is no exercise `{id}`"),
+        ))),
+    }
+}
+
 /// `POST /teams/{team}/start` (`exercise`): note the start; write the starter when the
 /// exercise does not keep the team's file from the one before (the old file stays in
 /// the push history).
@@ -781,17 +800,11 @@ async fn start(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
-    if let Err(r) = team_form(&host, &headers, &team, &f) {
-        return *r;
-    }
-    let id = f.get("exercise").cloned().unwrap_or_default();
-    let Some(ex) = host.exercise(&id) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("there is no exercise `{id}`"),
-        );
+    let (f, ex) = match team_exercise(&host, &headers, &team, &body) {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
+    let id = ex.id().to_string();
     if host.store.locked().unwrap_or_default().contains(&id) {
         return push_error(PushError::Locked(id));
     }
@@ -822,17 +835,11 @@ async fn hint(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let f = form(&body);
-    if let Err(r) = team_form(&host, &headers, &team, &f) {
-        return *r;
-    }
-    let id = f.get("exercise").cloned().unwrap_or_default();
-    let Some(ex) = host.exercise(&id) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("there is no exercise `{id}`"),
-        );
+    let (f, ex) = match team_exercise(&host, &headers, &team, &body) {
+        Ok(x) => x,
+        Err(r) => return *r,
     };
+    let id = ex.id().to_string();
     let shown = host.store.hints_shown(&team, &id).unwrap_or(0);
     let cells = host.store.cells().unwrap_or_default();
     let cell = cells
