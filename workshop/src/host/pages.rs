@@ -529,8 +529,13 @@ async fn space(
         .await
         .unwrap_or_default();
     c.insert("inbox", &inbox);
-    let accounts: Vec<Value> = host
-        .slot(&format!("teams/{team}"))
+    // The demo accounts are made when the service opens: open it (a service that cannot
+    // run lists none; its diagram says why).
+    let slot = host.slot(&format!("teams/{team}"));
+    if let Some(s) = &slot {
+        let _ = host.live(s).await;
+    }
+    let accounts: Vec<Value> = slot
         .map(|s| kept_accounts(&s))
         .unwrap_or_default()
         .into_iter()
