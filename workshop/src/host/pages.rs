@@ -2,7 +2,8 @@
 //! (`/teams/<team>/`: editor, pushes, exercises, log, inbox, diagrams), and the
 //! trainer's dashboard (`/trainer`: the grid, a team's page, the class's log, the
 //! actions, the exports). Every page is in Arabic and English (`?lang=`), works without
-//! JavaScript, and every action is a form with a token bound to the session. The command
+//! JavaScript (one small script keeps the grid and the class's log up to date in place),
+//! and every action is a form with a token bound to the session. The command
 //! line pushes and checks with the team's password as a bearer token, and gets JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,6 +63,9 @@ pub fn templates() -> tera::Tera {
 }
 
 const STYLE: &str = include_str!("../../templates/host/host.css");
+/// The one script: the trainer's grid and the class's log follow the host in place (a
+/// meta refresh would throw away what the trainer types and their place on the page).
+const SCRIPT: &str = include_str!("../../templates/host/host.js");
 
 /// The host's routes (the sandbox's are merged after them).
 pub fn routes(host: Host) -> Router {
@@ -88,6 +92,7 @@ pub fn routes(host: Host) -> Router {
     Router::new()
         .route("/teams", get(overview))
         .route("/host.css", get(style))
+        .route("/host.js", get(script))
         .route("/pilots/{id}", any(super::services))
         .route("/pilots/{id}/", any(super::services))
         .route("/pilots/{id}/{*rest}", any(super::services))
@@ -151,6 +156,14 @@ async fn team_limit(State(host): State<Host>, request: Request, next: Next) -> R
 
 async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
+}
+
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// The language of a page: `?lang=ar` or `en`.
@@ -1205,7 +1218,7 @@ fn grid(host: &Host, lang: &str) -> Value {
     json!({"day": host.day(), "columns": columns, "rows": rows})
 }
 
-/// `GET /trainer`: the grid, the actions, the notes; refreshes itself every 5 s.
+/// `GET /trainer`: the grid, the actions, the notes; the grid follows the class every 5 s.
 async fn trainer(
     State(host): State<Host>,
     Query(q): Query<BTreeMap<String, String>>,
