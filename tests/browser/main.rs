@@ -9,6 +9,7 @@
 //! capture, so it shows even for a test that passes) and passes; under `CI=true` a missing
 //! part fails the test instead.
 //! With `QUICKWIN_SCREENSHOTS=docs/screenshots` it also saves screenshots of the pages.
+//! The workshop host, two teams side by side on it, is in [`host`].
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -23,6 +24,8 @@ use serde_json::{Value, json};
 mod support;
 
 use support::{free_port, http, root, scratch};
+
+mod host;
 
 /// A child process killed when dropped.
 struct Proc(Child);
