@@ -69,9 +69,22 @@ async fn call(
         .await
         .unwrap();
     let status = res.status();
+    let media = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
         .await
         .unwrap();
+    // Every answer is held to the service's own document.
+    let contract = crate::openapi::contract::Contract::new(crate::openapi::document(
+        &s.blueprint(),
+        Now::read().today,
+    ));
+    if let Err(m) = contract.check(method, uri, status.as_u16(), media.as_deref(), &bytes) {
+        panic!("{m}\n{}", String::from_utf8_lossy(&bytes));
+    }
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),

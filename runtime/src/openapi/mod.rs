@@ -20,6 +20,7 @@
 //! operations, one per route of the table ([`operations`]).
 
 mod actions;
+pub mod contract;
 mod fields;
 mod operations;
 mod schemas;

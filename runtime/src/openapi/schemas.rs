@@ -162,7 +162,41 @@ impl<'a> Builder<'a> {
                 },
             }),
         );
-        let extras_required = ["documents", "fees", "appointments"];
+        s.insert(
+            "PublicEvent".into(),
+            json!({
+                "type": "object",
+                "description": "one step of an application's history, as the applicant sees it.",
+                "required": ["at", "action", "state", "status", "detail"],
+                "properties": {
+                    "at": stamp("when"),
+                    "action": text("the action (`submit` for the submission)."),
+                    "state": schema_ref("State"),
+                    "status": nullable(schema_ref("Text")),
+                    "detail": {
+                        "type": "object",
+                        "description": "what the office wrote with a decision or a send-back (its inputs, e.g. `reason`); empty for the steps in between.",
+                    },
+                },
+            }),
+        );
+        s.insert(
+            "NotificationStatus".into(),
+            json!({
+                "type": "object",
+                "description": "one message to the applicant and how far it went.",
+                "required": ["on", "channel", "queued_at", "sent_at", "attempts", "result"],
+                "properties": {
+                    "on": {"type": ["string", "null"], "description": "the step that sent it."},
+                    "channel": {"type": ["string", "null"], "enum": ["sms", "email", null]},
+                    "queued_at": stamp("when it was queued"),
+                    "sent_at": maybe_stamp("when it was sent"),
+                    "attempts": {"type": "integer", "minimum": 0},
+                    "result": {"description": "the messaging agency's answer, once sent (or why it was not)."},
+                },
+            }),
+        );
+        let extras_required = ["documents", "fees", "appointments", "notifications"];
         let mut public_required = vec![
             "tracking",
             "state",
@@ -191,21 +225,12 @@ impl<'a> Builder<'a> {
                     "updated_at": stamp("when it last changed"),
                     "decision_due": maybe_stamp("when a decision is due"),
                     "answers": schema_ref("Answers"),
-                    "history": {"type": "array", "items": {
-                        "type": "object",
-                        "required": ["at", "action", "state", "status", "reason"],
-                        "properties": {
-                            "at": stamp("when"),
-                            "action": {"type": "string"},
-                            "state": schema_ref("State"),
-                            "status": nullable(schema_ref("Text")),
-                            "reason": {"description": "the `reason` input given with the action, if any."},
-                        },
-                    }},
+                    "history": {"type": "array", "items": schema_ref("PublicEvent")},
                     "actions": {"type": "array", "items": schema_ref("OpenAction")},
                     "documents": {"type": "array", "items": schema_ref("IssuedDocument")},
                     "fees": {"type": "array", "items": schema_ref("FeeStatus")},
                     "appointments": {"type": "array", "items": schema_ref("Booking")},
+                    "notifications": {"type": "array", "items": schema_ref("NotificationStatus")},
                 },
             }),
         );
@@ -263,6 +288,10 @@ impl<'a> Builder<'a> {
             p.insert(
                 "appointments".into(),
                 json!({"type": "array", "items": schema_ref("Booking")}),
+            );
+            p.insert(
+                "notifications".into(),
+                json!({"type": "array", "items": schema_ref("NotificationStatus")}),
             );
             p.insert("calls_pending".into(), json!({"type": "integer", "description": "calls to other agencies still being retried."}));
             p.insert(

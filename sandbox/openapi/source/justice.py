@@ -25,7 +25,7 @@ def property_schema():
             [
                 ("governorate", ref("Governorate")),
                 ("muqataa", integer("The muqataa (المقاطعة), the cadastral district of the governorate the property lies in, numbered from 1.", minimum=1, examples=[57])),
-                ("plot", integer("The plot (القطعة) in the muqataa, numbered from 1.", minimum=1, maximum=900, examples=[412])),
+                ("plot", integer("The plot (القطعة) in the muqataa, numbered from 1.", minimum=1, maximum=9999, examples=[412])),
                 ("owner", owner),
                 ("property_type", ref("PropertyType")),
                 ("area_m2", integer("The plot's area (المساحة), in m².", minimum=150, maximum=599, examples=[250])),
