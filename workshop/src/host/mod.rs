@@ -33,8 +33,9 @@ use quickwin_blueprint::clock::Now;
 use quickwin_runtime::guard::Rate;
 use quickwin_runtime::guard::buckets::Buckets;
 use quickwin_runtime::mediator::Mediator;
+use quickwin_runtime::openapi;
 use quickwin_runtime::service::{Adapt, Service, ServiceError};
-use quickwin_runtime::{accounts, openapi};
+use quickwin_runtime::store::accounts as accounts_store;
 use quickwin_sandbox::messagelog::Durability;
 use quickwin_sandbox::{AppState, Config, catalogue};
 use tokio::task::JoinHandle;
@@ -191,6 +192,8 @@ pub struct Inner {
     pub pages: tera::Tera,
     /// One check run at a time per team.
     runs: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Services opening at once.
+    opening: tokio::sync::Semaphore,
     started: Instant,
 }
 
@@ -261,6 +264,9 @@ impl Host {
             buckets: Buckets::default(),
             pages: pages::templates(),
             runs: Mutex::new(BTreeMap::new()),
+            opening: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            ),
             started: Instant::now(),
             opts,
         }));
@@ -411,6 +417,10 @@ impl Host {
         }
         let host = self.clone();
         let s = slot.clone();
+        // Opening is CPU work (check, migrate, compile the pages): as many at once as
+        // there are cores, so that a class arriving at once does not hold every open's
+        // memory at the same time.
+        let _permit = self.opening.acquire().await;
         let service = tokio::task::spawn_blocking(move || host.open_service(&s, false))
             .await
             .map_err(|e| ServiceError::Templates(e.to_string()))??;
@@ -506,13 +516,17 @@ impl Host {
 
     /// The exercises of the day the class is on.
     pub fn todays(&self) -> Vec<&Loaded> {
+        self.exercises_of(Some(self.day()))
+    }
+
+    /// The exercises of `day`, or of every day (the whole curriculum) with `None`.
+    pub fn exercises_of(&self, day: Option<u32>) -> Vec<&Loaded> {
         let Some(c) = &self.curriculum else {
             return Vec::new();
         };
-        let day = self.day();
         c.days
             .iter()
-            .filter(|d| d.day.value == day)
+            .filter(|d| day.is_none_or(|day| d.day.value == day))
             .flat_map(|d| &d.exercises)
             .filter_map(|e| c.exercise(&e.value))
             .collect()
@@ -967,16 +981,13 @@ fn demo_accounts(slot: &Slot, service: &Service) {
         }
         let name = format!("demo.{}", role.id.as_str().replace('_', "-"));
         let password = format!("demo-{}", teams::new_password().replace('-', ""));
-        if accounts::put_user(
-            &conn,
-            &bp,
-            &name,
-            std::slice::from_ref(&role.id.value),
-            &password,
-            &stamp,
-        )
-        .is_ok()
-        {
+        let Some(hash) = demo_hash(&password) else {
+            continue;
+        };
+        let put = accounts_store::remove_user(&conn, &name).and_then(|()| {
+            accounts_store::insert_user(&conn, &name, &hash, role.id.as_str(), &stamp)
+        });
+        if put.is_ok() {
             kept.insert(role.id.as_str().to_string(), (name, password));
             changed = true;
         }
@@ -991,6 +1002,26 @@ fn demo_accounts(slot: &Slot, service: &Service) {
             }
         }
     }
+}
+
+/// The hash of a demo account's password: Argon2id with a light cost (1 MiB, one pass)
+/// instead of the runtime's default (19 MiB, two passes). The password is made here with
+/// 60 bits of randomness and kept in clear in `accounts.json` beside the store, so a
+/// memory-hard hash would protect nothing more; at the default cost, the accounts of
+/// every staff role of every team's service took seconds of the class's first requests
+/// and 19 MiB each while they were hashed. Sign-in verifies it with the parameters the
+/// hash names, as any other.
+fn demo_hash(password: &str) -> Option<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let params = argon2::Params::new(1024, 1, 1, None).ok()?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).ok()?;
+    let salt = SaltString::encode_b64(&salt).ok()?;
+    argon
+        .hash_password(password.as_bytes(), &salt)
+        .ok()
+        .map(|h| h.to_string())
 }
 
 /// The demo accounts kept for a slot: role → (name, password).

@@ -1144,12 +1144,23 @@ fn cell_state(
     )
 }
 
-/// The grid: teams × the day's exercises, and per column the counts.
-fn grid(host: &Host, lang: &str) -> Value {
+/// The day a grid shows: `?day=N`, `?day=all` (the whole curriculum, `None`), else the
+/// day the class is on.
+fn shown_day(host: &Host, q: &BTreeMap<String, String>) -> Option<u32> {
+    match q.get("day").map(String::as_str) {
+        Some("all") => None,
+        Some(d) => Some(d.parse().unwrap_or_else(|_| host.day())),
+        None => Some(host.day()),
+    }
+}
+
+/// The grid: teams × the exercises of `day` (of every day with `None`), and per column
+/// the counts.
+fn grid(host: &Host, lang: &str, day: Option<u32>) -> Value {
     let cells = host.store.cells().unwrap_or_default();
     let released = host.store.released().unwrap_or_default();
     let locked = host.store.locked().unwrap_or_default();
-    let exercises = host.todays();
+    let exercises = host.exercises_of(day);
     let class = host.class();
     let broken: BTreeSet<String> = class
         .teams
@@ -1231,7 +1242,7 @@ async fn trainer(
     };
     let mut c = base_context(lang);
     c.insert("csrf", &csrf);
-    c.insert("grid", &grid(&host, lang));
+    c.insert("grid", &grid(&host, lang, shown_day(&host, &q)));
     let days: Vec<Value> = host
         .curriculum
         .as_ref()
@@ -1296,7 +1307,7 @@ async fn grid_json(
     if trainer_session(&host, &headers).is_none() {
         return problem(StatusCode::UNAUTHORIZED, "sign in as the trainer first");
     }
-    Json(grid(&host, lang(&q))).into_response()
+    Json(grid(&host, lang(&q), shown_day(&host, &q))).into_response()
 }
 
 /// `GET /trainer/teams/{team}`: the blueprint against the starter and the solution, the
