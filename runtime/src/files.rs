@@ -102,15 +102,7 @@ const MARKUP: [&str; 9] = [
 /// web page or script inside (in a PDF anywhere, in an image near its start, where a
 /// browser sniffing it would look); why not, if not.
 pub fn sniff(kind: &str, body: &[u8]) -> Result<(), String> {
-    let magic = match kind {
-        "application/pdf" => body.starts_with(b"%PDF-"),
-        "image/jpeg" => body.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/png" => {
-            body.starts_with(b"\x89PNG\r\n\x1a\n") && body.get(12..16) == Some(b"IHDR".as_slice())
-        }
-        _ => false,
-    };
-    if !magic {
+    if !magic(kind, body) {
         return Err(format!("the bytes are not a `{kind}` file"));
     }
     let looked = if kind == "application/pdf" {
@@ -182,6 +174,24 @@ pub fn disposition(name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Whether `body` begins as a file of `kind` does.
+fn magic(kind: &str, body: &[u8]) -> bool {
+    match kind {
+        "application/pdf" => body.starts_with(b"%PDF-"),
+        "image/jpeg" => body.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => {
+            body.starts_with(b"\x89PNG\r\n\x1a\n") && body.get(12..16) == Some(b"IHDR".as_slice())
+        }
+        _ => false,
+    }
+}
+
+/// The type of `body` among `kinds`, by its first bytes: what a file sent as
+/// `application/octet-stream` (as generated clients send it) is taken to be.
+pub fn detect<'k>(kinds: &[&'k str], body: &[u8]) -> Option<&'k str> {
+    kinds.iter().copied().find(|k| magic(k, body))
 }
 
 /// The answer that downloads a kept file: its bytes, its type (`application/octet-stream`

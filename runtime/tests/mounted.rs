@@ -530,13 +530,11 @@ async fn journey(at: &str) {
     );
     let (_, doc) = get(url("/openapi.json")).await;
     let doc = doc.unwrap();
+    // Without a `Host` (a request made in the process), the server is the base path.
     if base.is_empty() {
-        assert!(
-            doc.get("servers").is_none(),
-            "at the root the document is as made"
-        );
+        assert_eq!(doc["servers"][0]["url"], "/", "at the root, the root");
     } else {
-        assert_eq!(doc["servers"], serde_json::json!([{"url": base}]));
+        assert_eq!(doc["servers"][0]["url"], base);
         assert_eq!(get("/health".into()).await.0, StatusCode::NOT_FOUND);
         assert_eq!(get("/".into()).await.0, StatusCode::NOT_FOUND);
         // Without its slash, the prefix leads to the start page.

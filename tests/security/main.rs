@@ -84,6 +84,15 @@ pub(crate) fn raw(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let body = response.get(split + 4..).unwrap_or_default().to_vec();
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    if status != 0 {
+        crate::support::contract::hold(port, method, path, status, &headers, &body);
+    }
     (status, head, body)
 }
 

@@ -269,3 +269,29 @@ fn a_control_character_in_a_file_name_never_breaks_the_download() {
     // Kept without them, too.
     assert!(!kept.chars().any(char::is_control), "{kept:?}");
 }
+
+/// A generated client sends a file as `application/octet-stream`: its first bytes say
+/// which of the field's types it is, and the same checks hold.
+#[test]
+fn a_file_sent_as_bytes_of_no_type_is_taken_by_its_first_bytes() {
+    let s = serve(
+        "blueprints/water-subscription.yaml",
+        "security-octet-stream",
+        &[],
+    );
+    let (status, body) = upload(
+        &s,
+        "/api/attachments?name=deed.pdf&field=ownership_document",
+        "application/octet-stream",
+        &pdf(1000),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["content_type"], "application/pdf", "{body}");
+    let (status, body) = upload(
+        &s,
+        "/api/attachments?name=page.pdf&field=ownership_document",
+        "application/octet-stream",
+        b"<html><script>alert(1)</script></html>",
+    );
+    assert_eq!(status, 422, "{body}");
+}

@@ -184,6 +184,13 @@ async fn checked_upload(
         .guard
         .take_bytes(&client.key(), body.len() as u64)
         .map_err(|e| e.in_language(&lang))?;
+    // Sent as bytes of no declared type (as generated clients send a file): the first
+    // bytes tell which of the field's types it is.
+    let content_type = if content_type == "application/octet-stream" {
+        files::detect(&rule.kinds, &body).map_or(content_type, str::to_string)
+    } else {
+        content_type
+    };
     let name = q.get("name").cloned().unwrap_or_else(|| "file".into());
     let size = body.len();
     let kept = files::safe_name(&name);

@@ -35,15 +35,39 @@ pub(crate) async fn metrics(State(state): State<ApiState>) -> Result<Response, A
     .await
 }
 
-/// The document with examples for today, so that they can be sent as they are.
-/// Mounted under a base path, the document says so in `servers`.
-pub(crate) async fn openapi(State(state): State<ApiState>, base: BasePath) -> Json<Value> {
+/// The document with examples for today, so that they can be sent as they are. Its
+/// `servers` is where it was fetched from: the `Host` the client asked, and the base path
+/// the service is mounted under (`https` when the guard knows the request came so).
+pub(crate) async fn openapi(
+    State(state): State<ApiState>,
+    base: BasePath,
+    headers: axum::http::HeaderMap,
+) -> Json<Value> {
     let mut doc = crate::openapi::document(
         &state.blueprint(),
         quickwin_blueprint::clock::Now::read().today,
     );
-    if !base.is_root() {
-        doc["servers"] = serde_json::json!([{"url": base.as_str()}]);
-    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        });
+    let url = match host {
+        Some(host) => {
+            let scheme = if state.guard.settings().https {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{host}{}", base.as_str())
+        }
+        None if base.is_root() => "/".to_string(),
+        None => base.as_str().to_string(),
+    };
+    doc["servers"] =
+        serde_json::json!([{"url": url, "description": "where this document was fetched from"}]);
     Json(doc)
 }

@@ -204,7 +204,11 @@ impl<'a> Builder<'a> {
         // is described once.
         let mut paths = Map::new();
         for route in ROUTES {
-            if let Some(operation) = described.remove(&route.op) {
+            if let Some(mut operation) = described.remove(&route.op) {
+                // An operation open to anyone says so: no scheme is needed.
+                if operation.get("security").is_none() {
+                    operation["security"] = json!([]);
+                }
                 let item = paths
                     .entry(route.path.to_string())
                     .or_insert_with(|| json!({}));
@@ -221,10 +225,13 @@ impl<'a> Builder<'a> {
         );
         json!({
             "openapi": "3.1.0",
+            // Where the document is served from; `GET /openapi.json` names the address.
+            "servers": [{"url": "/", "description": "the address this document is served from"}],
             "info": {
                 "title": en(&bp.title),
                 "version": bp.version.value,
                 "description": description,
+                "contact": {"name": en(&bp.agency.name)},
                 "x-quickwin-service": bp.id.as_str(),
                 "x-quickwin-interop": bp.interop.as_str(),
             },

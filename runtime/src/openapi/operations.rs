@@ -318,9 +318,10 @@ impl<'a> Builder<'a> {
                     "description": format!("stores a PDF, JPEG or PNG file (at most {} MiB) and returns its id, to give once as the answer of a `file` field.", MAX_BODY / (1024 * 1024)),
                     "parameters": [{"name": "name", "in": "query", "required": false, "description": "the file's name: at most 200 characters, without `/` or `\\`; `file` when not given.", "schema": {"type": "string", "maxLength": 200, "pattern": "^[^/\\\\]*$"}, "example": "birth-notification.pdf"}],
                     "requestBody": {"required": true, "description": "the file's bytes, with its `Content-Type`.", "content": {
-                        "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}, "example": "%PDF-1.7\n%…\n%%EOF\n"},
-                        "image/jpeg": {"schema": {"type": "string", "contentMediaType": "image/jpeg"}},
-                        "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary", "contentMediaType": "application/pdf"}, "example": "%PDF-1.7\n%…\n%%EOF\n"},
+                        "image/jpeg": {"schema": {"type": "string", "format": "binary", "contentMediaType": "image/jpeg"}},
+                        "image/png": {"schema": {"type": "string", "format": "binary", "contentMediaType": "image/png"}},
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary", "description": "the file's bytes without a declared type (as generated clients send them): its first bytes say which of the types above it is."}},
                     }},
                     "responses": {
                         "201": ok_json("the file is stored.", schema_ref("Upload"), Some(json!({"id": UPLOAD_EXAMPLE, "name": "birth-notification.pdf", "content_type": "application/pdf", "size": 48213, "sha256": "9f2b5c1d0e7a4b3c8d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c"}))),
@@ -469,9 +470,10 @@ impl<'a> Builder<'a> {
                     "parameters": [param("Tracking"), {"name": "id", "in": "path", "required": true, "description": "the attachment's id.", "schema": {"type": "string"}, "example": UPLOAD_EXAMPLE}],
                     "responses": {
                         "200": {"description": "the file.", "headers": {"Content-Disposition": {"schema": {"type": "string"}, "description": "`attachment; filename=\"…\"`."}}, "content": {
-                            "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
-                            "image/jpeg": {"schema": {"type": "string", "contentMediaType": "image/jpeg"}},
-                            "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+                            "application/pdf": {"schema": {"type": "string", "format": "binary", "contentMediaType": "application/pdf"}},
+                            "image/jpeg": {"schema": {"type": "string", "format": "binary", "contentMediaType": "image/jpeg"}},
+                            "image/png": {"schema": {"type": "string", "format": "binary", "contentMediaType": "image/png"}},
+                            "application/octet-stream": {"schema": {"type": "string", "format": "binary", "description": "a file kept without a known type."}},
                         }},
                         "401": shared("Unauthorized"),
                         "404": error("no such case, or no such attachment on it.", &[("unknown", "NotFound", "the case has no such attachment")]),
