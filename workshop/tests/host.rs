@@ -66,7 +66,7 @@ impl Class {
         headers: &[(&str, String)],
         body: Option<&str>,
     ) -> Answer {
-        Client::default()
+        let answer = Client::default()
             .send(
                 method,
                 &format!("{}{path}", self.url),
@@ -75,7 +75,40 @@ impl Class {
                 Duration::from_secs(30),
             )
             .await
-            .unwrap()
+            .unwrap();
+        // A team's service answers as its own document says, under the team's prefix.
+        if let Some((service, _)) = path
+            .split_once("/api/")
+            .filter(|(s, _)| s.contains("/svc/"))
+        {
+            let doc = Client::default()
+                .send(
+                    "GET",
+                    &format!("{}{service}/openapi.json", self.url),
+                    &[],
+                    None,
+                    Duration::from_secs(30),
+                )
+                .await
+                .unwrap();
+            if doc.status == 200 {
+                let contract = quickwin_runtime::openapi::contract::Contract::new(doc.json());
+                if let Err(m) = contract.check(
+                    method,
+                    path,
+                    answer.status,
+                    answer.header("content-type"),
+                    &answer.body,
+                ) {
+                    panic!(
+                        "{method} {path} -> {}: {m}\n{}",
+                        answer.status,
+                        answer.text()
+                    );
+                }
+            }
+        }
+        answer
     }
 
     async fn get(&self, path: &str) -> Answer {

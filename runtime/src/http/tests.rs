@@ -341,6 +341,46 @@ async fn a_citizen_submits_and_tracks_with_the_access_code() {
     assert_eq!(wrong.0, StatusCode::NOT_FOUND);
 }
 
+/// The harness's check can fail: a document that promises a history item's `reason`
+/// (as it once did) is caught on a real answer, named by operation and pointer.
+#[tokio::test]
+async fn a_document_that_promises_more_than_the_answer_fails_the_check() {
+    let s = state();
+    let (_, created) = call(&s, "POST", "/api/applications", &[], Some(application())).await;
+    let tracking = created["tracking"].as_str().unwrap().to_string();
+    let code = created["access_code"].as_str().unwrap().to_string();
+    let res = app(s.clone())
+        .oneshot(
+            Request::get(format!("/api/applications/{tracking}"))
+                .header("X-Access-Code", code)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let mut doc = crate::openapi::document(&s.blueprint(), Now::read().today);
+    doc["components"]["schemas"]["PublicEvent"]["required"] =
+        json!(["at", "action", "state", "status", "reason"]);
+    let broken = crate::openapi::contract::Contract::new(doc);
+    let m = broken
+        .check(
+            "GET",
+            &format!("/api/applications/{tracking}"),
+            200,
+            Some("application/json"),
+            &bytes,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (m.operation.as_str(), m.pointer.as_str()),
+        ("trackApplication", "/history/0")
+    );
+    assert!(m.message.contains("`reason`"), "{m}");
+}
+
 #[tokio::test]
 async fn the_problems_are_counted_in_the_language_plural_forms() {
     let s = state();

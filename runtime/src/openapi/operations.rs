@@ -84,7 +84,13 @@ impl<'a> Builder<'a> {
                 "tracking": tracking, "access_code": ACCESS_CODE_EXAMPLE, "state": bp.workflow.initial.as_str(),
                 "status": self.status_of(bp.workflow.initial.as_str()), "decision_due": due,
             }))),
-            "413": shared("TooLarge"),
+            "413": {
+                "description": "the body is too large (plain text, as for every route), or the service keeps as many applications as its `max-cases` setting allows (an `Error`; a workshop host sets it).",
+                "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "application/json": {"schema": schema_ref("Error"), "examples": {"full": {"summary": "the store is full", "value": error_body("TooLarge", "this service keeps at most 5000 applications, and it has them; ask the trainer to reset it")}}},
+                },
+            },
             "422": submit_422,
             "500": shared("Internal"),
         });
