@@ -249,7 +249,10 @@ impl JsonSchema for Localized {
                 { "type": "string" },
                 {
                     "type": "object",
-                    "propertyNames": { "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$" },
+                    "propertyNames": {
+                        "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+                        "patternErrorMessage": "this is not a language code: write a text per language, e.g. `{en: Name, ar: الاسم}`"
+                    },
                     "additionalProperties": { "type": "string" },
                     "minProperties": 1
                 }
@@ -321,7 +324,8 @@ impl JsonSchema for Duration {
         json_schema!({
             "description": "A length of time: a number and a unit, `m` (minutes), `h` (hours), `d` (calendar days) or `w` (weeks), e.g. `30m`, `2h`, `3d`.",
             "type": "string",
-            "pattern": "^[0-9]+(m|min|h|d|w)$"
+            "pattern": "^\\s*[0-9]+\\s*(m|min|h|d|w)\\s*$",
+            "patternErrorMessage": "this is not a length of time: write a number and a unit, `m` (minutes), `h` (hours), `d` (days) or `w` (weeks), e.g. `30m`, `2h`, `3d`"
         })
     }
 }

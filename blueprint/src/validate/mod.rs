@@ -72,12 +72,28 @@ pub(crate) enum IdStyle {
     Snake,
 }
 
+/// The shape of a [`IdStyle::Slug`] id; the schema gives editors the same pattern.
+pub(crate) const SLUG_PATTERN: &str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
+/// The shape of a [`IdStyle::Snake`] id.
+pub(crate) const SNAKE_PATTERN: &str = r"^[a-z][a-z0-9_]*$";
+/// The longest id, in characters.
+pub(crate) const MAX_ID_LENGTH: usize = 63;
+/// One part of an interoperability identifier, `IQ`, `GOV`, `MOH`, `births`, …
+pub(crate) const INTEROP_PART_PATTERN: &str = r"[A-Za-z0-9][A-Za-z0-9._-]*";
+/// The member classes an interoperability identifier's second part names.
+pub(crate) const MEMBER_CLASSES: &[&str] = &["GOV", "COM", "NGO", "ORG"];
+/// A language code, as [`Validator::languages`] checks it: two or three lowercase letters.
+pub(crate) const LANGUAGE_PATTERN: &str = r"^[a-z]{2,3}$";
+/// An agency's member code, as the identity check reads it: capital letters and digits.
+pub(crate) const MEMBER_PATTERN: &str = r"^[A-Z0-9]+$";
+
 static SLUG: std::sync::LazyLock<Regex> =
-    std::sync::LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("valid regex"));
+    std::sync::LazyLock::new(|| Regex::new(SLUG_PATTERN).expect("valid regex"));
 static SNAKE: std::sync::LazyLock<Regex> =
-    std::sync::LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]*$").expect("valid regex"));
-static INTEROP_PART: std::sync::LazyLock<Regex> =
-    std::sync::LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*$").expect("valid regex"));
+    std::sync::LazyLock::new(|| Regex::new(SNAKE_PATTERN).expect("valid regex"));
+static INTEROP_PART: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(&format!("^{INTEROP_PART_PATTERN}$")).expect("valid regex")
+});
 
 impl<'a> Validator<'a> {
     pub(crate) fn push(&mut self, d: Diagnostic) {
@@ -132,11 +148,11 @@ impl<'a> Validator<'a> {
                 format!("`{id}` is not a valid {what} id"),
             )
             .help = Some(help);
-        } else if id.len() > 63 {
+        } else if id.len() > MAX_ID_LENGTH {
             self.error(
                 Code::InvalidValue,
                 id.span,
-                format!("the {what} id `{id}` is longer than 63 characters"),
+                format!("the {what} id `{id}` is longer than {MAX_ID_LENGTH} characters"),
             );
         }
     }
@@ -426,7 +442,7 @@ impl<'a> Validator<'a> {
             .help = Some(format!("for example `{example}`"));
             return None;
         }
-        if !matches!(parts[1].as_str(), "GOV" | "COM" | "NGO" | "ORG") {
+        if !MEMBER_CLASSES.contains(&parts[1].as_str()) {
             self.error(Code::InvalidValue, id.span, format!("unknown member class `{}` in `{id}`; expected one of `GOV`, `COM`, `NGO` or `ORG`", parts[1]));
             return None;
         }
