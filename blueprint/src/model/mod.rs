@@ -100,6 +100,26 @@ pub struct Agency {
     pub member: Name,
     /// The agency's name, per language.
     pub name: Localized,
+    /// Where to ask about the service: an e-mail address and a web page, shown to the
+    /// developers of other agencies in the API document's `info.contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// The terms under which other agencies may use the service's API: an SPDX licence
+    /// identifier (`CC-BY-4.0`) or the web address of the agency's terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<Name>,
+}
+
+/// How to reach an agency about a service.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// An e-mail address, e.g. `eservices@moi.gov.iq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Name>,
+    /// A web page, e.g. `https://moi.gov.iq/eservices`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Name>,
 }
 
 /// Someone, or something, that takes part in the service.

@@ -84,6 +84,17 @@ pub(crate) const INTEROP_PART_PATTERN: &str = r"[A-Za-z0-9][A-Za-z0-9._-]*";
 pub(crate) const MEMBER_CLASSES: &[&str] = &["GOV", "COM", "NGO", "ORG"];
 /// A language code, as [`Validator::languages`] checks it: two or three lowercase letters.
 pub(crate) const LANGUAGE_PATTERN: &str = r"^[a-z]{2,3}$";
+/// Whether `s` is a whole web address: `http(s)://` and a host.
+fn web_address(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or("");
+        host.contains('.') && !r.contains(char::is_whitespace)
+    })
+}
+
 /// An agency's member code, as the identity check reads it: capital letters and digits.
 pub(crate) const MEMBER_PATTERN: &str = r"^[A-Z0-9]+$";
 
@@ -373,6 +384,52 @@ impl<'a> Validator<'a> {
         if bp.version.trim().is_empty() {
             self.error(Code::InvalidValue, bp.version.span, "the version is empty")
                 .help = Some("write e.g. `version: 1.0.0`".into());
+        }
+        if let Some(contact) = &bp.agency.contact {
+            if let Some(email) = &contact.email {
+                let ok = email.split_once('@').is_some_and(|(user, domain)| {
+                    !user.is_empty()
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !email.contains(char::is_whitespace)
+                });
+                if !ok {
+                    self.error(
+                        Code::InvalidValue,
+                        email.span,
+                        format!("`{}` is not an e-mail address", email.as_str()),
+                    )
+                    .help = Some("write e.g. `email: eservices@moi.gov.iq`".into());
+                }
+            }
+            if let Some(url) = &contact.url {
+                if !web_address(url.as_str()) {
+                    self.error(
+                        Code::InvalidValue,
+                        url.span,
+                        format!("`{}` is not a web address", url.as_str()),
+                    )
+                    .help = Some("write it whole, beginning with `https://`".into());
+                }
+            }
+            if contact.email.is_none() && contact.url.is_none() {
+                self.error(
+                    Code::MissingKey,
+                    bp.agency.member.span,
+                    "`contact` names neither an `email` nor a `url`",
+                )
+                .help = Some("give at least one, or leave `contact` out".into());
+            }
+        }
+        if let Some(license) = &bp.agency.license {
+            let spdx = !license.is_empty()
+                && license
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'));
+            if !spdx && !web_address(license.as_str()) {
+                self.error(Code::InvalidValue, license.span, format!("`{}` is neither an SPDX licence identifier nor a web address", license.as_str()))
+                    .help = Some("write e.g. `license: CC-BY-4.0`, or the address of the agency's terms, beginning with `https://`".into());
+            }
         }
         let member = &bp.agency.member;
         if !member

@@ -489,3 +489,40 @@ fn a_queue_column_is_not_a_file_or_a_group() {
         )]
     );
 }
+
+#[test]
+fn an_agencys_contact_and_license_are_checked() {
+    let agency = "agency: {member: MOI, name: {en: Ministry of Interior, ar: وزارة الداخلية}}";
+    let with = |extra: &str| agency.replace("}}", &format!("}}, {extra}}}"));
+    let good = with(
+        "contact: {email: eservices@example.gov.iq, url: \"https://example.gov.iq/e\"}, license: CC-BY-4.0",
+    );
+    assert!(
+        diagnostics(agency, &good).is_empty(),
+        "{:?}",
+        diagnostics(agency, &good)
+    );
+    let terms = with("license: \"https://example.gov.iq/terms\"");
+    assert!(diagnostics(agency, &terms).is_empty());
+    for (bad, said) in [
+        (
+            "contact: {email: eservices}",
+            "`eservices` is not an e-mail address",
+        ),
+        (
+            "contact: {url: example.gov.iq}",
+            "`example.gov.iq` is not a web address",
+        ),
+        ("contact: {}", "`contact` names neither"),
+        (
+            "license: the usual terms",
+            "neither an SPDX licence identifier nor a web address",
+        ),
+    ] {
+        let found = diagnostics(agency, &with(bad));
+        assert!(
+            found.iter().any(|(error, _, m)| *error && m.contains(said)),
+            "{bad}: {found:?}"
+        );
+    }
+}

@@ -51,6 +51,32 @@ pub fn document(bp: &Blueprint, day: Date) -> Value {
     Builder::new(bp, day).document()
 }
 
+/// `info.contact`: the agency, and how to reach it when the blueprint says.
+fn contact(bp: &Blueprint) -> Value {
+    let mut c = json!({"name": en(&bp.agency.name)});
+    if let Some(contact) = &bp.agency.contact {
+        if let Some(email) = &contact.email {
+            c["email"] = json!(email.as_str());
+        }
+        if let Some(url) = &contact.url {
+            c["url"] = json!(url.as_str());
+        }
+    }
+    c
+}
+
+/// `info.license`: the agency's terms when the blueprint names them; else that the
+/// agency's own terms apply, with no public address.
+fn license(bp: &Blueprint) -> Value {
+    match bp.agency.license.as_ref().map(|l| l.as_str()) {
+        Some(url) if url.starts_with("http") => {
+            json!({"name": format!("the terms of {}", en(&bp.agency.name)), "url": url})
+        }
+        Some(id) => json!({"name": id, "identifier": id}),
+        None => json!({"name": format!("the terms of {}", en(&bp.agency.name))}),
+    }
+}
+
 /// The English text, else the text for every language, else any.
 fn en(text: &Localized) -> String {
     text.get("en").to_string()
@@ -231,7 +257,8 @@ impl<'a> Builder<'a> {
                 "title": en(&bp.title),
                 "version": bp.version.value,
                 "description": description,
-                "contact": {"name": en(&bp.agency.name)},
+                "contact": contact(bp),
+                "license": license(bp),
                 "x-quickwin-service": bp.id.as_str(),
                 "x-quickwin-interop": bp.interop.as_str(),
             },
