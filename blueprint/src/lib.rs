@@ -25,6 +25,7 @@ pub mod numbers;
 pub mod phrase;
 pub mod plural;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod slots;
 pub mod source;

@@ -2,8 +2,8 @@
 //!
 //! schemars derives the shape from the model. The rules an editor can know besides the
 //! shape (the form of ids, `quickwin: 1`, languages listed once) are put on the model's
-//! fields with `#[schemars(transform = …)]`, using the functions of this module, and the
-//! patterns are the ones [`crate::validate`] uses. `for_editors` then adapts the whole
+//! fields with `#[schemars(transform = …)]`, using the functions of [`crate::rules`], whose
+//! patterns [`crate::validate`] uses too. `for_editors` then adapts the whole
 //! to how yaml-language-server reads a schema: typed enums with a text per value, one-line
 //! `markdownDescription`s that hover shows on the key, and `defaultSnippets` that insert a
 //! list item with every required key.
@@ -11,11 +11,7 @@
 use schemars::Schema;
 use serde_json::{Map, Value, json};
 
-use crate::model::{Blueprint, LANGUAGE_VERSION};
-use crate::validate::{
-    INTEROP_PART_PATTERN, LANGUAGE_PATTERN, MAX_ID_LENGTH, MEMBER_CLASSES, MEMBER_PATTERN,
-    SLUG_PATTERN, SNAKE_PATTERN,
-};
+use crate::model::Blueprint;
 
 /// Where catalogue blueprints find the committed copy of the schema, relative to them.
 pub const SCHEMA_FILE: &str = "schema/blueprint.schema.json";
@@ -35,112 +31,6 @@ pub fn schema_json() -> String {
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     write_snippet_bodies(&text)
-}
-
-/// `quickwin:` takes the one language version this release reads.
-pub(crate) fn language_version(schema: &mut Schema) {
-    let description = schema.get("description").cloned();
-    *schema = Schema::from(Map::new());
-    if let Some(description) = description {
-        schema.insert("description".into(), description);
-    }
-    schema.insert("type".into(), "integer".into());
-    schema.insert("const".into(), LANGUAGE_VERSION.into());
-    schema.insert(
-        "errorMessage".into(),
-        format!(
-            "quickwin reads blueprint language version {LANGUAGE_VERSION}: write `quickwin: {LANGUAGE_VERSION}`"
-        )
-        .into(),
-    );
-}
-
-/// An id of lowercase words joined by underscores: fields, states, roles, actions, …
-pub(crate) fn snake_id(schema: &mut Schema) {
-    id(
-        schema,
-        SNAKE_PATTERN,
-        "use lowercase letters, digits and `_`, starting with a letter, e.g. `date_of_birth`",
-    );
-}
-
-/// An id of lowercase words joined by dashes: the service and the operations it offers.
-pub(crate) fn slug_id(schema: &mut Schema) {
-    id(
-        schema,
-        SLUG_PATTERN,
-        "use lowercase letters, digits and dashes, starting with a letter, e.g. `birth-certificate`",
-    );
-}
-
-fn id(schema: &mut Schema, pattern: &str, help: &str) {
-    schema.insert("pattern".into(), pattern.into());
-    schema.insert("maxLength".into(), MAX_ID_LENGTH.into());
-    schema.insert(
-        "patternErrorMessage".into(),
-        format!("this is not a valid id: {help}").into(),
-    );
-}
-
-/// `languages`: language codes, each once, at least one.
-pub(crate) fn languages(schema: &mut Schema) {
-    schema.insert(
-        "items".into(),
-        json!({
-            "type": "string",
-            "pattern": LANGUAGE_PATTERN,
-            "patternErrorMessage": "this is not a language code: use two- or three-letter codes such as `ar`, `en` or `ku`"
-        }),
-    );
-    schema.insert("minItems".into(), 1.into());
-    schema.insert("uniqueItems".into(), true.into());
-}
-
-/// An agency's member code, e.g. `MOH`.
-pub(crate) fn member_code(schema: &mut Schema) {
-    schema.insert("pattern".into(), MEMBER_PATTERN.into());
-    schema.insert(
-        "patternErrorMessage".into(),
-        "a member code is capital letters and digits, e.g. `MOH`".into(),
-    );
-}
-
-/// A service's interoperability identifier, `IQ/GOV/MOH/births/birth-certificate`.
-pub(crate) fn service_identifier(schema: &mut Schema) {
-    interop_identifier(schema, 5);
-}
-
-/// A list of client subsystems' identifiers, `IQ/GOV/MOE/schools`.
-pub(crate) fn subsystem_identifiers(schema: &mut Schema) {
-    let mut item = Schema::from(Map::new());
-    item.insert("type".into(), "string".into());
-    interop_identifier(&mut item, 4);
-    schema.insert("items".into(), item.to_value());
-}
-
-fn interop_identifier(schema: &mut Schema, parts: usize) {
-    let part = INTEROP_PART_PATTERN;
-    let class = MEMBER_CLASSES.join("|");
-    let rest = format!("/{part}").repeat(parts - 2);
-    let (names, example) = if parts == 5 {
-        (
-            "INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE",
-            "IQ/GOV/MOH/births/birth-certificate",
-        )
-    } else {
-        ("INSTANCE/CLASS/MEMBER/SUBSYSTEM", "IQ/GOV/MOH/births")
-    };
-    let classes = MEMBER_CLASSES
-        .iter()
-        .map(|c| format!("`{c}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    schema.insert("pattern".into(), format!("^{part}/({class}){rest}$").into());
-    schema.insert(
-        "patternErrorMessage".into(),
-        format!("expected {parts} parts `{names}`, the class one of {classes}, e.g. `{example}`")
-            .into(),
-    );
 }
 
 /// An item of a list, as an editor inserts it: the definition of the list's items

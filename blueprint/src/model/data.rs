@@ -15,7 +15,7 @@ use super::common::{Expr, Localized, Name, Spanned};
 #[serde(deny_unknown_fields)]
 pub struct RefList {
     /// The list's id, used by choice fields as `list: <id>`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// The choices.
     pub options: Vec<ChoiceOption>,
@@ -36,7 +36,7 @@ pub struct ChoiceOption {
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// The record's id, e.g. `application`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// The record's name, per language.
     pub label: Localized,
@@ -49,7 +49,7 @@ pub struct Record {
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// The field's id: lowercase letters, digits and `_`, e.g. `date_of_birth`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// What kind of value it holds.
     #[serde(rename = "type")]
@@ -351,7 +351,7 @@ impl ValueType {
 #[serde(deny_unknown_fields)]
 pub struct Computed {
     /// Its id, usable in other expressions like a field.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// What it is called, per language.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,12 +13,12 @@ use super::common::{Expr, Localized, Name, Spanned};
 #[serde(deny_unknown_fields)]
 pub struct Integration {
     /// Its id, e.g. `civil_registry_check`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// What it does, per language (shown on the case page).
     pub label: Localized,
     /// The called service's identifier, e.g. `IQ/GOV/MOI/civil-registry/persons`.
-    #[schemars(transform = crate::schema::service_identifier)]
+    #[schemars(transform = crate::rules::service_identifier)]
     pub service: Name,
     /// The HTTP method.
     #[serde(default)]
@@ -71,7 +71,7 @@ pub enum Failure {
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     /// The service code, the last part of its identifier, e.g. `certificate-status`.
-    #[schemars(transform = crate::schema::slug_id)]
+    #[schemars(transform = crate::rules::slug_id)]
     pub id: Name,
     /// What it answers, per language.
     pub label: Localized,
@@ -81,7 +81,7 @@ pub struct Operation {
     pub returns: Vec<Name>,
     /// The client subsystems allowed to call it, e.g. `IQ/GOV/MOE/schools`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(transform = crate::schema::subsystem_identifiers)]
+    #[schemars(transform = crate::rules::subsystem_identifiers)]
     pub clients: Vec<Name>,
 }
 

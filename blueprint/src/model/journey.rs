@@ -28,7 +28,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Page {
     /// The page's id, e.g. `child`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// The page heading, per language.
     pub title: Localized,
@@ -61,7 +61,7 @@ pub struct Branch {
 #[serde(deny_unknown_fields)]
 pub struct ExitPage {
     /// The page's id, e.g. `not_eligible`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// The heading, per language.
     pub title: Localized,

@@ -21,18 +21,18 @@ pub use journey::{Branch, ExitPage, Form, Page};
 pub use services::{Appointments, Band, Document, Fee, Resource, Tariff};
 pub use workflow::{BUILTIN_ACTIONS, State, Transition, Workflow};
 
-/// The version of the blueprint language this release reads.
-pub const LANGUAGE_VERSION: u32 = 1;
+/// The blueprint language version this release reads.
+pub use crate::rules::LANGUAGE_VERSION;
 
 /// A quick-win e-service, described in one file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blueprint {
     /// The version of the blueprint language: `1`.
-    #[schemars(transform = crate::schema::language_version)]
+    #[schemars(transform = crate::rules::language_version)]
     pub quickwin: Spanned<u32>,
     /// The service id: lowercase letters, digits and dashes, e.g. `birth-certificate`.
-    #[schemars(transform = crate::schema::slug_id)]
+    #[schemars(transform = crate::rules::slug_id)]
     pub id: Name,
     /// The version of this blueprint, e.g. `1.0.0`.
     pub version: Spanned<String>,
@@ -40,10 +40,10 @@ pub struct Blueprint {
     pub agency: Agency,
     /// The interoperability identifier `IQ/GOV/<MEMBER>/<SUBSYSTEM>/<SERVICE>` under which
     /// other agencies reach this service through the information mediator.
-    #[schemars(transform = crate::schema::service_identifier)]
+    #[schemars(transform = crate::rules::service_identifier)]
     pub interop: Name,
     /// The languages of the service's texts, the first being the default, e.g. `[ar, en]`.
-    #[schemars(transform = crate::schema::languages)]
+    #[schemars(transform = crate::rules::languages)]
     pub languages: Vec<Name>,
     /// The service's name, per language.
     pub title: Localized,
@@ -96,7 +96,7 @@ pub struct Blueprint {
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// The agency's member code in the interoperability identifiers, e.g. `MOH`.
-    #[schemars(transform = crate::schema::member_code)]
+    #[schemars(transform = crate::rules::member_code)]
     pub member: Name,
     /// The agency's name, per language.
     pub name: Localized,
@@ -127,7 +127,7 @@ pub struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// The role's id, e.g. `clerk`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// Who plays it.
     pub kind: Spanned<RoleKind>,

@@ -12,7 +12,7 @@ use super::common::{Duration, Expr, Localized, Name, Spanned};
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     /// The fee's id, e.g. `certificate_fee`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// What the fee is for, per language.
     pub label: Localized,
@@ -105,7 +105,7 @@ pub struct Appointments {
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// Its id.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// Its name, per language.
     pub label: Localized,
@@ -128,7 +128,7 @@ pub struct Resource {
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Its id, e.g. `birth_certificate`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// Its title, per language.
     pub title: Localized,

@@ -36,7 +36,7 @@ pub struct Workflow {
 #[serde(deny_unknown_fields)]
 pub struct State {
     /// The state's id, e.g. `under_review`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub id: Name,
     /// The status the applicant sees, per language.
     pub label: Localized,
@@ -59,7 +59,7 @@ pub struct State {
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     /// The action's id, e.g. `approve`.
-    #[schemars(transform = crate::schema::snake_id)]
+    #[schemars(transform = crate::rules::snake_id)]
     pub action: Name,
     /// The button text, per language.
     pub label: Localized,

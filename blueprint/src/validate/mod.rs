@@ -20,6 +20,9 @@ use crate::expr::{self, Scope, Ty};
 use crate::model::{
     ANY_LANGUAGE, Blueprint, Field, FieldType, LANGUAGE_VERSION, Name, RoleKind, Spanned,
 };
+use crate::rules::{
+    INTEROP_PART_PATTERN, MAX_ID_LENGTH, MEMBER_CLASSES, SLUG_PATTERN, SNAKE_PATTERN,
+};
 use crate::source::{Source, Span};
 use crate::suggest;
 
@@ -72,18 +75,6 @@ pub(crate) enum IdStyle {
     Snake,
 }
 
-/// The shape of a [`IdStyle::Slug`] id; the schema gives editors the same pattern.
-pub(crate) const SLUG_PATTERN: &str = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
-/// The shape of a [`IdStyle::Snake`] id.
-pub(crate) const SNAKE_PATTERN: &str = r"^[a-z][a-z0-9_]*$";
-/// The longest id, in characters.
-pub(crate) const MAX_ID_LENGTH: usize = 63;
-/// One part of an interoperability identifier, `IQ`, `GOV`, `MOH`, `births`, …
-pub(crate) const INTEROP_PART_PATTERN: &str = r"[A-Za-z0-9][A-Za-z0-9._-]*";
-/// The member classes an interoperability identifier's second part names.
-pub(crate) const MEMBER_CLASSES: &[&str] = &["GOV", "COM", "NGO", "ORG"];
-/// A language code, as [`Validator::languages`] checks it: two or three lowercase letters.
-pub(crate) const LANGUAGE_PATTERN: &str = r"^[a-z]{2,3}$";
 /// Whether `s` is a whole web address: `http(s)://` and a host.
 fn web_address(s: &str) -> bool {
     let rest = s
@@ -94,9 +85,6 @@ fn web_address(s: &str) -> bool {
         host.contains('.') && !r.contains(char::is_whitespace)
     })
 }
-
-/// An agency's member code, as the identity check reads it: capital letters and digits.
-pub(crate) const MEMBER_PATTERN: &str = r"^[A-Z0-9]+$";
 
 static SLUG: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(SLUG_PATTERN).expect("valid regex"));
