@@ -207,40 +207,43 @@ def mediator_parameters():
             "name": "X-Road-Client",
             "in": "header",
             "description": "The calling client subsystem, `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. "
-            "`IQ/GOV/MOH/primary-care`. Required when the service is called through the information mediator "
-            "at `/r1/IQ/GOV/…`; the mediator checks the client's access rights (granted in `access.yaml`) "
-            "before forwarding. `X-GovStack-Client` and `Information-Mediator-Client` are accepted as aliases. "
-            "Without it the mediator answers 400 `Client.MissingClientHeader`; when it is not four parts of "
-            "letters, digits, `-`, `_` or `.` it answers 400 `Client.InvalidClientIdentifier`. Not needed when "
-            "the service is called directly.",
+            "`IQ/GOV/MOH/primary-care`, proved by that subsystem's key (the `memberKey` security scheme). The "
+            "mediator checks the client's access rights (granted in `access.yaml`) before forwarding. "
+            "`X-GovStack-Client` and `Information-Mediator-Client` are accepted as aliases. Without it the "
+            "mediator answers 400 `Client.MissingClientHeader`; when it is not four parts of letters, digits, "
+            "`-`, `_` or `.` it answers 400 `Client.InvalidClientIdentifier`.",
             "required": True,
             "schema": {"type": "string", "pattern": CLIENT_PATTERN, "examples": ["IQ/GOV/MOH/primary-care"]},
         },
         "XRoadId": {
             "name": "X-Road-Id",
             "in": "header",
-            "description": "Through the mediator only: the message id written to the message log and echoed in "
-            "the answer. The mediator makes up a UUID-shaped one when it is missing.",
+            "description": "The message id, unique per client, written to the message log and echoed in the "
+            "answer. The mediator makes up a UUID-shaped one when it is missing; one the client used before is "
+            "refused with 409 `Client.DuplicateMessageId`.",
             "required": False,
             "schema": {"type": "string", "examples": ["3f2c8a1e-9b4d-4c1a-8e2f-6a7b5c4d3e21"]},
         },
         "XRoadUserId": {
             "name": "X-Road-UserId",
             "in": "header",
-            "description": "Through the mediator only: the end user on whose behalf the call is made, e.g. "
-            "`IQ199012345678`. The message log keeps only its SHA-256.",
+            "description": "The end user on whose behalf the call is made, e.g. `IQ199012345678`. The message "
+            "log keeps only its SHA-256.",
             "required": False,
             "schema": {"type": "string", "examples": ["IQ199012345678"]},
         },
         "XRoadIssue": {
             "name": "X-Road-Issue",
             "in": "header",
-            "description": "Through the mediator only: the case (application or file number) the call belongs to; "
-            "written to the message log so that calls can be traced to a case.",
+            "description": "The case (application or file number) the call belongs to; written to the message "
+            "log so that calls can be traced to a case.",
             "required": False,
             "schema": {"type": "string", "examples": ["WSC/2026/000123"]},
         },
     }
+
+
+MEDIATOR_PARAMETERS = ["XRoadClient", "XRoadId", "XRoadUserId", "XRoadIssue"]
 
 
 def mediator_headers():
@@ -264,7 +267,232 @@ def mediator_headers():
             "`Server.ServerProxy.AccessDenied`. Errors from the service never carry it.",
             "schema": {"type": "string"},
         },
+        "RetryAfter": {
+            "description": "The whole seconds to wait before the next call is allowed.",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        },
     }
+
+
+def header_ref(name):
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+# The headers the mediator sets on every answer it passes on or raises.
+ANSWER_HEADERS = OrderedDict(
+    [("X-Road-Id", "XRoadId"), ("X-Road-Service", "XRoadService"), ("X-Road-Request-Hash", "XRoadRequestHash")]
+)
+
+SECURITY_SCHEME = "memberKey"
+
+
+def security_schemes():
+    return {
+        SECURITY_SCHEME: {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The key of the client subsystem named in `X-Road-Client`, as "
+            "`Authorization: Bearer KEY`. `quickwin sandbox member add IQ/GOV/MEMBER/SUBSYSTEM` prints it (issuing "
+            "it when there is none); the sandbox's administrator key (`admin.key`) authenticates as "
+            "`IQ/GOV/SANDBOX/admin`, which may read the mock agencies. Without it, or with another subsystem's key, "
+            "the mediator answers 401 `Client.AuthenticationFailed`.",
+        }
+    }
+
+
+# The mediator's own errors: (status, component, description, examples). Each carries
+# `X-Road-Error`; examples are (name, summary, type, message, detail).
+MEDIATOR_FAULTS = [
+    (
+        "400",
+        "MediatorBadRequest",
+        "The mediator refused the call: no `X-Road-Client` (`Client.MissingClientHeader`), one that is not four "
+        "parts (`Client.InvalidClientIdentifier`), or a path that does not name a service "
+        "(`Client.InvalidServiceIdentifier`).",
+        [
+            ("missing_client", "No X-Road-Client", "Client.MissingClientHeader", "the `X-Road-Client` header is missing",
+             "send `X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `IQ/GOV/MOH/primary-care`"),
+            ("invalid_client", "Not a subsystem identifier", "Client.InvalidClientIdentifier",
+             "the `X-Road-Client` header is not a client subsystem identifier",
+             "expected `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, found `IQ/GOV/MOH`"),
+            ("invalid_service", "Not a service identifier", "Client.InvalidServiceIdentifier",
+             "the path does not name a service", "call `/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE/path`"),
+        ],
+    ),
+    (
+        "401",
+        "MediatorAuthenticationFailed",
+        "No `Authorization: Bearer KEY`, or not the key of the client `X-Road-Client` names "
+        "(`Client.AuthenticationFailed`).",
+        [
+            ("authentication_failed", "No key, or another's", "Client.AuthenticationFailed",
+             "the caller could not be authenticated as the client it names",
+             "send `Authorization: Bearer KEY` with the key of `IQ/GOV/MOH/primary-care`; "
+             "`quickwin sandbox member add IQ/GOV/MOH/primary-care` issues it"),
+        ],
+    ),
+    (
+        "403",
+        "MediatorAccessDenied",
+        "The client has no right to call this service (`Server.ServerProxy.AccessDenied`); rights are granted in "
+        "the sandbox's `access.yaml`.",
+        [
+            ("access_denied", "No right to the service", "Server.ServerProxy.AccessDenied",
+             "the client has no right to call this service",
+             "`IQ/GOV/MOJ/courts` may not call `IQ/GOV/MOI/civil-registry/persons`; rights are granted in access.yaml "
+             "(`quickwin sandbox grant BLUEPRINT` adds a blueprint's)"),
+        ],
+    ),
+    (
+        "404",
+        "MediatorUnknownService",
+        "Nothing is registered under the service identifier of the path (`Server.ServerProxy.UnknownService`).",
+        [
+            ("unknown_service", "No such service", "Server.ServerProxy.UnknownService",
+             "no service is registered under this identifier", "`IQ/GOV/MOI/civil-registry/people`"),
+        ],
+    ),
+    (
+        "409",
+        "MediatorDuplicateMessageId",
+        "The client used this `X-Road-Id` before (`Client.DuplicateMessageId`).",
+        [
+            ("duplicate_message_id", "A message id used before", "Client.DuplicateMessageId",
+             "the client has used this message id before",
+             "give every call a new `X-Road-Id`, or leave it out and the mediator gives one"),
+        ],
+    ),
+    (
+        "413",
+        "MediatorRequestTooLarge",
+        "The request body is over 10 MiB (`Client.RequestTooLarge`).",
+        [
+            ("request_too_large", "A body over 10 MiB", "Client.RequestTooLarge", "the request body is too large",
+             "the mediator passes on at most 10 MiB"),
+        ],
+    ),
+    (
+        "429",
+        "MediatorRateLimited",
+        "The client called faster than the sandbox's rate limit per client allows (`Client.RateLimited`); "
+        "`Retry-After` says when to call again, and the same call (with the same `X-Road-Id`) may be sent then.",
+        [
+            ("rate_limited", "Too many calls", "Client.RateLimited",
+             "the client is calling faster than the mediator allows",
+             "`IQ/GOV/MOH/primary-care` may make 50 calls a second (up to 100 at once); try again after "
+             "`Retry-After` seconds"),
+        ],
+    ),
+    (
+        "502",
+        "MediatorServiceFailed",
+        "The service could not be reached (`Server.ServerProxy.ServiceFailed`).",
+        [
+            ("service_failed", "The service did not answer", "Server.ServerProxy.ServiceFailed",
+             "the service did not answer", "connection refused"),
+        ],
+    ),
+    (
+        "503",
+        "MediatorUnavailable",
+        "A trainer made this mock agency unavailable (`Server.ServiceUnavailable`, nothing was sent to it), or the "
+        "call could not be written to the message log, so its answer is withheld (`Server.ServerProxy.LogFailed`).",
+        [
+            ("service_unavailable", "Made unavailable by a trainer", "Server.ServiceUnavailable",
+             "the service is unavailable", "`IQ/GOV/MOH/births` is not answering; try again later"),
+            ("log_failed", "The message log failed", "Server.ServerProxy.LogFailed",
+             "the call could not be logged, so its answer is withheld", ""),
+        ],
+    ),
+    (
+        "504",
+        "MediatorTimeout",
+        "The service did not answer within the mediator's time limit, 10 seconds unless the sandbox was started "
+        "with another (`Server.ServerProxy.Timeout`).",
+        [
+            ("timeout", "No answer in time", "Server.ServerProxy.Timeout", "the service did not answer in time",
+             "no answer within 10000 ms"),
+        ],
+    ),
+]
+
+
+def fault_headers(status):
+    headers = OrderedDict((name, header_ref(c)) for name, c in ANSWER_HEADERS.items())
+    headers["X-Road-Error"] = dict(header_ref("XRoadError"))
+    if status == "429":
+        headers["Retry-After"] = header_ref("RetryAfter")
+    return headers
+
+
+def fault_component(status, description, examples):
+    r = json_response(
+        "Raised by the mediator, with the `X-Road-Error` header: " + description,
+        ref("Error"),
+        error_examples(*examples),
+        headers=fault_headers(status),
+    )
+    return r
+
+
+def with_answer_headers(response):
+    """An operation's own answer with the headers the mediator adds to every answer."""
+    if "$ref" in response:
+        return response
+    out = OrderedDict()
+    out["description"] = response["description"]
+    headers = OrderedDict(response.get("headers", {}))
+    for name, c in ANSWER_HEADERS.items():
+        headers.setdefault(name, header_ref(c))
+    out["headers"] = headers
+    for k, v in response.items():
+        if k not in ("description", "headers"):
+            out[k] = v
+    return out
+
+
+def merged_with_fault(response, status, description, examples):
+    """An operation's own answer of `status` that the mediator may also raise: one
+    description, the examples of both, and `X-Road-Error` (only on the mediator's)."""
+    out = with_answer_headers(response)
+    out["description"] = (
+        response["description"].rstrip()
+        + " Or raised by the mediator, with the `X-Road-Error` header: "
+        + description
+    )
+    out["headers"]["X-Road-Error"] = header_ref("XRoadError")
+    if status == "429":
+        out["headers"]["Retry-After"] = header_ref("RetryAfter")
+    media = out["content"]["application/json"]
+    assert media["schema"] == ref("Error"), (status, response)
+    media["examples"] = OrderedDict(media.get("examples", {}))
+    media["examples"].update(error_examples(*examples))
+    return out
+
+
+def through_mediator(paths, responses, tag):
+    """Every operation as a client calls it through the mediator: the X-Road headers as
+    parameters, the answer headers, and the mediator's own errors; and the service's tag.
+    Returns the fault components the operations refer to."""
+    used = OrderedDict()
+    for item in paths.values():
+        for method, o in list(item.items()):
+            o = item[method] = OrderedDict([("operationId", o["operationId"]), ("tags", [tag])] + list(o.items()))
+            o["parameters"] = list(o.get("parameters", [])) + [
+                {"$ref": f"#/components/parameters/{name}"} for name in MEDIATOR_PARAMETERS
+            ]
+            own = OrderedDict((s, with_answer_headers(r)) for s, r in o["responses"].items())
+            for status, component, description, examples in MEDIATOR_FAULTS:
+                if status in own:
+                    own[status] = merged_with_fault(own[status], status, description, examples)
+                else:
+                    own[status] = {"$ref": f"#/components/responses/{component}"}
+                    used[component] = fault_component(status, description, examples)
+            o["responses"] = OrderedDict(sorted(own.items(), key=lambda kv: kv[0]))
+    for name, r in list(responses.items()):
+        responses[name] = with_answer_headers(r)
+    return OrderedDict(sorted(used.items(), key=lambda kv: kv[0]))
 
 
 # The document ------------------------------------------------------------------------------
@@ -272,26 +500,40 @@ def mediator_headers():
 def info_description(member, subsystem, code, title_en, title_ar, about, example_call):
     agency_en, agency_ar = AGENCIES[member]
     sid = f"IQ/GOV/{member}/{subsystem}/{code}"
-    base = f"/mock/{member}/{subsystem}/{code}"
     method, path = example_call
     return (
         f"{title_en} ({title_ar}): a mock service of the {agency_en} ({agency_ar}) in the quickwin workshop "
         f"sandbox. It answers from synthetic data; none of it is about real people.\n\n"
         f"{about}\n\n"
         f"Service identifier: `{sid}`.\n\n"
-        f"Call it directly at `{base}` (the server of this document), or through the information mediator at "
-        f"`/r1/{sid}` followed by the same path, e.g. `{method} /r1/{sid}{path}`. Through the mediator the "
-        "`X-Road-Client` header is required (the `XRoadClient` parameter in `components`), and `X-Road-Id`, "
-        "`X-Road-UserId` and `X-Road-Issue` may be sent; every answer then carries the `X-Road-Id`, "
-        "`X-Road-Service` and `X-Road-Request-Hash` headers, and every call is written to the mediator's "
-        "message log. The mediator raises its own errors, with the same `Error` body and the `X-Road-Error` "
-        "header: 400 (`Client.MissingClientHeader`, `Client.InvalidClientIdentifier`, "
-        "`Client.InvalidServiceIdentifier`), 403 `Server.ServerProxy.AccessDenied`, 413 `Client.RequestTooLarge` (a body over 10 MiB), 404 "
-        "`Server.ServerProxy.UnknownService`, 502 `Server.ServerProxy.ServiceFailed`, 503 "
-        "`Server.ServerProxy.LogFailed` and 504 `Server.ServerProxy.Timeout` (the service took longer than the "
-        "mediator's time limit, 10 seconds unless the sandbox was started with another).\n\n"
-        "Every error of the service itself has the body `{type, message, detail}` (the `Error` schema)."
+        f"It is called through the information mediator only, at `/r1/{sid}` (the server of this document) "
+        f"followed by the path, e.g. `{method} /r1/{sid}{path}`. Every call names its client subsystem in "
+        "`X-Road-Client` and proves it with the subsystem's key, `Authorization: Bearer KEY` (the `memberKey` "
+        "security scheme), and may send `X-Road-Id`, `X-Road-UserId` and `X-Road-Issue`; every answer carries the "
+        "`X-Road-Id`, `X-Road-Service` and `X-Road-Request-Hash` headers, and every call is written to the "
+        "mediator's message log. The mediator raises its own errors, with the same `Error` body and the "
+        "`X-Road-Error` header, on every operation: 400 (`Client.MissingClientHeader`, "
+        "`Client.InvalidClientIdentifier`, `Client.InvalidServiceIdentifier`), 401 `Client.AuthenticationFailed`, "
+        "403 `Server.ServerProxy.AccessDenied`, 404 `Server.ServerProxy.UnknownService`, 409 "
+        "`Client.DuplicateMessageId`, 413 `Client.RequestTooLarge` (a body over 10 MiB), 429 `Client.RateLimited` "
+        "(with `Retry-After`), 502 `Server.ServerProxy.ServiceFailed`, 503 `Server.ServiceUnavailable` (a "
+        "trainer's fault) or `Server.ServerProxy.LogFailed`, and 504 `Server.ServerProxy.Timeout` (the service "
+        "took longer than the mediator's time limit, 10 seconds unless the sandbox was started with another).\n\n"
+        "Every error of the service itself has the body `{type, message, detail}` (the `Error` schema), without "
+        "`X-Road-Error`."
     )
+
+
+def server(member, subsystem, code):
+    return {
+        "url": f"http://{{host}}:{{port}}/r1/IQ/GOV/{member}/{subsystem}/{code}",
+        "description": "The information mediator of a quickwin sandbox: `quickwin sandbox` listens on "
+        "127.0.0.1:8080; `quickwin serve` starts one in its process on its `--sandbox-port` (8001).",
+        "variables": {
+            "host": {"default": "127.0.0.1", "description": "The sandbox's host."},
+            "port": {"default": "8080", "description": "The sandbox's port."},
+        },
+    }
 
 
 def document(member, subsystem, code, title_en, title_ar, about, example_call, paths, schemas,
@@ -308,6 +550,7 @@ def document(member, subsystem, code, title_en, title_ar, about, example_call, p
     if responses:
         comp_responses.update(responses)
     comp_responses["InternalError"] = internal_component()
+    comp_responses.update(through_mediator(paths, comp_responses, code))
     return OrderedDict(
         [
             ("openapi", "3.1.0"),
@@ -318,11 +561,15 @@ def document(member, subsystem, code, title_en, title_ar, about, example_call, p
                         ("title", title_en),
                         ("version", "1.0.0"),
                         ("description", info_description(member, subsystem, code, title_en, title_ar, about, example_call)),
+                        ("contact", {"name": "The quickwin workshop sandbox"}),
+                        ("license", {"name": "Apache-2.0", "identifier": "Apache-2.0"}),
                         ("x-quickwin-service-id", sid),
                     ]
                 ),
             ),
-            ("servers", [{"url": f"/mock/{member}/{subsystem}/{code}", "description": "direct"}]),
+            ("servers", [server(member, subsystem, code)]),
+            ("security", [{SECURITY_SCHEME: []}]),
+            ("tags", [{"name": code, "description": f"{title_en} ({title_ar}), `{sid}`."}]),
             ("paths", paths),
             (
                 "components",
@@ -332,6 +579,7 @@ def document(member, subsystem, code, title_en, title_ar, about, example_call, p
                         ("parameters", comp_params),
                         ("headers", mediator_headers()),
                         ("responses", comp_responses),
+                        ("securitySchemes", security_schemes()),
                     ]
                 ),
             ),

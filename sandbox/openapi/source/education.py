@@ -123,7 +123,6 @@ def enrolments():
     )
     schemas = OrderedDict(
         [
-            ("NationalId", national_id_schema()),
             ("Enrolment", enrolment),
             ("EnrolmentList", obj("A pupil's enrolments, the latest school year first.", OrderedDict([("items", {"type": "array", "items": ref("Enrolment")})]))),
             ("EnrolmentRequest", request),

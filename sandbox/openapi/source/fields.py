@@ -11,9 +11,8 @@ END = "<!-- end of record fields -->"
 
 
 def service_id(doc):
-    """`/mock/MOI/civil-registry/persons` -> `IQ/GOV/MOI/civil-registry/persons`."""
-    url = doc["servers"][0]["url"]
-    return "IQ/GOV/" + url[len("/mock/"):]
+    """`IQ/GOV/MOI/civil-registry/persons`."""
+    return doc["info"]["x-quickwin-service-id"]
 
 
 def resolve(doc, schema):
