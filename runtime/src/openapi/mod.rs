@@ -308,13 +308,6 @@ impl<'a> Builder<'a> {
                 "the body does not say it is JSON (`Content-Type` is not `application/json` or `…+json`).",
                 &[("not_json_type", "UnsupportedMediaType", "the body must be JSON: `Content-Type` must be `application/json` (or end with `+json`), found `text/plain`")],
             ),
-            "NotJson": error(
-                "the body is not a JSON object.",
-                &[
-                    ("not_json", "InvalidRequest", "the body is not valid JSON: expected value at line 1 column 1"),
-                    ("not_object", "InvalidRequest", "the body must be a JSON object"),
-                ],
-            ),
         })
     }
 
