@@ -324,7 +324,7 @@ impl<'a> Builder<'a> {
                     "description": format!("stores a PDF, JPEG or PNG file (at most {} MiB) and returns its id, to give once as the answer of a `file` field.", MAX_BODY / (1024 * 1024)),
                     "parameters": [{"name": "name", "in": "query", "required": false, "description": "the file's name: at most 200 characters, without `/` or `\\`; `file` when not given.", "schema": {"type": "string", "maxLength": 200, "pattern": "^[^/\\\\]*$"}, "example": "birth-notification.pdf"}],
                     "requestBody": {"required": true, "description": "the file's bytes.", "content": {
-                        "application/octet-stream": {"schema": {"type": "string", "format": "binary", "description": "the file's bytes: a PDF, a JPEG or a PNG, which its first bytes say (it may also be sent with its own type, `application/pdf`, `image/jpeg` or `image/png`)."}},
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary", "description": "the file's bytes: a PDF, a JPEG or a PNG, which its first bytes say (it may also be sent with its own type, `application/pdf`, `image/jpeg` or `image/png`)."}, "example": "%PDF-1.7\n%…\n%%EOF\n"},
                     }},
                     "responses": {
                         "201": ok_json("the file is stored.", schema_ref("Upload"), Some(json!({"id": UPLOAD_EXAMPLE, "name": "birth-notification.pdf", "content_type": "application/pdf", "size": 48213, "sha256": "9f2b5c1d0e7a4b3c8d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c"}))),
