@@ -504,132 +504,105 @@ pub(super) async fn action(State(host): State<Host>, headers: HeaderMap, body: B
             .filter(|s| !s.is_empty())
     };
     let what = get("do").unwrap_or_default();
-    let mut missing = Vec::new();
-    let mut need = |k: &str| {
-        let v = get(k);
-        if v.is_none() {
-            missing.push(format!("`{k}`"));
+    // The fields each action needs; every missing one is named at once.
+    let needs: &[&str] = match what.as_str() {
+        "day" => &["day"],
+        "hint" => &["team", "exercise", "text"],
+        "release" | "reset" => &["team", "exercise"],
+        "lock" | "unlock" => &["exercise"],
+        "note" => &["text"],
+        "fault" => &["subsystem"],
+        other => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "`do` must be one of `day`, `hint`, `release`, `reset`, `lock`, `unlock`, `note`, `fault`, not `{other}`"
+                ),
+            );
         }
-        v.unwrap_or_default()
     };
+    let missing: Vec<String> = needs
+        .iter()
+        .filter(|k| get(k).is_none())
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !missing.is_empty() {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("missing {}", missing.join(", ")),
+        );
+    }
+    let need = |k: &str| get(k).unwrap_or_default();
+    // What a stored decision answers: its message, or the store's failure.
+    let stored =
+        |r: rusqlite::Result<()>, message: String| r.map(|()| message).map_err(PushError::from);
     let at = now();
     let done: Result<String, Response> = match what.as_str() {
-        "day" => {
-            let day = need("day");
-            match day.parse::<u32>() {
-                Ok(d) if missing.is_empty() => host
-                    .store
-                    .set("day", &d.to_string())
-                    .map(|_| format!("day {d}"))
-                    .map_err(|e| push_error(e.into())),
-                _ => Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "`day` must be a day's number",
-                )),
-            }
-        }
+        "day" => match need("day").parse::<u32>() {
+            Ok(d) => stored(host.store.set("day", &d.to_string()), format!("day {d}"))
+                .map_err(push_error),
+            Err(_) => Err(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "`day` must be a day's number",
+            )),
+        },
         "hint" => {
-            let (team, ex, text) = (need("team"), need("exercise"), need("text"));
-            if !missing.is_empty() {
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("missing {}", missing.join(", ")),
-                ))
-            } else {
+            let team = need("team");
+            stored(
                 host.store
-                    .push_hint(&team, &ex, &text, at)
-                    .map(|_| format!("hint sent to {team}"))
-                    .map_err(|e| push_error(e.into()))
-            }
+                    .push_hint(&team, &need("exercise"), &need("text"), at),
+                format!("hint sent to {team}"),
+            )
+            .map_err(push_error)
         }
         "release" => {
             let (team, ex) = (need("team"), need("exercise"));
-            if !missing.is_empty() {
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("missing {}", missing.join(", ")),
-                ))
-            } else if host.exercise(&ex).is_none() {
+            if host.exercise(&ex).is_none() {
                 Err(problem(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     format!("there is no exercise `{ex}`"),
                 ))
             } else {
-                host.store
-                    .release(&team, &ex, at)
-                    .map(|_| format!("solution of {ex} released to {team}"))
-                    .map_err(|e| push_error(e.into()))
+                stored(
+                    host.store.release(&team, &ex, at),
+                    format!("solution of {ex} released to {team}"),
+                )
+                .map_err(push_error)
             }
         }
         "reset" => {
             let (team, ex) = (need("team"), need("exercise"));
-            if !missing.is_empty() {
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("missing {}", missing.join(", ")),
-                ))
-            } else {
-                host.reset(&team, &ex)
-                    .await
-                    .map(|_| format!("{team} reset to {ex}"))
-                    .map_err(push_error)
-            }
+            host.reset(&team, &ex)
+                .await
+                .map(|_| format!("{team} reset to {ex}"))
+                .map_err(push_error)
         }
         "lock" | "unlock" => {
             let ex = need("exercise");
-            if !missing.is_empty() {
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "missing `exercise`",
-                ))
-            } else {
-                host.store
-                    .lock(&ex, what == "lock", at)
-                    .map(|_| format!("{ex} {what}ed"))
-                    .map_err(|e| push_error(e.into()))
-            }
+            stored(
+                host.store.lock(&ex, what == "lock", at),
+                format!("{ex} {what}ed"),
+            )
+            .map_err(push_error)
         }
         "note" => {
-            let text = need("text");
-            if !missing.is_empty() {
-                Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "missing `text`"))
-            } else {
-                host.store
-                    .note(&text, at)
-                    .map(|_| "note sent".to_string())
-                    .map_err(|e| push_error(e.into()))
+            stored(host.store.note(&need("text"), at), "note sent".into()).map_err(push_error)
+        }
+        _ => {
+            let sub = need("subsystem");
+            let fault = get("fault").unwrap_or_else(|| "none".into());
+            match quickwin_sandbox::admin::set_fault(&host.sandbox, &sub, &fault).await {
+                Ok(now) => Ok(format!("{sub}: {now}")),
+                Err(e) => Err(problem(
+                    e.status,
+                    if e.detail.is_empty() {
+                        e.message
+                    } else {
+                        e.detail
+                    },
+                )),
             }
         }
-        "fault" => {
-            let (sub, fault) = (
-                need("subsystem"),
-                get("fault").unwrap_or_else(|| "none".into()),
-            );
-            if !missing.is_empty() {
-                Err(problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "missing `subsystem`",
-                ))
-            } else {
-                match quickwin_sandbox::admin::set_fault(&host.sandbox, &sub, &fault).await {
-                    Ok(now) => Ok(format!("{sub}: {now}")),
-                    Err(e) => Err(problem(
-                        e.status,
-                        if e.detail.is_empty() {
-                            e.message
-                        } else {
-                            e.detail
-                        },
-                    )),
-                }
-            }
-        }
-        other => Err(problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "`do` must be one of `day`, `hint`, `release`, `reset`, `lock`, `unlock`, `note`, `fault`, not `{other}`"
-            ),
-        )),
     };
     match done {
         Ok(message) if api => Json(json!({"done": message})).into_response(),
